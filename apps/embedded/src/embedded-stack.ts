@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { INestMicroservice, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Pool } from 'pg';
+import type { Env } from '@recollect/config';
+import { InProcessBroker, InProcessClient, InProcessServer } from '@recollect/bus';
+import { startEmbeddedPostgres, type RunningPostgres } from '@recollect/database';
+import { createEmbedder, type Embedder } from '@recollect/embedder';
+import { createGatewayApp } from '@recollect/gateway';
+import { IngestionModule } from '@recollect/ingestion';
+import { QueryModule } from '@recollect/query';
+import { LanceDbSearchIndex } from '@recollect/search-index';
+import { derivedSecret, jwtSecretFor } from './secrets';
+
+export interface EmbeddedStack {
+  url: string;
+  jwtSecret: string;
+  embedder: Embedder;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedStackOptions {
+  env: Env;
+  logger: LoggerService | false;
+  /** Tests inject an already running database. */
+  databaseUrl?: string;
+}
+
+function embedderFor(env: Env): Embedder {
+  switch (env.EMBEDDER) {
+    case 'use-lite':
+      return createEmbedder({ kind: 'use-lite' });
+    case 'hashing':
+      return createEmbedder({ kind: 'hashing', dimension: env.EMBEDDER_DIMENSION });
+    case 'openai':
+      return createEmbedder({
+        kind: 'openai',
+        baseUrl: env.EMBEDDER_URL!,
+        model: env.EMBEDDER_MODEL!,
+        dimension: env.EMBEDDER_DIMENSION!,
+        apiKey: env.EMBEDDER_API_KEY,
+      });
+  }
+}
+
+/**
+ * All four services in one process: a real PostgreSQL (embedded unless DATABASE_URL is set), the
+ * PostgreSQL-backed in-process bus, and the embedded LanceDB index under DATA_DIR.
+ */
+export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const dataDir = resolve(env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const jwtSecret = jwtSecretFor(dataDir, env.JWT_SECRET);
+  const log = (message: string) => (logger ? logger.log(message, 'Embedded') : undefined);
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch((error: unknown) => logger && logger.error(`shutdown step failed: ${String(error)}`));
+  };
+
+  try {
+    let postgres: RunningPostgres | undefined;
+    const url = databaseUrl ?? env.DATABASE_URL ?? (postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: env.POSTGRES_PORT })).url;
+    if (postgres) {
+      stops.push(() => postgres.stop());
+      log(`PostgreSQL ${postgres.dataDir} on port ${env.POSTGRES_PORT}`);
+    }
+
+    const pool = new Pool({ connectionString: url, max: 20 });
+    stops.push(() => pool.end());
+    const broker = new InProcessBroker({ pool, partitions: env.BUS_PARTITIONS, maxAttempts: env.BUS_MAX_ATTEMPTS });
+    await broker.start();
+    stops.push(() => broker.stop());
+
+    const embedder = embedderFor(env);
+    stops.push(async () => embedder.close?.());
+    const searchIndex = new LanceDbSearchIndex({ directory: join(dataDir, 'index') });
+    await searchIndex.open({ modelId: embedder.modelId, dimension: embedder.dimension });
+    stops.push(() => searchIndex.close());
+
+    const busClient = new InProcessClient(broker);
+    const chunking = { maxWords: env.CHUNK_MAX_WORDS ?? embedder.maxInputWords, overlapWords: env.CHUNK_OVERLAP_WORDS };
+    const ingestion = await startService(
+      IngestionModule.forRoot({ databaseUrl: url, runMigrations: true, searchIndex, embedder, busClient, chunking, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
+      new InProcessServer({ broker, group: 'ingestion' }),
+      logger,
+    );
+    stops.push(() => ingestion.close());
+    const query = await startService(QueryModule.forRoot({ searchIndex, embedder }), new InProcessServer({ broker, group: 'query' }), logger);
+    stops.push(() => query.close());
+
+    const gateway = await createGatewayApp(
+      {
+        jwt: {
+          secret: env.JWT_PUBLIC_KEY || env.JWT_JWKS_URL ? undefined : jwtSecret,
+          publicKey: env.JWT_PUBLIC_KEY,
+          jwksUrl: env.JWT_JWKS_URL,
+          issuer: env.JWT_ISSUER,
+          audience: env.JWT_AUDIENCE,
+          orgClaim: env.JWT_ORG_CLAIM,
+          adminScope: env.JWT_ADMIN_SCOPE,
+        },
+        busClient,
+        jobIdSecret: env.JOB_ID_SECRET ?? derivedSecret(jwtSecret, 'job-ids'),
+        rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+        syncTimeoutMs: env.SYNC_TIMEOUT_MS,
+        rpcTimeoutMs: env.RPC_TIMEOUT_MS,
+        readiness: async () => ({ postgres: await pool.query('SELECT 1').then(() => true, () => false) }),
+      },
+      logger,
+    );
+    stops.push(() => gateway.close());
+    await gateway.listen(env.PORT, env.HOST);
+    const address = gateway.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, jwtSecret, embedder, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startService(module: Parameters<typeof NestFactory.createMicroservice>[0], strategy: InProcessServer, logger: LoggerService | false): Promise<INestMicroservice> {
+  const service = await NestFactory.createMicroservice(module, { strategy, logger, abortOnError: false });
+  await service.listen();
+  return service;
+}

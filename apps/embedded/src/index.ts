@@ -1,0 +1,2 @@
+export * from './embedded-stack';
+export * from './secrets';

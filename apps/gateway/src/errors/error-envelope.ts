@@ -1,0 +1,26 @@
+import { ErrorCode, httpStatusOf, type ErrorBody } from '@recollect/contracts';
+
+/** Alchemyst routes: satisfies both seed error schemas (`success/message/status` and `error`). */
+export const alchemystErrorBody = (error: ErrorBody) => ({
+  success: false as const,
+  status: httpStatusOf[error.code],
+  message: error.message,
+  error,
+});
+
+/** Memind routes: `{error: {code, message, details}}`. */
+export const memindErrorBody = (error: ErrorBody) => ({ error });
+
+/** Fastify's own request errors (body parsing, size, media type), mapped to domain codes. */
+export function codeForFastifyError(fastifyCode: string | undefined, statusCode: number | undefined): ErrorCode {
+  switch (fastifyCode) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return ErrorCode.PayloadTooLarge;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return ErrorCode.UnsupportedMediaType;
+    default:
+      if (statusCode === 413) return ErrorCode.PayloadTooLarge;
+      if (statusCode === 415) return ErrorCode.UnsupportedMediaType;
+      return ErrorCode.ValidationFailed;
+  }
+}

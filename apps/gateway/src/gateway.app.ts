@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { LoggerService } from '@nestjs/common';
+import { MAX_BODY_BYTES } from '@recollect/contracts';
+import { GatewayModule } from './gateway.module';
+import type { GatewayOptions } from './gateway.options';
+import { buildOpenApiDocument } from './openapi/openapi.document';
+
+const correlationIdOf = (headers: Record<string, string | string[] | undefined>): string => {
+  const given = headers['x-correlation-id'] ?? headers['x-request-id'];
+  const value = Array.isArray(given) ? given[0] : given;
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+};
+
+/** Builds the HTTP gateway; the caller decides where it listens. */
+export async function createGatewayApp(options: GatewayOptions, logger: LoggerService | false = false): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    // A little above the 50 MB limit so JSON framing never trips it before the document rule does.
+    bodyLimit: MAX_BODY_BYTES + 1024 * 1024,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers),
+    requestIdHeader: false,
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false });
+
+  const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');
+  // The plugins' own fastify typings lag Nest's; the runtime contract is the same.
+  await app.register(fastifySwagger as never, { mode: 'static', specification: { document: document as never } });
+  await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
+  app.getHttpAdapter().get('/openapi.json', (_request, reply) => void reply.send(document));
+  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+    void reply.header('x-correlation-id', String(request.id));
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,17 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import type { JwtSettings } from '@recollect/auth';
+
+export interface GatewayOptions {
+  jwt: JwtSettings;
+  busClient: ClientProxy;
+  jobIdSecret: string;
+  rateLimitPerMinute: number;
+  /** How long /add and /delete wait for their job before answering 504. */
+  syncTimeoutMs: number;
+  /** How long a read waits for its reply before answering 504. */
+  rpcTimeoutMs: number;
+  /** Readiness: every dependency this process relies on answers. */
+  readiness: () => Promise<Record<string, boolean>>;
+}
+
+export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');

@@ -1,0 +1,4 @@
+export * from './gateway.app';
+export * from './gateway.module';
+export * from './gateway.options';
+export * from './openapi/openapi.document';

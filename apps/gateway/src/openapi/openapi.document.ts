@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import {
+  addContextBodySchema,
+  addContextSyncBodySchema,
+  deleteContextBodySchema,
+  listJobsQuerySchema,
+  searchContextBodySchema,
+  searchContextQuerySchema,
+  viewContextQuerySchema,
+} from '@recollect/contracts';
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const queryParameters = (schema: z.ZodObject) =>
+  Object.entries(json(schema).properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+
+const errors = {
+  400: errorResponse('Malformed input; the message names each bad field and rule'),
+  401: errorResponse('Missing or invalid bearer token'),
+  403: errorResponse('user_id or organization_id does not match the token'),
+  429: errorResponse('Per-tenant rate limit exceeded'),
+  503: errorResponse('The bus could not take the command; nothing was accepted'),
+  504: errorResponse('No answer within the deadline'),
+};
+
+const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
+const ok = (description: string, schema: object = { type: 'object' }) => ({ description, content: { 'application/json': { schema } } });
+
+/** The OpenAPI document, generated from the same schemas that validate requests. */
+export function buildOpenApiDocument(version: string) {
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Recollect: context and memory for AI agents', version, description: 'Wire-compatible with the Alchemyst AI v1 Context API.' },
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['success', 'status', 'message', 'error'],
+          properties: {
+            success: { type: 'boolean', example: false },
+            status: { type: 'integer' },
+            message: { type: 'string' },
+            error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
+          },
+        },
+      },
+    },
+    security: [{ bearerAuth: [] }],
+    paths: {
+      '/api/v1/context/add': {
+        post: { summary: 'Add documents and wait until they are searchable', requestBody: body(addContextSyncBodySchema), responses: { 201: ok('Indexed'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MB or 100 documents'), ...errors } },
+      },
+      '/api/v1/context/add-async': {
+        post: { summary: 'Queue documents for indexing', requestBody: body(addContextBodySchema), responses: { 201: ok('Queued durably'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MB or 100 documents'), ...errors } },
+      },
+      '/api/v1/context/add-async/{jobId}/status': {
+        get: { summary: 'One job', parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('The job'), 404: errorResponse('Unknown job'), ...errors } },
+      },
+      '/api/v1/context/add-async/status': {
+        get: { summary: 'List jobs', parameters: queryParameters(listJobsQuerySchema), responses: { 200: ok('Jobs'), ...errors } },
+      },
+      '/api/v1/context/add-async/{jobId}/cancel': {
+        delete: { summary: 'Cancel a waiting job', parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Cancelled'), 404: errorResponse('Finished or unknown'), 409: errorResponse('Running'), ...errors } },
+      },
+      '/api/v1/context/search': {
+        post: { summary: 'Search by meaning', parameters: queryParameters(searchContextQuerySchema), requestBody: body(searchContextBodySchema), responses: { 202: ok('Results'), ...errors } },
+      },
+      '/api/v1/context/delete': {
+        post: { summary: 'Delete by source (or by context id)', requestBody: body(deleteContextBodySchema), responses: { 204: { description: 'Gone from search' }, ...errors } },
+      },
+      '/api/v1/context/view': {
+        get: { summary: 'The stored context nodes', parameters: queryParameters(viewContextQuerySchema), responses: { 200: ok('Context nodes'), ...errors } },
+      },
+      '/api/v1/context/view/docs': { get: { summary: 'The stored documents', responses: { 200: ok('Documents'), ...errors } } },
+      '/health/live': { get: { summary: 'Liveness', security: [], responses: { 200: ok('Alive') } } },
+      '/health/ready': { get: { summary: 'Readiness', security: [], responses: { 200: ok('Ready'), 503: ok('Not ready') } } },
+    },
+  };
+}

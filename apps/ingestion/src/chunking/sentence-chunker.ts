@@ -1,0 +1,84 @@
+import { splitSentences, type TextSpan } from './sentence-splitter';
+
+/** A piece of a document small enough for the embedder; offsets index the original text, `text === source.slice(startOffset, endOffset)`. */
+export interface Chunk {
+  index: number;
+  text: string;
+  startOffset: number;
+  endOffset: number;
+}
+
+export interface ChunkOptions {
+  /** Hard ceiling per chunk, in whitespace-separated words; keep it at or below the embedder's maxInputWords. */
+  maxWords: number;
+  /** Words of trailing whole sentences repeated at the start of the next chunk, so an answer straddling a boundary survives. */
+  overlapWords: number;
+}
+
+interface Unit extends TextSpan {
+  words: number;
+}
+
+/** Packs whole sentences into chunks of at most `maxWords`; a longer sentence is cut on word boundaries. Deterministic. */
+export function chunkText(text: string, opts: ChunkOptions): Chunk[] {
+  const { maxWords, overlapWords } = opts;
+  if (!Number.isInteger(maxWords) || maxWords < 1) throw new RangeError(`maxWords must be a positive integer, got ${maxWords}`);
+  if (!Number.isInteger(overlapWords) || overlapWords < 0 || overlapWords >= maxWords) {
+    throw new RangeError(`overlapWords must be an integer in [0, maxWords), got ${overlapWords}`);
+  }
+
+  const spans: TextSpan[] = [];
+  let current: Unit[] = [];
+  let currentWords = 0;
+  const flush = () => {
+    if (current.length > 0) spans.push({ start: current[0].start, end: current[current.length - 1].end });
+  };
+
+  for (const sentence of splitSentences(text)) {
+    const words = wordSpans(text, sentence);
+    if (words.length > maxWords) {
+      flush();
+      current = [];
+      currentWords = 0;
+      spans.push(...windows(words, maxWords, overlapWords));
+      continue;
+    }
+    if (currentWords + words.length > maxWords) {
+      flush();
+      current = trailingOverlap(current, Math.min(overlapWords, maxWords - words.length));
+      currentWords = current.reduce((sum, unit) => sum + unit.words, 0);
+    }
+    current.push({ ...sentence, words: words.length });
+    currentWords += words.length;
+  }
+  flush();
+
+  return spans.map((span, index) => ({ index, text: text.slice(span.start, span.end), startOffset: span.start, endOffset: span.end }));
+}
+
+/** The longest run of whole sentences at the end of `units` totalling at most `budget` words. */
+function trailingOverlap(units: Unit[], budget: number): Unit[] {
+  let words = 0;
+  let from = units.length;
+  while (from > 0 && words + units[from - 1].words <= budget) words += units[--from].words;
+  return units.slice(from);
+}
+
+/** Cuts one over-long sentence into word windows, overlapping like sentence chunks do. */
+function windows(words: TextSpan[], maxWords: number, overlapWords: number): TextSpan[] {
+  const out: TextSpan[] = [];
+  const step = maxWords - overlapWords;
+  for (let first = 0; ; first += step) {
+    const last = Math.min(first + maxWords, words.length) - 1;
+    out.push({ start: words[first].start, end: words[last].end });
+    if (last === words.length - 1) return out;
+  }
+}
+
+function wordSpans(text: string, span: TextSpan): TextSpan[] {
+  const words: TextSpan[] = [];
+  for (const match of text.slice(span.start, span.end).matchAll(/\S+/g)) {
+    words.push({ start: span.start + match.index, end: span.start + match.index + match[0].length });
+  }
+  return words;
+}

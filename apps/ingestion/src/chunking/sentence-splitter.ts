@@ -1,0 +1,43 @@
+/** A half-open range [start, end) of the source text. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+// Words whose trailing period is not a sentence end. "etc." is left out on purpose: it often does end one.
+const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'e.g', 'i.e', 'cf', 'approx', 'fig', 'inc', 'ltd', 'dept', 'est']);
+
+// Terminal punctuation, optional closing quotes/brackets, then whitespace or the end. A period inside "3.5" has no whitespace after it, so it never matches.
+const SENTENCE_END = /[.!?]+["'\u201d\u2019)\]]*(?=\s|$)/g;
+
+/** Splits text into trimmed sentence spans. Every newline ends a sentence: lines in chat logs and lists are units of their own. */
+export function splitSentences(text: string): TextSpan[] {
+  const spans: TextSpan[] = [];
+  for (const line of text.matchAll(/[^\n]+/g)) {
+    const lineStart = line.index;
+    let sentenceStart = 0;
+    for (const end of line[0].matchAll(SENTENCE_END)) {
+      const endIndex = end.index + end[0].length;
+      if (!isSentenceEnd(line[0], end.index, end[0], endIndex)) continue;
+      pushTrimmed(text, lineStart + sentenceStart, lineStart + endIndex, spans);
+      sentenceStart = endIndex;
+    }
+    pushTrimmed(text, lineStart + sentenceStart, lineStart + line[0].length, spans);
+  }
+  return spans;
+}
+
+function isSentenceEnd(line: string, punctuationIndex: number, punctuation: string, endIndex: number): boolean {
+  // A lowercase continuation ("approx. ten", "etc. and") means the period was not the end.
+  if (/^\s+\p{Ll}/u.test(line.slice(endIndex))) return false;
+  if (punctuation !== '.') return true;
+  const wordBefore = (line.slice(0, punctuationIndex).match(/\S+$/)?.[0] ?? '').replace(/^["'(\[\u201c\u2018]+/, '');
+  if (ABBREVIATIONS.has(wordBefore.toLowerCase())) return false;
+  return !/^\p{Lu}$/u.test(wordBefore); // an initial, as in "J. Smith"
+}
+
+function pushTrimmed(text: string, start: number, end: number, spans: TextSpan[]): void {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  if (end > start) spans.push({ start, end });
+}

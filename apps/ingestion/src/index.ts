@@ -1,0 +1,3 @@
+export * from './ingestion.module';
+export * from './migrations';
+export * from './ingestion.tokens';

@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandTypes, DomainError, ErrorCode, type ContextCommand, type JobUpdated } from '@recollect/contracts';
+import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import type { JobEntity } from '../jobs/job.entity';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { DeletionService } from './deletion.service';
+import { IndexingService } from './indexing.service';
+
+export interface Delivery {
+  attempt: number;
+  maxAttempts: number;
+}
+
+const jobUpdate = (job: JobEntity): JobUpdated => ({
+  jobId: job.id,
+  kind: job.kind,
+  status: job.status,
+  attemptsMade: job.attemptsMade,
+  failedReason: job.failedReason,
+});
+
+/** Applies one add or delete command as a job: waiting → active → completed | failed, skipping cancelled ones. */
+@Injectable()
+export class CommandProcessor {
+  private readonly logger = new Logger(CommandProcessor.name);
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly indexing: IndexingService,
+    private readonly deletion: DeletionService,
+    private readonly events: IngestionEventsPublisher,
+  ) {}
+
+  async process(command: ContextCommand, delivery: Delivery): Promise<void> {
+    const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';
+    const { jobId } = command.payload;
+    const begun = await this.jobs.begin(jobId, command.tenant, kind);
+    if (begun.kind === 'skip') {
+      // A redelivery after the job finished: re-announce the outcome so no subscriber misses it.
+      await this.events.jobUpdated(command, jobUpdate(begun.job));
+      return;
+    }
+    await this.events.jobUpdated(command, jobUpdate(begun.job));
+
+    try {
+      await this.apply(command);
+    } catch (error) {
+      await this.recordFailure(command, begun.job, error, delivery);
+      return;
+    }
+  }
+
+  private async apply(command: ContextCommand): Promise<void> {
+    const { jobId } = command.payload;
+    if (command.type === CommandTypes.addContext) {
+      const indexed = await this.indexing.indexContext(command.tenant, command.payload);
+      await this.jobs.complete(jobId, { context_id: indexed.contextId, processed_documents: indexed.documents.length });
+      await this.announceCompleted(command);
+      await this.events.indexed(command, { jobId, ...indexed });
+    } else {
+      const deleted = await this.deletion.deleteContext(command.tenant, command.payload);
+      await this.jobs.complete(jobId, null);
+      await this.announceCompleted(command);
+      await this.events.deleted(command, { jobId, ...deleted });
+    }
+  }
+
+  private async announceCompleted(command: ContextCommand): Promise<void> {
+    const job = await this.jobs.findForTenant(command.payload.jobId, command.tenant);
+    if (job) await this.events.jobUpdated(command, jobUpdate(job));
+  }
+
+  /** Domain errors are final; anything else is retried by the bus until its last attempt. */
+  private async recordFailure(command: ContextCommand, job: JobEntity, error: unknown, delivery: Delivery): Promise<void> {
+    const reason = error instanceof Error ? error.message : String(error);
+    const final = error instanceof DomainError || delivery.attempt >= delivery.maxAttempts;
+    if (!final) {
+      this.logger.warn(`job ${job.id} attempt ${delivery.attempt} failed, will retry: ${reason}`);
+      await this.jobs.noteAttemptFailure(job.id, reason);
+      throw error;
+    }
+    const code = error instanceof DomainError ? error.code : ErrorCode.Internal;
+    await this.jobs.fail(job.id, reason, code);
+    const failed = await this.jobs.findForTenant(job.id, command.tenant);
+    if (failed) await this.events.jobUpdated(command, jobUpdate(failed));
+    if (!(error instanceof DomainError)) throw error; // lets the bus dead-letter it
+  }
+}

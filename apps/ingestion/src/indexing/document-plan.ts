@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { AddContextCommand } from '@recollect/contracts';
+
+/** Everything known about one document of an add command before it is chunked. */
+export interface PlannedDocument {
+  id: string;
+  position: number;
+  content: string;
+  fileName: string | null;
+  fileType: string | null;
+  groupName: string[];
+  lastModified: string | null;
+  fileSize: number | null;
+  metadata: Record<string, unknown>;
+  parentIds: string[];
+  childIds: string[];
+}
+
+/** UUID-shaped, deterministic: the same command always yields the same ids. */
+export function stableId(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const iso = (v: unknown): string | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null);
+
+/** Per-document fields win over the call's metadata; chained documents link to their neighbours. */
+export function planDocuments(command: AddContextCommand): PlannedDocument[] {
+  const ids = command.documents.map((_, i) => stableId(command.contextId, String(i)));
+  return command.documents.map((doc, i) => {
+    const merged: Record<string, unknown> = { ...command.metadata, ...doc.metadata };
+    const groups = Array.isArray(merged.groupName) ? merged.groupName.filter((g): g is string => typeof g === 'string') : [];
+    return {
+      id: ids[i]!,
+      position: i,
+      content: doc.content,
+      fileName: str(merged.fileName) ?? str(merged.file_name),
+      fileType: str(merged.fileType) ?? str(merged.doc_type),
+      groupName: groups,
+      lastModified: iso(merged.lastModified),
+      fileSize: num(merged.fileSize) ?? num(merged.size),
+      metadata: merged,
+      parentIds: command.chained && i > 0 ? [ids[i - 1]!] : [],
+      childIds: command.chained && i < ids.length - 1 ? [ids[i + 1]!] : [],
+    };
+  });
+}

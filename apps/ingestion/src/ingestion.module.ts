@@ -1,0 +1,67 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BUS_CLIENT } from '@recollect/bus';
+import { EMBEDDER, type Embedder } from '@recollect/embedder';
+import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
+import { DocumentEntity } from './documents/document.entity';
+import { DocumentsRepository } from './documents/documents.repository';
+import { FilesController } from './documents/files.controller';
+import { IngestionEventsPublisher } from './events/ingestion-events.publisher';
+import { CommandProcessor } from './indexing/command-processor.service';
+import { ContextCommandsConsumer } from './indexing/context-commands.consumer';
+import { DeletionService } from './indexing/deletion.service';
+import { IndexingService } from './indexing/indexing.service';
+import { CHUNKING_OPTIONS, DELIVERY_POLICY, type ChunkingOptions, type DeliveryPolicy } from './ingestion.tokens';
+import { JobEntity } from './jobs/job.entity';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsRepository } from './jobs/jobs.repository';
+import { JobsService } from './jobs/jobs.service';
+import { ingestionMigrations } from './migrations';
+
+export interface IngestionOptions {
+  databaseUrl: string;
+  /** Embedded mode runs migrations at start; distributed mode runs them once, from a migration job. */
+  runMigrations: boolean;
+  searchIndex: SearchIndex;
+  embedder: Embedder;
+  busClient: ClientProxy;
+  chunking: ChunkingOptions;
+  delivery: DeliveryPolicy;
+}
+
+@Module({})
+export class IngestionModule {
+  static forRoot(options: IngestionOptions): DynamicModule {
+    return {
+      module: IngestionModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: options.databaseUrl,
+          entities: [JobEntity, DocumentEntity],
+          migrations: ingestionMigrations,
+          migrationsTableName: 'ingestion_migrations',
+          migrationsRun: options.runMigrations,
+          synchronize: false,
+          extra: { max: 10 },
+        }),
+      ],
+      controllers: [ContextCommandsConsumer, JobsController, FilesController],
+      providers: [
+        { provide: SEARCH_INDEX, useValue: options.searchIndex },
+        { provide: EMBEDDER, useValue: options.embedder },
+        { provide: BUS_CLIENT, useValue: options.busClient },
+        { provide: CHUNKING_OPTIONS, useValue: options.chunking },
+        { provide: DELIVERY_POLICY, useValue: options.delivery },
+        JobsRepository,
+        DocumentsRepository,
+        JobsService,
+        IndexingService,
+        DeletionService,
+        CommandProcessor,
+        IngestionEventsPublisher,
+      ],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+export const CHUNKING_OPTIONS = Symbol('CHUNKING_OPTIONS');
+export interface ChunkingOptions {
+  maxWords: number;
+  overlapWords: number;
+}
+
+export const DELIVERY_POLICY = Symbol('DELIVERY_POLICY');
+/** Mirrors the bus's retry bound, so the last attempt can mark its job failed before the message is dead-lettered. */
+export interface DeliveryPolicy {
+  maxAttempts: number;
+}

@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EMBEDDER, type Embedder } from '@recollect/embedder';
+import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
+import { QueryController } from './query.controller';
+import { SearchService } from './search/search.service';
+import { ViewService } from './view/view.service';
+
+export interface QueryOptions {
+  searchIndex: SearchIndex;
+  embedder: Embedder;
+}
+
+@Module({})
+export class QueryModule {
+  static forRoot(options: QueryOptions): DynamicModule {
+    return {
+      module: QueryModule,
+      controllers: [QueryController],
+      providers: [{ provide: SEARCH_INDEX, useValue: options.searchIndex }, { provide: EMBEDDER, useValue: options.embedder }, SearchService, ViewService],
+    };
+  }
+}

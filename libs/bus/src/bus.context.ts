@@ -1,0 +1,52 @@
+import { BaseRpcContext } from '@nestjs/microservices';
+
+/** One bus record as a handler sees it: the fields of a Kafka message (offset is a string, as in kafkajs). */
+export interface BusRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  headers: Record<string, string>;
+  value: unknown;
+  timestamp: Date;
+}
+
+/** Offset of a request/reply message, which is answered in memory and never stored. */
+export const UNSTORED_OFFSET = '-1';
+
+type BusContextArgs = [record: BusRecord, attempt: number];
+
+/**
+ * What `@Ctx()` gives a bus handler. `getTopic`, `getPartition` and `getMessage` mirror KafkaContext so a
+ * handler that only uses those runs unchanged on ServerKafka; the rest are conveniences.
+ */
+export class BusContext extends BaseRpcContext<BusContextArgs> {
+  getMessage(): BusRecord {
+    return this.args[0];
+  }
+
+  getTopic(): string {
+    return this.args[0].topic;
+  }
+
+  getPartition(): number {
+    return this.args[0].partition;
+  }
+
+  getKey(): string | null {
+    return this.args[0].key;
+  }
+
+  getOffset(): string {
+    return this.args[0].offset;
+  }
+
+  getHeaders(): Record<string, string> {
+    return this.args[0].headers;
+  }
+
+  /** 1 on first delivery; grows with each retry of the same message. */
+  getAttempt(): number {
+    return this.args[1];
+  }
+}

@@ -1,0 +1,124 @@
+import { EventEmitter } from 'node:events';
+import { DomainError, ErrorCode } from '@recollect/contracts';
+import type { Pool } from 'pg';
+import type { BusMessage } from '../bus.tokens';
+import { errorText } from '../error-text';
+import { partitionForKey } from './partitioner';
+import { PgLog, type PublishedRecord } from './pg-log';
+
+export interface InProcessBrokerOptions {
+  pool: Pool;
+  /** Partitions per topic. Every process sharing the database must agree, as with a Kafka topic. */
+  partitions?: number;
+  /** Deliveries of one message before it goes to the dead-letter topic. */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt up to maxRetryBackoffMs. */
+  retryBackoffMs?: number;
+  maxRetryBackoffMs?: number;
+  /** Fallback re-read for writes from other processes; local publishes wake consumers at once. */
+  pollIntervalMs?: number;
+  batchSize?: number;
+}
+
+export type ConsumerSettings = Required<Omit<InProcessBrokerOptions, 'pool'>>;
+
+/** Answers one request/reply message; the resolved value is the reply. */
+export type RpcHandler = (message: BusMessage) => Promise<unknown>;
+
+/**
+ * One per process: the durable log in PostgreSQL for events and commands, plus an in-memory registry
+ * for request/reply (which, as on Kafka, is answered by whoever is listening right now, so is not stored).
+ */
+export class InProcessBroker {
+  readonly log: PgLog;
+  readonly settings: ConsumerSettings;
+  private readonly published = new EventEmitter().setMaxListeners(0);
+  private readonly rpcHandlers = new Map<string, RpcHandler>();
+  private starting?: Promise<void>;
+  private nextUnkeyedPartition = 0;
+  private stopped = false;
+
+  constructor(options: InProcessBrokerOptions) {
+    this.log = new PgLog(options.pool);
+    this.settings = {
+      partitions: options.partitions ?? 8,
+      maxAttempts: options.maxAttempts ?? 5,
+      retryBackoffMs: options.retryBackoffMs ?? 100,
+      maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5_000,
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      batchSize: options.batchSize ?? 100,
+    };
+  }
+
+  /** Creates the tables if needed. Idempotent; a failed start is retried by the next call. */
+  start(): Promise<void> {
+    this.starting ??= this.log.ensureSchema().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** Resolves only once the message is committed in PostgreSQL; rejects with BusUnavailable otherwise. */
+  async publish(topic: string, message: BusMessage): Promise<PublishedRecord> {
+    // Serialise first: an unserialisable value is the caller's bug, not an outage.
+    const valueJson = JSON.stringify(message.value ?? null);
+    const partition = this.partitionFor(message.key);
+    let record: PublishedRecord;
+    try {
+      if (this.stopped) throw new Error('the broker is stopped');
+      await this.start();
+      record = await this.log.append({ topic, partition, key: message.key ?? null, headers: message.headers ?? {}, valueJson });
+    } catch (error) {
+      throw new DomainError(ErrorCode.BusUnavailable, `Bus unavailable: could not store a message on ${topic}: ${errorText(error)}`, {
+        topic,
+      });
+    }
+    this.published.emit(topic, partition);
+    return record;
+  }
+
+  /** Calls `listener(partition)` after each local publish to `topic`. Answers the unsubscribe function. */
+  onPublished(topic: string, listener: (partition: number) => void): () => void {
+    this.published.on(topic, listener);
+    return () => this.published.off(topic, listener);
+  }
+
+  registerRpcHandler(pattern: string, handler: RpcHandler): () => void {
+    if (this.rpcHandlers.has(pattern)) throw new Error(`A request/reply handler for "${pattern}" is already registered in this process`);
+    this.rpcHandlers.set(pattern, handler);
+    return () => {
+      if (this.rpcHandlers.get(pattern) === handler) this.rpcHandlers.delete(pattern);
+    };
+  }
+
+  /** Dispatches a request in memory and resolves with the handler's reply. Callers apply their own timeout. */
+  async request(pattern: string, message: BusMessage): Promise<unknown> {
+    const handler = this.rpcHandlers.get(pattern);
+    if (!handler || this.stopped) {
+      throw new DomainError(ErrorCode.BusUnavailable, `No handler is listening for "${pattern}"; is the service that answers it running?`, {
+        pattern,
+      });
+    }
+    // Copy through JSON both ways, as a real transport would: neither side may rely on sharing objects.
+    const reply = await handler(jsonCopy(message));
+    return jsonCopy(reply);
+  }
+
+  /** Stops accepting publishes and requests. Close the servers first; the pool belongs to the caller. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.rpcHandlers.clear();
+    this.published.removeAllListeners();
+  }
+
+  partitionFor(key: string | undefined): number {
+    if (key !== undefined) return partitionForKey(key, this.settings.partitions);
+    this.nextUnkeyedPartition = (this.nextUnkeyedPartition + 1) % this.settings.partitions;
+    return this.nextUnkeyedPartition;
+  }
+}
+
+function jsonCopy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}

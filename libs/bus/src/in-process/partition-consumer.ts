@@ -1,0 +1,138 @@
+import type { LoggerService } from '@nestjs/common';
+import { deadLetterTopic } from '@recollect/contracts';
+import type { BusRecord } from '../bus.context';
+import { errorText } from '../error-text';
+import type { InProcessBroker } from './in-process.broker';
+
+export interface PartitionConsumerOptions {
+  broker: InProcessBroker;
+  group: string;
+  topic: string;
+  partition: number;
+  /** Runs every handler for the record; rejects if any failed. */
+  handle: (record: BusRecord, attempt: number) => Promise<void>;
+  logger: LoggerService;
+}
+
+interface Sleeper {
+  wakeable: boolean;
+  resume: () => void;
+}
+
+/**
+ * The one sequential loop for a (group, topic, partition): reads after the committed offset, runs the
+ * handlers, commits only after they succeeded. Sequential is what gives per-key order.
+ */
+export class PartitionConsumer {
+  private stopping = false;
+  private wakePending = false;
+  private sleeper?: Sleeper;
+  private loop?: Promise<void>;
+
+  constructor(private readonly options: PartitionConsumerOptions) {}
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** New messages may be there: cut the idle wait short (never a retry backoff). */
+  wake(): void {
+    this.wakePending = true;
+    if (this.sleeper?.wakeable) this.sleeper.resume();
+  }
+
+  /** Takes no new message and waits for the one in flight; an unfinished retry stays uncommitted. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.sleeper?.resume();
+    await this.loop;
+  }
+
+  private get where(): string {
+    const { group, topic, partition } = this.options;
+    return `${group} ${topic}[${partition}]`;
+  }
+
+  private async run(): Promise<void> {
+    const { broker, group, topic, partition, logger } = this.options;
+    const { batchSize, pollIntervalMs } = broker.settings;
+    let committed: string | undefined;
+    let failures = 0;
+    while (!this.stopping) {
+      this.wakePending = false;
+      try {
+        committed ??= await broker.log.committedOffset(group, topic, partition);
+        const batch = await broker.log.read(topic, partition, committed, batchSize);
+        for (const record of batch) {
+          if (this.stopping || !(await this.deliver(record))) return;
+          await broker.log.commit(group, topic, partition, record.offset);
+          committed = record.offset;
+        }
+        failures = 0;
+        if (batch.length < batchSize) await this.sleep(pollIntervalMs, true);
+      } catch (error) {
+        // The log itself failed (database down?): wait, then re-read from the last commit.
+        failures += 1;
+        logger.error(`${this.where}: cannot read or commit, retrying: ${errorText(error)}`);
+        await this.sleep(this.backoff(failures), true);
+      }
+    }
+  }
+
+  /** Answers false when stopped between retries, leaving the message for redelivery. */
+  private async deliver(record: BusRecord): Promise<boolean> {
+    const { maxAttempts } = this.options.broker.settings;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+      if (attempt > 1) {
+        await this.sleep(this.backoff(attempt - 1), false);
+        if (this.stopping) return false;
+      }
+      try {
+        await this.options.handle(record, attempt);
+        return true;
+      } catch (error) {
+        lastError = error;
+        this.options.logger.warn(`${this.where}@${record.offset}: attempt ${attempt}/${maxAttempts} failed: ${errorText(error)}`);
+      }
+    }
+    await this.deadLetter(record, lastError, maxAttempts);
+    return true;
+  }
+
+  private async deadLetter(record: BusRecord, error: unknown, attempts: number): Promise<void> {
+    const target = deadLetterTopic(record.topic);
+    await this.options.broker.publish(target, {
+      key: record.key ?? undefined,
+      value: record.value,
+      headers: {
+        ...record.headers,
+        'x-error': errorText(error),
+        'x-original-topic': record.topic,
+        'x-original-partition': String(record.partition),
+        'x-original-offset': record.offset,
+        'x-attempts': String(attempts),
+      },
+    });
+    this.options.logger.error(`${this.where}@${record.offset}: moved to ${target} after ${attempts} attempts: ${errorText(error)}`);
+  }
+
+  private backoff(attempt: number): number {
+    const { retryBackoffMs, maxRetryBackoffMs } = this.options.broker.settings;
+    return Math.min(retryBackoffMs * 2 ** (attempt - 1), maxRetryBackoffMs);
+  }
+
+  private sleep(ms: number, wakeable: boolean): Promise<void> {
+    if (this.stopping || (wakeable && this.wakePending)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const resume = (): void => {
+        clearTimeout(timer);
+        if (this.sleeper === sleeper) this.sleeper = undefined;
+        resolve();
+      };
+      const timer = setTimeout(resume, ms);
+      const sleeper: Sleeper = { wakeable, resume };
+      this.sleeper = sleeper;
+    });
+  }
+}

@@ -1,0 +1,10 @@
+export * from './bus.tokens';
+export * from './bus.context';
+export * from './bus-exception.filter';
+export * from './error-text';
+export * from './in-process/in-process.broker';
+export * from './in-process/in-process.server';
+export * from './in-process/in-process.client';
+export * from './in-process/partitioner';
+export { EARLIEST_OFFSET, type PublishedRecord } from './in-process/pg-log';
+export * from './testing/wait-for';

@@ -1,0 +1,146 @@
+import { Controller, type DynamicModule, Inject, type INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { createTestDatabase } from '@recollect/testing';
+import { Pool } from 'pg';
+import { BusContext } from '../bus.context';
+import { BusExceptionFilter } from '../bus-exception.filter';
+import { InProcessBroker, type InProcessBrokerOptions } from '../in-process/in-process.broker';
+import { InProcessClient } from '../in-process/in-process.client';
+import { InProcessServer } from '../in-process/in-process.server';
+
+export const TOPIC = 'test.thing.happened.v1';
+export const RPC = 'test.thing.rpc.v1';
+export const SILENT_RPC = 'test.silent.rpc.v1';
+
+export interface Delivery {
+  value: unknown;
+  topic: string;
+  key: string | null;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+  attempt: number;
+}
+
+/** What the test controller records and how it behaves; each test sets the behaviour it needs. */
+export class Probe {
+  readonly deliveries: Delivery[] = [];
+  readonly secondHandlerDeliveries: Delivery[] = [];
+  onEvent: (value: unknown, ctx: BusContext) => unknown = () => undefined;
+  onRequest: (value: unknown, ctx: BusContext) => unknown = (value) => ({ ok: true, data: value });
+
+  values(): unknown[] {
+    return this.deliveries.map((delivery) => delivery.value);
+  }
+}
+
+const describeDelivery = (value: unknown, ctx: BusContext): Delivery => ({
+  value,
+  topic: ctx.getTopic(),
+  key: ctx.getKey(),
+  partition: ctx.getPartition(),
+  offset: ctx.getOffset(),
+  headers: ctx.getHeaders(),
+  attempt: ctx.getAttempt(),
+});
+
+// An ordinary Nest controller: nothing here knows which transport delivers the messages.
+@Controller()
+class ProbeController {
+  constructor(@Inject(Probe) private readonly probe: Probe) {}
+
+  @EventPattern(TOPIC)
+  async record(@Payload() value: unknown, @Ctx() ctx: BusContext): Promise<void> {
+    this.probe.deliveries.push(describeDelivery(value, ctx));
+    await this.probe.onEvent(value, ctx);
+  }
+
+  @EventPattern(TOPIC)
+  recordAgain(@Payload() value: unknown, @Ctx() ctx: BusContext): void {
+    this.probe.secondHandlerDeliveries.push(describeDelivery(value, ctx));
+  }
+
+  @MessagePattern(RPC)
+  answer(@Payload() value: unknown, @Ctx() ctx: BusContext): unknown {
+    return this.probe.onRequest(value, ctx);
+  }
+
+  @MessagePattern(SILENT_RPC)
+  neverAnswer(): Promise<never> {
+    return new Promise<never>(() => undefined);
+  }
+}
+
+@Module({})
+class ProbeModule {
+  static with(probe: Probe): DynamicModule {
+    return { module: ProbeModule, controllers: [ProbeController], providers: [{ provide: Probe, useValue: probe }] };
+  }
+}
+
+export const TEST_BROKER_OPTIONS = {
+  partitions: 4,
+  maxAttempts: 3,
+  retryBackoffMs: 5,
+  maxRetryBackoffMs: 20,
+  pollIntervalMs: 50,
+} satisfies Partial<InProcessBrokerOptions>;
+
+/** A fresh database, pool and broker per test, plus helpers to start consumers and clients on it. */
+export class BusTestKit {
+  private readonly apps = new Set<INestMicroservice>();
+
+  private constructor(
+    readonly pool: Pool,
+    readonly broker: InProcessBroker,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async create(options: Partial<InProcessBrokerOptions> = {}): Promise<BusTestKit> {
+    const database = await createTestDatabase();
+    const pool = new Pool({ connectionString: database.url, max: 20 });
+    const broker = new InProcessBroker({ pool, ...TEST_BROKER_OPTIONS, ...options });
+    await broker.start();
+    return new BusTestKit(pool, broker, database.drop);
+  }
+
+  async startConsumer(group: string, probe = new Probe()): Promise<{ app: INestMicroservice; probe: Probe }> {
+    const app = await NestFactory.createMicroservice(ProbeModule.with(probe), {
+      strategy: new InProcessServer({ broker: this.broker, group }),
+      logger: process.env.DEBUG_BUS ? ['error', 'warn', 'log'] : false,
+    });
+    app.useGlobalFilters(new BusExceptionFilter());
+    await app.listen();
+    this.apps.add(app);
+    return { app, probe };
+  }
+
+  async stopConsumer(app: INestMicroservice): Promise<void> {
+    this.apps.delete(app);
+    await app.close();
+  }
+
+  client(): InProcessClient {
+    return new InProcessClient(this.broker);
+  }
+
+  async rows<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.pool.query(sql, params)).rows as T[];
+  }
+
+  async committedOffset(group: string, topic: string, partition: number): Promise<string | undefined> {
+    const [row] = await this.rows<{ committed_offset: string }>(
+      'SELECT committed_offset FROM bus.consumer_offsets WHERE group_id = $1 AND topic = $2 AND partition = $3',
+      [group, topic, partition],
+    );
+    return row?.committed_offset;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.apps].map((app) => this.stopConsumer(app)));
+    await this.broker.stop();
+    await this.pool.end();
+    await this.dropDatabase();
+  }
+}

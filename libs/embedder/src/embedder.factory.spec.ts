@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { createEmbedder } from './embedder.factory';
+import { HashingEmbedder } from './hashing/hashing.embedder';
+import { OpenAiCompatibleEmbedder } from './http/openai-compatible.embedder';
+import { UniversalSentenceEncoderEmbedder } from './use-lite/use-lite.embedder';
+
+describe('createEmbedder', () => {
+  it('builds the embedder named by kind without loading or contacting anything', () => {
+    expect(createEmbedder({ kind: 'use-lite' })).toBeInstanceOf(UniversalSentenceEncoderEmbedder);
+    expect(createEmbedder({ kind: 'hashing', dimension: 32 })).toMatchObject({ modelId: 'hashing-32', dimension: 32 });
+    const remote = createEmbedder({ kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'bge-small', dimension: 384 });
+    expect(remote).toBeInstanceOf(OpenAiCompatibleEmbedder);
+    expect(remote).toMatchObject({ modelId: 'openai:bge-small/384', dimension: 384 });
+    expect(createEmbedder({ kind: 'hashing' })).toBeInstanceOf(HashingEmbedder);
+  });
+
+  it('rejects an unknown kind', () => {
+    expect(() => createEmbedder({ kind: 'word2vec' } as never)).toThrow(/word2vec/);
+  });
+});

@@ -1,0 +1,27 @@
+import type { Embedder } from './embedder.port';
+import { HashingEmbedder, type HashingEmbedderOptions } from './hashing/hashing.embedder';
+import { OpenAiCompatibleEmbedder, type OpenAiCompatibleEmbedderOptions } from './http/openai-compatible.embedder';
+import { UniversalSentenceEncoderEmbedder, type UniversalSentenceEncoderOptions } from './use-lite/use-lite.embedder';
+
+export type EmbedderConfig =
+  | ({ kind: 'use-lite' } & UniversalSentenceEncoderOptions)
+  | ({ kind: 'openai' } & OpenAiCompatibleEmbedderOptions)
+  | ({ kind: 'hashing' } & HashingEmbedderOptions);
+
+export type EmbedderKind = EmbedderConfig['kind'];
+
+/** Builds the configured embedder; nothing is loaded or contacted until the first `embed`. */
+export function createEmbedder(config: EmbedderConfig): Embedder {
+  switch (config.kind) {
+    case 'use-lite':
+      return new UniversalSentenceEncoderEmbedder(config);
+    case 'openai':
+      return new OpenAiCompatibleEmbedder(config);
+    case 'hashing':
+      return new HashingEmbedder(config);
+    default: {
+      const unknown: never = config;
+      throw new Error(`Unknown embedder kind: ${(unknown as { kind?: unknown }).kind}`);
+    }
+  }
+}

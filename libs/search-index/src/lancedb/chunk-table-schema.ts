@@ -1,0 +1,118 @@
+import { DataType, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
+import { tenantKey } from '@recollect/contracts';
+import type { ChunkRecord, IndexIdentity } from '../search-index.port';
+import { toIsoUtc } from './sql';
+
+/** Schema metadata keys: the identity is stored with the table itself, so it can never drift from the data. */
+const MODEL_ID_KEY = 'recollect.model_id';
+const DIMENSION_KEY = 'recollect.dimension';
+
+export type StoredChunk = Omit<ChunkRecord, 'vector'>;
+
+const text = (name: string, nullable = false): Field => new Field(name, new Utf8(), nullable);
+
+export function chunkTableSchema(identity: IndexIdentity): Schema {
+  return new Schema(
+    [
+      text('id'),
+      text('user_id'),
+      // Nullable works in LanceDB: `IS NULL` filters it, so no sentinel value is needed.
+      text('organization_id', true),
+      text('tenant_key'),
+      text('document_id'),
+      new Field('chunk_index', new Int32(), false),
+      text('text'),
+      new Field('vector', new FixedSizeList(identity.dimension, new Field('item', new Float32(), true)), false),
+      text('source'),
+      text('context_type'),
+      text('scope'),
+      text('file_name', true),
+      text('file_type', true),
+      // A real list, not a delimited string: `array_has_all` matches whole values exactly, with no
+      // delimiter or LIKE-wildcard escaping to get wrong.
+      new Field('group_name', new List(new Field('item', new Utf8(), true)), false),
+      // ISO 8601 UTC strings (normalised on write) compare correctly as text, which keeps filters plain SQL.
+      text('last_modified', true),
+      // Float64 keeps sizes plain JS numbers (Int64 would come back as bigint); exact up to 2^53 bytes.
+      new Field('file_size', new Float64(), true),
+      text('metadata'),
+      text('created_at'),
+      text('updated_at'),
+    ],
+    new Map([
+      [MODEL_ID_KEY, identity.modelId],
+      [DIMENSION_KEY, String(identity.dimension)],
+    ]),
+  );
+}
+
+/** The identity a table was created with; the dimension comes from the vector column itself. */
+export function storedIdentity(schema: Schema): { modelId: string | null; dimension: number | null } {
+  const vector = schema.fields.find((field) => field.name === 'vector');
+  // Type guards, not instanceof: LanceDB may hand back classes from the other (CJS/ESM) copy of apache-arrow.
+  const dimension = vector && DataType.isFixedSizeList(vector.type) ? vector.type.listSize : Number(schema.metadata.get(DIMENSION_KEY));
+  return {
+    modelId: schema.metadata.get(MODEL_ID_KEY) ?? null,
+    dimension: Number.isInteger(dimension) ? dimension : null,
+  };
+}
+
+/** Every column but the vector: what reads return (vectors are large and never leave the index). */
+export const COLUMNS_WITHOUT_VECTOR = [
+  'id', 'user_id', 'organization_id', 'tenant_key', 'document_id', 'chunk_index', 'text', 'source', 'context_type', 'scope',
+  'file_name', 'file_type', 'group_name', 'last_modified', 'file_size', 'metadata', 'created_at', 'updated_at',
+];
+
+export function chunkToRow(chunk: ChunkRecord): Record<string, unknown> {
+  return {
+    id: chunk.id,
+    user_id: chunk.tenant.userId,
+    organization_id: chunk.tenant.organizationId ?? null,
+    tenant_key: tenantKey(chunk.tenant),
+    document_id: chunk.documentId,
+    chunk_index: chunk.chunkIndex,
+    text: chunk.text,
+    vector: Array.from(chunk.vector),
+    source: chunk.source,
+    context_type: chunk.contextType,
+    scope: chunk.scope,
+    file_name: chunk.fileName,
+    file_type: chunk.fileType,
+    group_name: [...chunk.groupName],
+    last_modified: chunk.lastModified === null ? null : toIsoUtc(chunk.lastModified, `lastModified of chunk ${chunk.id}`),
+    file_size: chunk.fileSize,
+    metadata: JSON.stringify(chunk.metadata ?? {}),
+    created_at: toIsoUtc(chunk.createdAt, `createdAt of chunk ${chunk.id}`),
+    updated_at: toIsoUtc(chunk.updatedAt, `updatedAt of chunk ${chunk.id}`),
+  };
+}
+
+const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const optionalNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/** Reads a result row (an Arrow struct row, lists arrive as Arrow vectors) back into the port's shape. */
+export function rowToChunk(row: Record<string, unknown>): StoredChunk {
+  return {
+    id: String(row.id),
+    tenant: { userId: String(row.user_id), organizationId: optionalString(row.organization_id) },
+    documentId: String(row.document_id),
+    chunkIndex: Number(row.chunk_index),
+    text: String(row.text),
+    source: String(row.source),
+    contextType: String(row.context_type),
+    scope: String(row.scope),
+    fileName: optionalString(row.file_name),
+    fileType: optionalString(row.file_type),
+    groupName: toStringArray(row.group_name),
+    lastModified: optionalString(row.last_modified),
+    fileSize: optionalNumber(row.file_size),
+    metadata: JSON.parse(String(row.metadata)) as Record<string, unknown>,
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+export function toStringArray(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  return Array.from(value as Iterable<unknown>, (item) => String(item));
+}

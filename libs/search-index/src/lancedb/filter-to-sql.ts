@@ -1,0 +1,35 @@
+import type { ChunkFilter } from '../search-index.port';
+import { sqlInList, sqlString, sqlStringArray, toIsoUtc } from './sql';
+
+/**
+ * Turns a ChunkFilter into a LanceDB `where` predicate. The tenant clause is always present,
+ * so no query built here can cross tenants. Every client value goes through `sqlString`.
+ */
+export function filterToSql(filter: ChunkFilter): string {
+  const { userId } = filter.tenant;
+  const organizationId = filter.tenant.organizationId ?? null;
+  const clauses = [
+    `user_id = ${sqlString(userId)}`,
+    // A null organisation must match only null: `= NULL` would match nothing, so spell it out.
+    organizationId === null ? 'organization_id IS NULL' : `organization_id = ${sqlString(organizationId)}`,
+  ];
+
+  if (filter.documentIds !== undefined) {
+    // An explicit empty list selects nothing; treating it as "no filter" would let deleteWhere wipe a tenant.
+    clauses.push(filter.documentIds.length === 0 ? 'FALSE' : `document_id IN ${sqlInList(filter.documentIds)}`);
+  }
+  if (filter.fileName !== undefined) clauses.push(`file_name = ${sqlString(filter.fileName)}`);
+  if (filter.groupName !== undefined && filter.groupName.length > 0) {
+    clauses.push(`array_has_all(group_name, ${sqlStringArray(filter.groupName)})`);
+  }
+  if (filter.source !== undefined) clauses.push(`source = ${sqlString(filter.source)}`);
+  if (filter.contextType !== undefined) clauses.push(`context_type = ${sqlString(filter.contextType)}`);
+  if (filter.scope !== undefined) clauses.push(`scope = ${sqlString(filter.scope)}`);
+  if (filter.lastModifiedFrom !== undefined) {
+    clauses.push(`last_modified >= ${sqlString(toIsoUtc(filter.lastModifiedFrom, 'lastModifiedFrom'))}`);
+  }
+  if (filter.lastModifiedTo !== undefined) {
+    clauses.push(`last_modified <= ${sqlString(toIsoUtc(filter.lastModifiedTo, 'lastModifiedTo'))}`);
+  }
+  return clauses.map((clause) => `(${clause})`).join(' AND ');
+}

@@ -1,0 +1,279 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connect, Index, MatchQuery, type Connection, type FtsOptions, type Table } from '@lancedb/lancedb';
+import { DomainError, ErrorCode } from '@recollect/contracts';
+import type {
+  ChunkFilter,
+  ChunkRecord,
+  DocumentSummary,
+  IndexIdentity,
+  ScoredChunk,
+  SearchIndex,
+} from '../search-index.port';
+import { chunkTableSchema, chunkToRow, COLUMNS_WITHOUT_VECTOR, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
+import { filterToSql } from './filter-to-sql';
+import { assertValidIdentity, indexMismatchError } from './index-identity';
+import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
+import { SerialQueue } from './serial-queue';
+
+export interface LanceDbSearchIndexOptions {
+  /** Folder holding the LanceDB database; created if missing. One writing process per folder. */
+  directory: string;
+  tableName?: string;
+  /** Run `optimize()` (compaction + folding new rows into the indices) after this many write operations. */
+  maintenanceEveryWrites?: number;
+  /** ...or once this many rows were written since the last maintenance, whichever comes first. */
+  maintenanceEveryRows?: number;
+  /** Build an ANN vector index once the table holds this many rows. Unset: always exact (flat) search. */
+  vectorIndexMinRows?: number;
+  /** Where failures of background maintenance go (they never fail the write that triggered them). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+/**
+ * English stemming and stop words help BM25 on prose; positions are off because only match
+ * queries are issued (no phrase queries), which keeps the index smaller and faster to update.
+ */
+const FTS_OPTIONS: Partial<FtsOptions> = {
+  baseTokenizer: 'simple',
+  language: 'English',
+  lowercase: true,
+  stem: true,
+  removeStopWords: true,
+  asciiFolding: true,
+  withPosition: false,
+};
+
+const DEFAULTS = { tableName: 'chunks', maintenanceEveryWrites: 50, maintenanceEveryRows: 20_000 };
+
+/** Embedded SearchIndex on LanceDB: one table of chunks, exact cosine vector search, native BM25 full-text search. */
+export class LanceDbSearchIndex implements SearchIndex {
+  private connection: Connection | undefined;
+  private table: Table | undefined;
+  private identity: IndexIdentity | undefined;
+  private hasVectorIndex = false;
+  private writesSinceMaintenance = 0;
+  private rowsSinceMaintenance = 0;
+  /** Every write (and open) goes through here, one at a time. Reads do not wait. */
+  private readonly writes = new SerialQueue();
+
+  constructor(private readonly options: LanceDbSearchIndexOptions) {}
+
+  open(identity: IndexIdentity): Promise<void> {
+    assertValidIdentity(identity);
+    return this.writes.run(() => this.openNow(identity));
+  }
+
+  async upsert(chunks: readonly ChunkRecord[]): Promise<void> {
+    const table = this.requireOpen();
+    if (chunks.length === 0) return;
+    // Last one wins within a batch: duplicate source keys would make merge-insert write the row twice.
+    const latest = new Map(chunks.map((chunk) => [chunk.id, chunk]));
+    const rows = [...latest.values()].map((chunk) => {
+      this.assertDimension(chunk.vector, `Vector of chunk ${chunk.id}`);
+      return chunkToRow(chunk);
+    });
+    await this.writes.run(async () => {
+      await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+      this.afterWrite(table, rows.length);
+    });
+  }
+
+  async deleteWhere(filter: ChunkFilter): Promise<number> {
+    const table = this.requireOpen();
+    const where = filterToSql(filter);
+    return this.writes.run(async () => {
+      // Counted inside the write queue, so no other write of ours can change the answer in between.
+      const count = await table.countRows(where);
+      if (count === 0) return 0;
+      await table.delete(where);
+      this.afterWrite(table, 0);
+      return count;
+    });
+  }
+
+  async vectorSearch(vector: Float32Array, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
+    const table = this.requireOpen();
+    this.assertDimension(vector, 'Query vector');
+    if (limit <= 0) return [];
+    // `where` on a vector query is a prefilter by default (only `.postfilter()` changes that), so
+    // a narrow tenant never loses results to other tenants' nearer vectors.
+    let query = table
+      .vectorSearch(vector)
+      .distanceType('cosine')
+      .where(filterToSql(filter))
+      .select([...COLUMNS_WITHOUT_VECTOR, '_distance'])
+      .limit(limit);
+    // With a quantised ANN index, re-rank on the stored vectors so scores stay exact cosine.
+    if (this.hasVectorIndex) query = query.refineFactor(1);
+    const rows = (await query.toArray()) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({ chunk: rowToChunk(row), score: cosineScore(row._distance) }));
+  }
+
+  async lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
+    const table = this.requireOpen();
+    const text = query.trim();
+    if (text.length === 0 || limit <= 0) return [];
+    // A match query tokenises the text like the documents and has no query syntax, so quotes,
+    // colons, `AND` or `*` from clients are just characters, never operators or parse errors.
+    const rows = (await table
+      .query()
+      .fullTextSearch(new MatchQuery(text, 'text'))
+      .where(filterToSql(filter))
+      .select([...COLUMNS_WITHOUT_VECTOR, '_score'])
+      .limit(limit)
+      .toArray()) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({ chunk: rowToChunk(row), score: Number(row._score) }));
+  }
+
+  async listChunks(filter: ChunkFilter, page: { limit: number; offset: number }): Promise<StoredChunk[]> {
+    const table = this.requireOpen();
+    if (page.limit <= 0) return [];
+    const rows = (await table
+      .query()
+      .where(filterToSql(filter))
+      .select(COLUMNS_WITHOUT_VECTOR)
+      .orderBy([
+        { columnName: 'created_at', ascending: true },
+        { columnName: 'document_id', ascending: true },
+        { columnName: 'chunk_index', ascending: true },
+      ])
+      .offset(Math.max(0, page.offset))
+      .limit(page.limit)
+      .toArray()) as Array<Record<string, unknown>>;
+    return rows.map(rowToChunk);
+  }
+
+  async listDocuments(filter: ChunkFilter): Promise<DocumentSummary[]> {
+    const table = this.requireOpen();
+    const rows = (await table.query().where(filterToSql(filter)).select(SUMMARY_COLUMNS).toArray()) as Array<
+      Record<string, unknown>
+    >;
+    return summariseDocuments(rows);
+  }
+
+  /**
+   * Builds the ANN index once the table is large enough (`vectorIndexMinRows`); answers whether
+   * one exists. Later `optimize()` runs add new rows to it; rows not yet in it are still searched exactly.
+   */
+  ensureVectorIndex(): Promise<boolean> {
+    const table = this.requireOpen();
+    return this.writes.run(() => this.buildVectorIndexIfDue(table));
+  }
+
+  /** Compacts data files and folds rows written since the last run into the FTS (and vector) index. */
+  optimize(): Promise<void> {
+    const table = this.requireOpen();
+    return this.writes.run(() => this.maintain(table));
+  }
+
+  async close(): Promise<void> {
+    const { table, connection } = this;
+    this.table = undefined;
+    this.connection = undefined;
+    this.identity = undefined;
+    // Queued writes captured the table handle; let them (and any maintenance) finish first.
+    await this.writes.idle();
+    table?.close();
+    connection?.close();
+  }
+
+  private async openNow(identity: IndexIdentity): Promise<void> {
+    if (this.table && this.identity) {
+      if (this.identity.modelId === identity.modelId && this.identity.dimension === identity.dimension) return;
+      throw indexMismatchError(this.location(), this.identity, identity);
+    }
+    await mkdir(this.options.directory, { recursive: true });
+    const connection = await connect(this.options.directory);
+    let table: Table | undefined;
+    try {
+      const name = this.tableName();
+      table = (await connection.tableNames()).includes(name)
+        ? await connection.openTable(name)
+        : await connection.createEmptyTable(name, chunkTableSchema(identity), { mode: 'create', existOk: true });
+      const stored = storedIdentity(await table.schema());
+      if (stored.modelId !== identity.modelId || stored.dimension !== identity.dimension) {
+        throw indexMismatchError(this.location(), stored, identity);
+      }
+      const indices = await table.listIndices();
+      if (!indices.some((index) => index.columns.includes('text'))) {
+        await table.createIndex('text', { config: Index.fts(FTS_OPTIONS) });
+      }
+      this.hasVectorIndex = indices.some((index) => index.columns.includes('vector'));
+    } catch (error) {
+      table?.close();
+      connection.close();
+      throw error;
+    }
+    this.connection = connection;
+    this.table = table;
+    this.identity = identity;
+    this.writesSinceMaintenance = 0;
+    this.rowsSinceMaintenance = 0;
+  }
+
+  /**
+   * Rows not yet in the FTS index are still found (LanceDB scans them), so search is correct
+   * right after a write; periodic maintenance keeps that scan, and the fragment count, small.
+   */
+  private afterWrite(table: Table, rows: number): void {
+    this.writesSinceMaintenance += 1;
+    this.rowsSinceMaintenance += rows;
+    const everyWrites = this.options.maintenanceEveryWrites ?? DEFAULTS.maintenanceEveryWrites;
+    const everyRows = this.options.maintenanceEveryRows ?? DEFAULTS.maintenanceEveryRows;
+    if (this.writesSinceMaintenance < everyWrites && this.rowsSinceMaintenance < everyRows) return;
+    this.writesSinceMaintenance = 0;
+    this.rowsSinceMaintenance = 0;
+    // Queued, not awaited: the caller's write is done; the next write simply waits its turn.
+    this.writes.run(() => this.maintain(table)).catch((error: unknown) => this.reportBackgroundError(error));
+  }
+
+  private async maintain(table: Table): Promise<void> {
+    this.writesSinceMaintenance = 0;
+    this.rowsSinceMaintenance = 0;
+    await table.optimize();
+    await this.buildVectorIndexIfDue(table);
+  }
+
+  private async buildVectorIndexIfDue(table: Table): Promise<boolean> {
+    const minRows = this.options.vectorIndexMinRows;
+    if (this.hasVectorIndex || minRows === undefined) return this.hasVectorIndex;
+    if ((await table.countRows()) < minRows) return false;
+    // HNSW over scalar-quantised vectors: good recall without PQ training; one partition suits
+    // tables up to a few million rows. Must use cosine, the distance every search uses.
+    await table.createIndex('vector', { config: Index.hnswSq({ distanceType: 'cosine', numPartitions: 1 }) });
+    this.hasVectorIndex = true;
+    return true;
+  }
+
+  private reportBackgroundError(error: unknown): void {
+    if (this.options.onBackgroundError) this.options.onBackgroundError(error);
+    else console.error('LanceDB search index maintenance failed', error);
+  }
+
+  private requireOpen(): Table {
+    if (!this.table) throw new DomainError(ErrorCode.Internal, 'The search index is not open; call open() first');
+    return this.table;
+  }
+
+  private assertDimension(vector: Float32Array, what: string): void {
+    const expected = this.identity?.dimension;
+    if (vector.length !== expected) {
+      throw new DomainError(ErrorCode.ValidationFailed, `${what} has dimension ${vector.length}, the index expects ${expected}`);
+    }
+  }
+
+  private tableName(): string {
+    return this.options.tableName ?? DEFAULTS.tableName;
+  }
+
+  private location(): string {
+    return join(this.options.directory, `${this.tableName()}.lance`);
+  }
+}
+
+/** Cosine distance is 0..2; the port promises a similarity in 0..1. */
+function cosineScore(distance: unknown): number {
+  const similarity = 1 - Number(distance);
+  return Number.isFinite(similarity) ? Math.min(1, Math.max(0, similarity)) : 0;
+}

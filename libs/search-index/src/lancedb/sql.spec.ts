@@ -1,0 +1,78 @@
+import { DomainError, ErrorCode } from '@recollect/contracts';
+import { describe, expect, it } from 'vitest';
+import { filterToSql } from './filter-to-sql';
+import { sqlInList, sqlString, sqlStringArray, toIsoUtc } from './sql';
+
+describe('sqlString', () => {
+  it.each([
+    ['plain', "'plain'"],
+    ["x' OR '1'='1", "'x'' OR ''1''=''1'"],
+    ["'", "''''"],
+    ['back\\slash\\', "'back\\slash\\'"],
+    ['line\nbreak', "'line\nbreak'"],
+    ['naïve ✓', "'naïve ✓'"],
+    ['', "''"],
+  ])('quotes %j', (input, expected) => {
+    expect(sqlString(input)).toBe(expected);
+  });
+
+  it('keeps every quote doubled, so the literal cannot be closed early', () => {
+    const hostile = "a'; DELETE FROM chunks; --'";
+    const literal = sqlString(hostile);
+    const body = literal.slice(1, -1);
+    expect(body.replaceAll("''", '')).not.toContain("'");
+    expect(body.replaceAll("''", "'")).toBe(hostile);
+  });
+
+  it('rejects NUL characters', () => {
+    expect(() => sqlString('a\u0000b')).toThrow(DomainError);
+  });
+
+  it('builds list literals', () => {
+    expect(sqlStringArray(["a'b", 'c'])).toBe("['a''b', 'c']");
+    expect(sqlInList(["a'b", 'c'])).toBe("('a''b', 'c')");
+    expect(() => sqlInList([])).toThrow();
+  });
+});
+
+describe('toIsoUtc', () => {
+  it('normalises offsets and precision to UTC milliseconds', () => {
+    expect(toIsoUtc('2024-02-01T01:00:00+01:00', 'x')).toBe('2024-02-01T00:00:00.000Z');
+    expect(toIsoUtc('2024-02-01', 'x')).toBe('2024-02-01T00:00:00.000Z');
+  });
+
+  it('rejects what is not a timestamp', () => {
+    expect(() => toIsoUtc("2024' OR '1'='1", 'lastModifiedFrom')).toThrow(
+      expect.objectContaining({ code: ErrorCode.ValidationFailed }),
+    );
+  });
+});
+
+describe('filterToSql', () => {
+  it('always filters by tenant, with a null organisation as IS NULL', () => {
+    expect(filterToSql({ tenant: { userId: 'u', organizationId: null } })).toBe("(user_id = 'u') AND (organization_id IS NULL)");
+    expect(filterToSql({ tenant: { userId: "u'", organizationId: 'o' } })).toBe("(user_id = 'u''') AND (organization_id = 'o')");
+  });
+
+  it('escapes every client value', () => {
+    const where = filterToSql({
+      tenant: { userId: 'u', organizationId: null },
+      fileName: "f'",
+      groupName: ["g'"],
+      source: "s'",
+      contextType: "c'",
+      scope: "p'",
+      documentIds: ["d'"],
+      lastModifiedFrom: '2024-01-01T00:00:00Z',
+    });
+    expect(where).toContain("file_name = 'f'''");
+    expect(where).toContain("array_has_all(group_name, ['g'''])");
+    expect(where).toContain("document_id IN ('d''')");
+    expect(where).toContain("last_modified >= '2024-01-01T00:00:00.000Z'");
+    expect(where.replaceAll("''", '').split("'").length % 2).toBe(1);
+  });
+
+  it('turns an empty documentIds list into a predicate that matches nothing', () => {
+    expect(filterToSql({ tenant: { userId: 'u', organizationId: 'o' }, documentIds: [] })).toContain('(FALSE)');
+  });
+});

@@ -1,0 +1,77 @@
+import type { Tenant } from '@recollect/contracts';
+
+/** One indexed chunk. `id` is deterministic (tenant, document, chunk index) so a redelivered command overwrites instead of duplicating. */
+export interface ChunkRecord {
+  id: string;
+  tenant: Tenant;
+  documentId: string;
+  chunkIndex: number;
+  text: string;
+  vector: Float32Array;
+  source: string;
+  contextType: string;
+  scope: string;
+  fileName: string | null;
+  fileType: string | null;
+  groupName: string[];
+  /** ISO 8601 timestamp, or null when the client sent none. */
+  lastModified: string | null;
+  fileSize: number | null;
+  /** The document's metadata as the client sent it (plus ids the service adds). */
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Filters every query takes. `tenant` is mandatory: no query ever crosses tenants. */
+export interface ChunkFilter {
+  tenant: Tenant;
+  documentIds?: string[];
+  fileName?: string;
+  /** A chunk matches when it carries every one of these group names. */
+  groupName?: string[];
+  source?: string;
+  contextType?: string;
+  scope?: string;
+  lastModifiedFrom?: string;
+  lastModifiedTo?: string;
+}
+
+export interface ScoredChunk {
+  chunk: Omit<ChunkRecord, 'vector'>;
+  /** Vector search: cosine similarity clamped to 0..1. Lexical search: the engine's BM25 score (unbounded). */
+  score: number;
+}
+
+export interface DocumentSummary {
+  documentId: string;
+  fileName: string | null;
+  fileType: string | null;
+  groupName: string[];
+  source: string;
+  lastModified: string | null;
+  fileSize: number | null;
+  chunkCount: number;
+  createdAt: string;
+}
+
+export interface IndexIdentity {
+  modelId: string;
+  dimension: number;
+}
+
+export interface SearchIndex {
+  /** Creates the index if missing; fails with INDEX_MISMATCH when it was written by another model or dimension. */
+  open(identity: IndexIdentity): Promise<void>;
+  upsert(chunks: readonly ChunkRecord[]): Promise<void>;
+  /** Deletes every chunk matching the filter; answers how many went. */
+  deleteWhere(filter: ChunkFilter): Promise<number>;
+  vectorSearch(vector: Float32Array, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
+  lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
+  /** Chunks in document order (createdAt, documentId, chunkIndex). */
+  listChunks(filter: ChunkFilter, page: { limit: number; offset: number }): Promise<Array<Omit<ChunkRecord, 'vector'>>>;
+  listDocuments(filter: ChunkFilter): Promise<DocumentSummary[]>;
+  close(): Promise<void>;
+}
+
+export const SEARCH_INDEX = Symbol('SEARCH_INDEX');

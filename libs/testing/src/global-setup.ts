@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../database/src';
+import { freePort } from './free-port';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}
+
+/** One real PostgreSQL server for the whole run; each test file makes its own database on it. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const root = mkdtempSync(join(tmpdir(), 'recollect-test-'));
+  chmodSync(root, 0o755); // as root, the server runs as its own user and must reach the folder
+  const pg = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), port: await freePort(), database: 'postgres', log: (line) => process.env.DEBUG_POSTGRES && console.error(line) });
+  project.provide('postgresAdminUrl', pg.url);
+  return async () => {
+    await pg.stop();
+    rmSync(root, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,24 @@
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from source, so a test run never depends on a stale build.
+const alias = Object.fromEntries(
+  ['libs', 'apps'].flatMap((dir) =>
+    readdirSync(resolve(__dirname, dir)).map((name) => [`@recollect/${name}`, resolve(__dirname, dir, name, 'src/index.ts')]),
+  ),
+);
+
+export default defineConfig({
+  plugins: [swc.vite({ jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } } })],
+  resolve: { alias },
+  test: {
+    include: ['apps/*/src/**/*.spec.ts', 'libs/*/src/**/*.spec.ts', 'apps/*/test/**/*.spec.ts', 'test/**/*.spec.ts'],
+    globalSetup: ['libs/testing/src/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
