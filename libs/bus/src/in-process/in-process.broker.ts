@@ -54,7 +54,7 @@ export class InProcessBroker {
   start(): Promise<void> {
     this.starting ??= this.log.ensureSchema().catch((error: unknown) => {
       this.starting = undefined;
-      throw error;
+      throw unavailable(`could not reach the message log: ${errorText(error)}`);
     });
     return this.starting;
   }
@@ -66,13 +66,11 @@ export class InProcessBroker {
     const partition = this.partitionFor(message.key);
     let record: PublishedRecord;
     try {
-      if (this.stopped) throw new Error('the broker is stopped');
+      if (this.stopped) throw unavailable('the broker is stopped');
       await this.start();
       record = await this.log.append({ topic, partition, key: message.key ?? null, headers: message.headers ?? {}, valueJson });
     } catch (error) {
-      throw new DomainError(ErrorCode.BusUnavailable, `Bus unavailable: could not store a message on ${topic}: ${errorText(error)}`, {
-        topic,
-      });
+      throw error instanceof DomainError ? error : unavailable(`could not store a message on ${topic}: ${errorText(error)}`);
     }
     this.published.emit(topic, partition);
     return record;
@@ -96,9 +94,7 @@ export class InProcessBroker {
   async request(pattern: string, message: BusMessage): Promise<unknown> {
     const handler = this.rpcHandlers.get(pattern);
     if (!handler || this.stopped) {
-      throw new DomainError(ErrorCode.BusUnavailable, `No handler is listening for "${pattern}"; is the service that answers it running?`, {
-        pattern,
-      });
+      throw unavailable(`no handler is listening for "${pattern}"; is the service that answers it running?`);
     }
     // Copy through JSON both ways, as a real transport would: neither side may rely on sharing objects.
     const reply = await handler(jsonCopy(message));
@@ -121,4 +117,9 @@ export class InProcessBroker {
 
 function jsonCopy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** BusUnavailable maps to 503 at the gateway: the caller may retry later. */
+function unavailable(reason: string): DomainError {
+  return new DomainError(ErrorCode.BusUnavailable, `Bus unavailable: ${reason}`);
 }

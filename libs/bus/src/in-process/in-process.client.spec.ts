@@ -3,7 +3,7 @@ import { freePort } from '@recollect/testing';
 import { Pool } from 'pg';
 import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BusTestKit, Probe, RPC, SILENT_RPC, TOPIC } from '../testing/bus.fixture';
+import { BusTestKit, Probe, RPC, TOPIC } from '../testing/bus.fixture';
 import { waitFor } from '../testing/wait-for';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessClient } from './in-process.client';
@@ -83,15 +83,19 @@ describe('InProcessClient', () => {
       expect(await kit.rows('SELECT * FROM bus.messages')).toEqual([]); // requests are not stored
     });
 
-    it('is cut by the caller\'s rxjs timeout when the handler never answers', async () => {
-      await kit.startConsumer('query');
-      const reply = lastValueFrom(kit.client().send(SILENT_RPC, { key: 'k', value: {} }).pipe(timeout(100)));
+    it("is cut by the caller's rxjs timeout when the handler does not answer in time", async () => {
+      const probe = new Probe();
+      let answer!: (reply: unknown) => void;
+      probe.onRequest = () => new Promise((resolve) => (answer = resolve));
+      await kit.startConsumer('query', probe);
+      const reply = lastValueFrom(kit.client().send(RPC, { key: 'k', value: {} }).pipe(timeout(100)));
       await expect(reply).rejects.toBeInstanceOf(TimeoutError);
+      answer({ ok: true, data: 'too late' }); // lets the consumer close: close waits for handlers in flight
     });
 
     it('fails with a clear error when no service answers the pattern', async () => {
       const reply = lastValueFrom(kit.client().send('nobody.listens.rpc.v1', { value: 1 }));
-      await expect(reply).rejects.toThrow(/No handler is listening for "nobody.listens.rpc.v1"/);
+      await expect(reply).rejects.toThrow(/no handler is listening for "nobody.listens.rpc.v1"/);
     });
 
     it("passes a handler's exception to the caller as the error", async () => {
@@ -106,7 +110,7 @@ describe('InProcessClient', () => {
     it('stops answering once the consumer is closed', async () => {
       const { app } = await kit.startConsumer('query');
       await kit.stopConsumer(app);
-      await expect(lastValueFrom(kit.client().send(RPC, { value: 1 }))).rejects.toThrow(/No handler is listening/);
+      await expect(lastValueFrom(kit.client().send(RPC, { value: 1 }))).rejects.toThrow(/no handler is listening/);
     });
   });
 });

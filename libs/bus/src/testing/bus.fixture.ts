@@ -11,7 +11,6 @@ import { InProcessServer } from '../in-process/in-process.server';
 
 export const TOPIC = 'test.thing.happened.v1';
 export const RPC = 'test.thing.rpc.v1';
-export const SILENT_RPC = 'test.silent.rpc.v1';
 
 export interface Delivery {
   value: unknown;
@@ -64,11 +63,6 @@ class ProbeController {
   @MessagePattern(RPC)
   answer(@Payload() value: unknown, @Ctx() ctx: BusContext): unknown {
     return this.probe.onRequest(value, ctx);
-  }
-
-  @MessagePattern(SILENT_RPC)
-  neverAnswer(): Promise<never> {
-    return new Promise<never>(() => undefined);
   }
 }
 

@@ -167,6 +167,15 @@ export class LanceDbSearchIndex implements SearchIndex {
     return this.writes.run(() => this.maintain(table));
   }
 
+  /** For health checks and tests: table size and how much of it the indices do not cover yet. */
+  async status(): Promise<{ rows: number; rowsNotInTextIndex: number; vectorIndexed: boolean }> {
+    const table = this.requireOpen();
+    const textIndex = (await table.listIndices()).find((index) => index.columns.includes('text'));
+    const textStats = textIndex ? await table.indexStats(textIndex.name) : undefined;
+    const rows = await table.countRows();
+    return { rows, rowsNotInTextIndex: textStats?.numUnindexedRows ?? rows, vectorIndexed: this.hasVectorIndex };
+  }
+
   async close(): Promise<void> {
     const { table, connection } = this;
     this.table = undefined;

@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './harness';
+
+const API = '/api/v1/context';
+
+const routes: Array<{ method: string; path: string }> = [
+  { method: 'POST', path: `${API}/add` },
+  { method: 'POST', path: `${API}/add-async` },
+  { method: 'POST', path: `${API}/search` },
+  { method: 'POST', path: `${API}/delete` },
+];
+
+const jsonish = fc.oneof(
+  fc.jsonValue({ maxDepth: 4 }),
+  fc.record(
+    {
+      documents: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.dictionary(fc.constantFrom('content', 'fileName', 'x'), fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 })),
+      source: fc.jsonValue({ maxDepth: 1 }),
+      context_type: fc.oneof(fc.constantFrom('resource', 'conversation', 'instruction'), fc.jsonValue({ maxDepth: 1 })),
+      scope: fc.jsonValue({ maxDepth: 1 }),
+      metadata: fc.jsonValue({ maxDepth: 3 }),
+      chained: fc.jsonValue({ maxDepth: 1 }),
+      query: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 1 })),
+      similarity_threshold: fc.oneof(fc.double(), fc.jsonValue({ maxDepth: 1 })),
+      minimum_similarity_threshold: fc.oneof(fc.double(), fc.jsonValue({ maxDepth: 1 })),
+      by_id: fc.jsonValue({ maxDepth: 1 }),
+      user_id: fc.jsonValue({ maxDepth: 1 }),
+    },
+    { requiredKeys: [] },
+  ),
+);
+
+describe('malformed input never causes a 5xx', () => {
+  let sut: TestStack;
+  let token: string;
+
+  beforeAll(async () => {
+    sut = await startTestStack({ RATE_LIMIT_PER_MINUTE: '1000000' });
+    token = sut.token('fuzzer', 'fuzz-org');
+  });
+  afterAll(() => sut?.stop());
+
+  it('answers 2xx or 4xx, with an error envelope for 4xx, for generated JSON bodies on every write and search route', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), jsonish, async (route, body) => {
+        const response = await sut.call(token, route.method, route.path, JSON.stringify(body));
+        expect(response.status, JSON.stringify(body)).toBeLessThan(500);
+        if (response.status >= 400) expect(response.body).toMatchObject({ success: false, status: response.status, error: { code: expect.any(String) } });
+      }),
+      { numRuns: 150, seed: 20261123 },
+    );
+  });
+
+  it('answers 4xx for raw bodies that are not JSON at all', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...routes), fc.string({ maxLength: 200 }), async (route, raw) => {
+        const response = await sut.call(token, route.method, route.path, raw);
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+
+  it('answers 4xx for generated query strings and path parameters on every read route', async () => {
+    const segment = fc.string({ maxLength: 40 }).map(encodeURIComponent);
+    await fc.assert(
+      fc.asyncProperty(segment, segment, async (a, b) => {
+        for (const path of [
+          `${API}/view?file_name=${a}&limit=${b}&offset=${a}`,
+          `${API}/view/docs?${a}=${b}`,
+          `${API}/add-async/status?type=${a}&limit=${b}&offset=${b}`,
+          `${API}/add-async/${a || 'x'}/status`,
+          `${API}/search?mode=${a}&metadata=${b}`,
+        ]) {
+          const method = path.includes('/search') ? 'POST' : 'GET';
+          const response = await sut.call(token, method, path, method === 'POST' ? { query: 'q' } : undefined);
+          expect(response.status, path).toBeLessThan(500);
+        }
+        const cancel = await sut.call(token, 'DELETE', `${API}/add-async/${a || 'x'}/cancel`);
+        expect(cancel.status).toBeLessThan(500);
+      }),
+      { numRuns: 60, seed: 11 },
+    );
+  });
+
+  it('answers 415 for a body that is not JSON, and 400 for malformed headers', async () => {
+    const response = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/xml' }, body: '<q/>' });
+    expect(response.status).toBe(415);
+    const badAuth = await fetch(`${sut.url}${API}/view`, { headers: { authorization: 'Bearer' } });
+    expect(badAuth.status).toBe(401);
+  });
+
+  it('answers 413 for a body over 50 MB', async () => {
+    const big = JSON.stringify({ documents: [{ content: 'x'.repeat(52 * 1024 * 1024) }], source: 's', context_type: 'resource' });
+    const response = await sut.call(token, 'POST', `${API}/add-async`, big);
+    expect(response.status).toBe(413);
+  });
+});
