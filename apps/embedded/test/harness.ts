@@ -8,6 +8,7 @@ import { startEmbeddedStack, type EmbeddedStack } from '../src/embedded-stack';
 
 export interface TestStack {
   url: string;
+  databaseUrl: string;
   stack: EmbeddedStack;
   token(sub: string, org?: string, scope?: string): string;
   /** fetch against the stack with a bearer token; JSON in, JSON out. */
@@ -45,6 +46,7 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
   };
   return {
     url: stack.url,
+    databaseUrl: database.url,
     stack,
     token: (sub, org, scope) => signToken({ secret: stack.jwtSecret, sub, org, scope }),
     call,

@@ -1,7 +1,7 @@
 import { addContextBody, searchBody } from '@recollect/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { derivedSecret } from '../src/secrets';
-import { JobIds } from '../../gateway/src/jobs/job-ids';
+import { JobIds } from '@recollect/gateway';
 import { eventually, startTestStack, type TestStack } from './harness';
 
 const API = '/api/v1/context';

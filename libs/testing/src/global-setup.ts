@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../database/src';
+import { startEmbeddedPostgres } from '@recollect/database';
 import { freePort } from './free-port';
 
 declare module 'vitest' {
@@ -12,7 +11,7 @@ declare module 'vitest' {
 }
 
 /** One real PostgreSQL server for the whole run; each test file makes its own database on it. */
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+export default async function setup(project: { provide(key: 'postgresAdminUrl', value: string): void }): Promise<() => Promise<void>> {
   const root = mkdtempSync(join(tmpdir(), 'recollect-test-'));
   chmodSync(root, 0o755); // as root, the server runs as its own user and must reach the folder
   const pg = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), port: await freePort(), database: 'postgres', log: (line) => process.env.DEBUG_POSTGRES && console.error(line) });

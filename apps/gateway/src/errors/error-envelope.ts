@@ -13,14 +13,7 @@ export const memindErrorBody = (error: ErrorBody) => ({ error });
 
 /** Fastify's own request errors (body parsing, size, media type), mapped to domain codes. */
 export function codeForFastifyError(fastifyCode: string | undefined, statusCode: number | undefined): ErrorCode {
-  switch (fastifyCode) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return ErrorCode.PayloadTooLarge;
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return ErrorCode.UnsupportedMediaType;
-    default:
-      if (statusCode === 413) return ErrorCode.PayloadTooLarge;
-      if (statusCode === 415) return ErrorCode.UnsupportedMediaType;
-      return ErrorCode.ValidationFailed;
-  }
+  if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) return ErrorCode.PayloadTooLarge;
+  if (fastifyCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || statusCode === 415) return ErrorCode.UnsupportedMediaType;
+  return ErrorCode.ValidationFailed;
 }

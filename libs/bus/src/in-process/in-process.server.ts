@@ -56,7 +56,7 @@ export class InProcessServer extends Server<Record<string, Function>, InProcessS
   /** Stops taking messages, then waits for the handlers in flight; unfinished work is redelivered later. */
   async close(): Promise<void> {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
-    await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
+    void Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
     await Promise.allSettled([...this.inFlightRequests]);
     this._status$.next('disconnected');
   }

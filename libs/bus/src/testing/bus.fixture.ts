@@ -59,6 +59,11 @@ class ProbeController {
   recordAgain(@Payload() value: unknown, @Ctx() ctx: BusContext): void {
     this.probe.secondHandlerDeliveries.push(describeDelivery(value, ctx));
   }
+}
+
+@Controller()
+class RequestProbeController {
+  constructor(@Inject(Probe) private readonly probe: Probe) {}
 
   @MessagePattern(RPC)
   answer(@Payload() value: unknown, @Ctx() ctx: BusContext): unknown {
@@ -68,8 +73,9 @@ class ProbeController {
 
 @Module({})
 class ProbeModule {
-  static with(probe: Probe): DynamicModule {
-    return { module: ProbeModule, controllers: [ProbeController], providers: [{ provide: Probe, useValue: probe }] };
+  static with(probe: Probe, answersRequests: boolean): DynamicModule {
+    const controllers = answersRequests ? [ProbeController, RequestProbeController] : [ProbeController];
+    return { module: ProbeModule, controllers, providers: [{ provide: Probe, useValue: probe }] };
   }
 }
 
@@ -99,8 +105,9 @@ export class BusTestKit {
     return new BusTestKit(pool, broker, database.drop);
   }
 
-  async startConsumer(group: string, probe = new Probe()): Promise<{ app: INestMicroservice; probe: Probe }> {
-    const app = await NestFactory.createMicroservice(ProbeModule.with(probe), {
+  /** Only one group per process may answer a request pattern, so later groups can opt out. */
+  async startConsumer(group: string, probe = new Probe(), answersRequests = true): Promise<{ app: INestMicroservice; probe: Probe }> {
+    const app = await NestFactory.createMicroservice(ProbeModule.with(probe, answersRequests), {
       strategy: new InProcessServer({ broker: this.broker, group }),
       logger: process.env.DEBUG_BUS ? ['error', 'warn', 'log'] : false,
     });

@@ -1,7 +1,5 @@
 import { DataType, Field, FixedSizeList, Float32, Float64, Int32, List, Schema, Utf8 } from 'apache-arrow';
-import { tenantKey } from '@recollect/contracts';
 import type { ChunkRecord, IndexIdentity } from '../search-index.port';
-import { toIsoUtc } from './sql';
 
 /** Schema metadata keys: the identity is stored with the table itself, so it can never drift from the data. */
 const MODEL_ID_KEY = 'recollect.model_id';
@@ -62,30 +60,6 @@ export const COLUMNS_WITHOUT_VECTOR = [
   'id', 'user_id', 'organization_id', 'tenant_key', 'document_id', 'chunk_index', 'text', 'source', 'context_type', 'scope',
   'file_name', 'file_type', 'group_name', 'last_modified', 'file_size', 'metadata', 'created_at', 'updated_at',
 ];
-
-export function chunkToRow(chunk: ChunkRecord): Record<string, unknown> {
-  return {
-    id: chunk.id,
-    user_id: chunk.tenant.userId,
-    organization_id: chunk.tenant.organizationId ?? null,
-    tenant_key: tenantKey(chunk.tenant),
-    document_id: chunk.documentId,
-    chunk_index: chunk.chunkIndex,
-    text: chunk.text,
-    vector: Array.from(chunk.vector),
-    source: chunk.source,
-    context_type: chunk.contextType,
-    scope: chunk.scope,
-    file_name: chunk.fileName,
-    file_type: chunk.fileType,
-    group_name: [...chunk.groupName],
-    last_modified: chunk.lastModified === null ? null : toIsoUtc(chunk.lastModified, `lastModified of chunk ${chunk.id}`),
-    file_size: chunk.fileSize,
-    metadata: JSON.stringify(chunk.metadata ?? {}),
-    created_at: toIsoUtc(chunk.createdAt, `createdAt of chunk ${chunk.id}`),
-    updated_at: toIsoUtc(chunk.updatedAt, `updatedAt of chunk ${chunk.id}`),
-  };
-}
 
 const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const optionalNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));

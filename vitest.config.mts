@@ -1,12 +1,15 @@
 import { readdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+
+const root = dirname(fileURLToPath(import.meta.url));
 
 // Tests import workspace packages from source, so a test run never depends on a stale build.
 const alias = Object.fromEntries(
   ['libs', 'apps'].flatMap((dir) =>
-    readdirSync(resolve(__dirname, dir)).map((name) => [`@recollect/${name}`, resolve(__dirname, dir, name, 'src/index.ts')]),
+    readdirSync(resolve(root, dir)).map((name) => [`@recollect/${name}`, resolve(root, dir, name, 'src/index.ts')]),
   ),
 );
 
