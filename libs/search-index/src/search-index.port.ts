@@ -14,7 +14,7 @@ export interface ChunkRecord {
   fileName: string | null;
   fileType: string | null;
   groupName: string[];
-  /** ISO 8601 timestamp, or null when the client sent none. */
+  /** ISO 8601 timestamp, or null when the client sent none. Timestamps come back normalised to UTC (`toISOString()` form). */
   lastModified: string | null;
   fileSize: number | null;
   /** The document's metadata as the client sent it (plus ids the service adds). */
@@ -26,6 +26,7 @@ export interface ChunkRecord {
 /** Filters every query takes. `tenant` is mandatory: no query ever crosses tenants. */
 export interface ChunkFilter {
   tenant: Tenant;
+  /** An empty list matches nothing (never "no filter"), so deleteWhere cannot widen by accident. */
   documentIds?: string[];
   fileName?: string;
   /** A chunk matches when it carries every one of these group names. */
@@ -33,6 +34,7 @@ export interface ChunkFilter {
   source?: string;
   contextType?: string;
   scope?: string;
+  /** Inclusive bounds; chunks without lastModified never match a range. */
   lastModifiedFrom?: string;
   lastModifiedTo?: string;
 }
@@ -70,6 +72,7 @@ export interface SearchIndex {
   lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
   /** Chunks in document order (createdAt, documentId, chunkIndex). */
   listChunks(filter: ChunkFilter, page: { limit: number; offset: number }): Promise<Array<Omit<ChunkRecord, 'vector'>>>;
+  /** One summary per document, described by its first chunk, ordered by createdAt then documentId. */
   listDocuments(filter: ChunkFilter): Promise<DocumentSummary[]>;
   close(): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import { freePort } from '@recollect/testing';
 import { Pool } from 'pg';
@@ -6,6 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BusTestKit, Probe, TOPIC } from '../testing/bus.fixture';
 import { waitFor } from '../testing/wait-for';
 import { InProcessBroker } from './in-process.broker';
+import { InProcessServer } from './in-process.server';
+
+@Module({})
+class EmptyModule {}
 
 const yieldTurns = async (turns: number): Promise<void> => {
   for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
@@ -93,11 +99,6 @@ describe('InProcessServer lifecycle', () => {
 
   it('fails to listen with BusUnavailable when PostgreSQL is unreachable', async () => {
     const deadPool = new Pool({ connectionString: `postgres://nobody@127.0.0.1:${await freePort()}/none` });
-    const { NestFactory } = await import('@nestjs/core');
-    const { InProcessServer } = await import('./in-process.server');
-    const { Module } = await import('@nestjs/common');
-    @Module({})
-    class EmptyModule {}
     const app = await NestFactory.createMicroservice(EmptyModule, {
       strategy: new InProcessServer({ broker: new InProcessBroker({ pool: deadPool }), group: 'indexer' }),
       logger: false,

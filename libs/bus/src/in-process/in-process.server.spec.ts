@@ -80,6 +80,7 @@ describe('InProcessServer event consumption', () => {
     };
     await kit.startConsumer(GROUP, probe);
     await lastValueFrom(kit.client().emit(TOPIC, { key: slowKey, value: 'slow' }));
+    await waitFor(() => probe.deliveries.length === 1); // the slow handler is now blocked
     await lastValueFrom(kit.client().emit(TOPIC, { key: fastKey, value: 'fast' }));
     await waitFor(() => probe.deliveries.length === 2);
     expect(probe.values()).toEqual(['slow', 'fast']);

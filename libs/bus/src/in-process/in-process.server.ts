@@ -45,18 +45,19 @@ export class InProcessServer extends Server<Record<string, Function>, InProcessS
         if (handler.isEventHandler) this.consume(pattern, this.chainOf(pattern, handler));
         else this.unsubscribers.push(this.broker.registerRpcHandler(pattern, (message) => this.trackRequest(this.answer(pattern, handler, message))));
       }
-      this._status$.next('connected');
-      callback();
     } catch (error) {
       await this.close();
       callback(error);
+      return;
     }
+    this._status$.next('connected');
+    callback();
   }
 
   /** Stops taking messages, then waits for the handlers in flight; unfinished work is redelivered later. */
   async close(): Promise<void> {
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
-    void Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
+    await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
     await Promise.allSettled([...this.inFlightRequests]);
     this._status$.next('disconnected');
   }

@@ -64,8 +64,8 @@ export class PartitionConsumer {
         committed ??= await broker.log.committedOffset(group, topic, partition);
         const batch = await broker.log.read(topic, partition, committed, batchSize);
         for (const record of batch) {
-          await broker.log.commit(group, topic, partition, record.offset);
           if (this.stopping || !(await this.deliver(record))) return;
+          await broker.log.commit(group, topic, partition, record.offset);
           committed = record.offset;
         }
         failures = 0;

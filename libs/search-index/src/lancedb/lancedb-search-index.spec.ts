@@ -1,13 +1,25 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeSearchIndexContract } from '../testing/search-index.contract';
+import { DomainError, ErrorCode } from '@recollect/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CONTRACT_DIMENSION,
+  CONTRACT_IDENTITY,
+  describeSearchIndexContract,
+  makeChunk,
+  makeDocument,
+  seededVector,
+  TENANT_A,
+  TENANT_D,
+} from '../testing/search-index.contract';
 import { LanceDbSearchIndex, type LanceDbSearchIndexOptions } from './lancedb-search-index';
 
 async function lanceHarness(options: Partial<LanceDbSearchIndexOptions> = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'recollect-lancedb-'));
   const create = () => new LanceDbSearchIndex({ ...options, directory });
   return {
+    directory,
     index: create(),
     reopen: async () => create(),
     cleanup: () => rm(directory, { recursive: true, force: true }),
@@ -18,3 +30,107 @@ describeSearchIndexContract('LanceDB', () => lanceHarness());
 
 // Maintenance after every write: proves results stay right while rows move into the FTS index and files are compacted.
 describeSearchIndexContract('LanceDB, optimizing after every write', () => lanceHarness({ maintenanceEveryWrites: 1 }));
+
+describe('LanceDbSearchIndex specifics', () => {
+  let harness: Awaited<ReturnType<typeof lanceHarness>>;
+  const open: LanceDbSearchIndex[] = [];
+  const start = async (options: Partial<LanceDbSearchIndexOptions> = {}) => {
+    harness = await lanceHarness(options);
+    const index = harness.index as LanceDbSearchIndex;
+    open.push(index);
+    await index.open(CONTRACT_IDENTITY);
+    return index;
+  };
+  const reopen = async (options: Partial<LanceDbSearchIndexOptions> = {}) => {
+    await Promise.all(open.map((index) => index.close()));
+    const index = new LanceDbSearchIndex({ ...options, directory: harness.directory });
+    open.push(index);
+    await index.open(CONTRACT_IDENTITY);
+    return index;
+  };
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((index) => index.close()));
+    await harness.cleanup();
+  });
+
+  it('rows are searchable before they reach the FTS index, and optimize() folds them in', async () => {
+    const index = await start();
+    await index.upsert(makeDocument({ documentId: 'doc', texts: ['Unindexed walrus.', 'Another walrus.'] }));
+    expect(await index.status()).toMatchObject({ rows: 2, rowsNotInTextIndex: 2 });
+    expect(await index.lexicalSearch('walrus', { tenant: TENANT_A }, 10)).toHaveLength(2);
+
+    await index.optimize();
+
+    expect(await index.status()).toMatchObject({ rows: 2, rowsNotInTextIndex: 0 });
+    expect(await index.lexicalSearch('walrus', { tenant: TENANT_A }, 10)).toHaveLength(2);
+  });
+
+  it('runs maintenance in the background once enough rows were written', async () => {
+    const index = await start({ maintenanceEveryRows: 5 });
+    await index.upsert(makeDocument({ documentId: 'small', count: 2 }));
+    await index.upsert(makeDocument({ documentId: 'big', count: 4 }));
+
+    const reopened = await reopen(); // close() waits for the queued maintenance
+    expect(await reopened.status()).toMatchObject({ rows: 6, rowsNotInTextIndex: 0 });
+  });
+
+  it('builds the vector index past the threshold and still answers exactly, per tenant', async () => {
+    const index = await start({ vectorIndexMinRows: 120 });
+    const rows = (tenant: typeof TENANT_A, from: number) =>
+      Array.from({ length: 60 }, (_, position) => makeChunk({ tenant, documentId: `doc-${from + position}` }));
+    await index.upsert(rows(TENANT_A, 0));
+    expect(await index.ensureVectorIndex()).toBe(false);
+    const query = seededVector('query');
+    const exact = await index.vectorSearch(query, { tenant: TENANT_A }, 5);
+
+    await index.upsert(rows(TENANT_D, 100));
+    expect(await index.ensureVectorIndex()).toBe(true);
+
+    expect((await index.status()).vectorIndexed).toBe(true);
+    const approximate = await index.vectorSearch(query, { tenant: TENANT_A }, 5);
+    expect(approximate.map((result) => result.chunk.id)).toEqual(exact.map((result) => result.chunk.id));
+    approximate.forEach((result, position) => expect(result.score).toBeCloseTo(exact[position]!.score, 5));
+    expect((await (await reopen()).status()).vectorIndexed).toBe(true);
+  });
+
+  it('rejects vectors of the wrong dimension', async () => {
+    const index = await start();
+    const wrong = makeChunk({ documentId: 'doc', vector: new Float32Array(CONTRACT_DIMENSION + 1).fill(1) });
+    await expect(index.upsert([wrong])).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+    await expect(index.vectorSearch(new Float32Array(3), { tenant: TENANT_A }, 5)).rejects.toMatchObject({
+      code: ErrorCode.ValidationFailed,
+    });
+    expect(await index.listChunks({ tenant: TENANT_A }, { limit: 10, offset: 0 })).toEqual([]);
+  });
+
+  it('rejects a batch with an unparseable timestamp without writing any of it', async () => {
+    const index = await start();
+    const good = makeChunk({ documentId: 'good' });
+    const bad = makeChunk({ documentId: 'bad', lastModified: 'yesterday-ish' });
+    await expect(index.upsert([good, bad])).rejects.toMatchObject({ code: ErrorCode.ValidationFailed });
+    expect(await index.listChunks({ tenant: TENANT_A }, { limit: 10, offset: 0 })).toEqual([]);
+  });
+
+  it('stores timestamps as UTC ISO strings', async () => {
+    const index = await start();
+    await index.upsert([makeChunk({ documentId: 'doc', lastModified: '2024-05-01T12:00:00+02:00', createdAt: '2024-05-01' })]);
+    const [chunk] = await index.listChunks({ tenant: TENANT_A }, { limit: 1, offset: 0 });
+    expect(chunk).toMatchObject({ lastModified: '2024-05-01T10:00:00.000Z', createdAt: '2024-05-01T00:00:00.000Z' });
+  });
+
+  it('guards its lifecycle: no use before open, same identity reopens, another is refused, close twice', async () => {
+    harness = await lanceHarness();
+    const index = harness.index as LanceDbSearchIndex;
+    open.push(index);
+    await expect(index.listDocuments({ tenant: TENANT_A })).rejects.toBeInstanceOf(DomainError);
+    await index.open(CONTRACT_IDENTITY);
+    await index.open(CONTRACT_IDENTITY);
+    await expect(index.open({ modelId: 'other', dimension: CONTRACT_DIMENSION })).rejects.toMatchObject({
+      code: ErrorCode.IndexMismatch,
+    });
+    await index.close();
+    await index.close();
+    await expect(index.upsert([makeChunk({ documentId: 'late' })])).rejects.toBeInstanceOf(DomainError);
+  });
+});
