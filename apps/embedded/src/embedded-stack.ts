@@ -4,7 +4,7 @@ import type { INestMicroservice, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Pool } from 'pg';
 import type { Env } from '@recollect/config';
-import { InProcessBroker, InProcessClient, InProcessServer } from '@recollect/bus';
+import { BusExceptionFilter, InProcessBroker, InProcessClient, InProcessServer } from '@recollect/bus';
 import { startEmbeddedPostgres, type RunningPostgres } from '@recollect/database';
 import { createEmbedder, type Embedder } from '@recollect/embedder';
 import { createGatewayApp } from '@recollect/gateway';
@@ -123,6 +123,8 @@ export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedS
 
 async function startService(module: Parameters<typeof NestFactory.createMicroservice>[0], strategy: InProcessServer, logger: LoggerService | false): Promise<INestMicroservice> {
   const service = await NestFactory.createMicroservice(module, { strategy, logger, abortOnError: false });
+  // Handler errors reach the bus as they are, so retries log them and dead letters name them.
+  service.useGlobalFilters(new BusExceptionFilter());
   await service.listen();
   return service;
 }
