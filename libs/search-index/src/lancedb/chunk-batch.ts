@@ -1,15 +1,4 @@
-import {
-  Float32,
-  makeData,
-  RecordBatch,
-  Struct,
-  Table,
-  vectorFromArray,
-  type Data,
-  type DataType,
-  type FixedSizeList,
-  type Schema,
-} from 'apache-arrow';
+import { Float32, makeData, RecordBatch, Struct, Table, vectorFromArray, type Data, type DataType, type FixedSizeList, type Schema } from 'apache-arrow';
 import { tenantKey } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
 import { toIsoUtc } from './sql';

@@ -57,8 +57,24 @@ export function storedIdentity(schema: Schema): { modelId: string | null; dimens
 
 /** Every column but the vector: what reads return (vectors are large and never leave the index). */
 export const COLUMNS_WITHOUT_VECTOR = [
-  'id', 'user_id', 'organization_id', 'tenant_key', 'document_id', 'chunk_index', 'text', 'source', 'context_type', 'scope',
-  'file_name', 'file_type', 'group_name', 'last_modified', 'file_size', 'metadata', 'created_at', 'updated_at',
+  'id',
+  'user_id',
+  'organization_id',
+  'tenant_key',
+  'document_id',
+  'chunk_index',
+  'text',
+  'source',
+  'context_type',
+  'scope',
+  'file_name',
+  'file_type',
+  'group_name',
+  'last_modified',
+  'file_size',
+  'metadata',
+  'created_at',
+  'updated_at',
 ];
 
 const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));

@@ -2,9 +2,7 @@ import type { DocumentSummary } from '../search-index.port';
 import { toStringArray } from './chunk-table-schema';
 
 /** Only what a summary needs: no text, no vectors. */
-export const SUMMARY_COLUMNS = [
-  'document_id', 'chunk_index', 'file_name', 'file_type', 'group_name', 'source', 'last_modified', 'file_size', 'created_at',
-];
+export const SUMMARY_COLUMNS = ['document_id', 'chunk_index', 'file_name', 'file_type', 'group_name', 'source', 'last_modified', 'file_size', 'created_at'];
 
 const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 

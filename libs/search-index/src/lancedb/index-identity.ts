@@ -10,15 +10,10 @@ export function assertValidIdentity(identity: IndexIdentity): void {
   }
 }
 
-const describeIdentity = (modelId: string | null, dimension: number | null): string =>
-  `model "${modelId ?? 'unknown'}" (dimension ${dimension ?? 'unknown'})`;
+const describeIdentity = (modelId: string | null, dimension: number | null): string => `model "${modelId ?? 'unknown'}" (dimension ${dimension ?? 'unknown'})`;
 
 /** Vectors from different models live in unrelated spaces, so mixing them would silently ruin search. */
-export function indexMismatchError(
-  location: string,
-  stored: { modelId: string | null; dimension: number | null },
-  requested: IndexIdentity,
-): DomainError {
+export function indexMismatchError(location: string, stored: { modelId: string | null; dimension: number | null }, requested: IndexIdentity): DomainError {
   return new DomainError(
     ErrorCode.IndexMismatch,
     `The search index at ${location} was built with ${describeIdentity(stored.modelId, stored.dimension)}, ` +

@@ -18,8 +18,7 @@ const randomVector = (): Float32Array => {
   return vector.map((value) => value / norm);
 };
 // Skewed word frequencies, ~150 words per chunk, like real prose.
-const randomText = (): string =>
-  Array.from({ length: 150 }, () => VOCABULARY[Math.floor(random() ** 2 * VOCABULARY.length)]).join(' ');
+const randomText = (): string => Array.from({ length: 150 }, () => VOCABULARY[Math.floor(random() ** 2 * VOCABULARY.length)]).join(' ');
 
 /** Ten chunks per document, documents spread over ten tenants. */
 function chunks(from: number, count: number): ChunkRecord[] {

@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { connect, Index, MatchQuery, type Connection, type FtsOptions, type Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 import { DomainError, ErrorCode } from '@recollect/contracts';
-import type {
-  ChunkFilter,
-  ChunkRecord,
-  DocumentSummary,
-  IndexIdentity,
-  ScoredChunk,
-  SearchIndex,
-} from '../search-index.port';
+import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
 import { chunksToArrowTable } from './chunk-batch';
 import { chunkTableSchema, COLUMNS_WITHOUT_VECTOR, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
 import { filterToSql } from './filter-to-sql';
@@ -28,8 +21,8 @@ export interface LanceDbSearchIndexOptions {
   maintenanceEveryRows?: number;
   /**
    * Build an ANN (IVF_HNSW_SQ) vector index once the table holds this many rows. Unset: always exact
-   * (flat) search, ~25 ms per 10k rows. Not free: at 11k rows of 768 dims the build took ~22 s and each
-   * later optimize() ~20-30 s, so only enable it for tables well past 100k rows.
+   * (flat) search, ~35 ms per 10k rows. Not free: at 11k rows of 768 dims the build took 20-40 s and so
+   * did each later optimize() (which then blocks writes), so only enable it for tables well past 100k rows.
    */
   vectorIndexMinRows?: number;
   /** Where failures of background maintenance go (they never fail the write that triggered them). */
@@ -51,10 +44,11 @@ const FTS_OPTIONS: Partial<FtsOptions> = {
 };
 
 /**
- * Measured on 2 cores, 768 dims, 10k rows: optimize() takes ~0.5-1.5 s whatever the backlog, while
- * each 1k rows outside the FTS index add ~12 ms to a lexical search. These bounds keep both small.
+ * Measured on 2 cores, 768 dims, 10k rows (lancedb-search-index.bench.spec.ts): optimize() takes
+ * ~0.8-1.5 s whatever the backlog; every 1k rows outside the FTS index add ~10 ms to a lexical
+ * search, and 100 uncompacted small writes roughly double vector search time. These bounds keep both small.
  */
-const DEFAULTS = { tableName: 'chunks', maintenanceEveryWrites: 100, maintenanceEveryRows: 5_000 };
+const DEFAULTS = { tableName: 'chunks', maintenanceEveryWrites: 50, maintenanceEveryRows: 5_000 };
 
 /** Embedded SearchIndex on LanceDB: one table of chunks, exact cosine vector search, native BM25 full-text search. */
 export class LanceDbSearchIndex implements SearchIndex {
@@ -153,9 +147,7 @@ export class LanceDbSearchIndex implements SearchIndex {
 
   async listDocuments(filter: ChunkFilter): Promise<DocumentSummary[]> {
     const { table } = this.requireOpen();
-    const rows = (await table.query().where(filterToSql(filter)).select(SUMMARY_COLUMNS).toArray()) as Array<
-      Record<string, unknown>
-    >;
+    const rows = (await table.query().where(filterToSql(filter)).select(SUMMARY_COLUMNS).toArray()) as Array<Record<string, unknown>>;
     return summariseDocuments(rows);
   }
 
@@ -282,10 +274,7 @@ export class LanceDbSearchIndex implements SearchIndex {
 
 function assertDimension(vector: Float32Array, identity: IndexIdentity, what: string): void {
   if (vector.length !== identity.dimension) {
-    throw new DomainError(
-      ErrorCode.ValidationFailed,
-      `${what} has dimension ${vector.length}, the index expects ${identity.dimension}`,
-    );
+    throw new DomainError(ErrorCode.ValidationFailed, `${what} has dimension ${vector.length}, the index expects ${identity.dimension}`);
   }
 }
 

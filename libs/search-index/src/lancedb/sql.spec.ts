@@ -42,9 +42,7 @@ describe('toIsoUtc', () => {
   });
 
   it('rejects what is not a timestamp', () => {
-    expect(() => toIsoUtc("2024' OR '1'='1", 'lastModifiedFrom')).toThrow(
-      expect.objectContaining({ code: ErrorCode.ValidationFailed }),
-    );
+    expect(() => toIsoUtc("2024' OR '1'='1", 'lastModifiedFrom')).toThrow(expect.objectContaining({ code: ErrorCode.ValidationFailed }));
   });
 });
 

@@ -64,9 +64,7 @@ export function makeChunk(input: ChunkInput): ChunkRecord {
 export function makeDocument(input: ChunkInput & { count?: number; texts?: string[] }): ChunkRecord[] {
   const { count, texts, ...fields } = input;
   const total = texts?.length ?? count ?? 1;
-  return Array.from({ length: total }, (_, chunkIndex) =>
-    makeChunk({ ...fields, chunkIndex, ...(texts ? { text: texts[chunkIndex] } : {}) }),
-  );
+  return Array.from({ length: total }, (_, chunkIndex) => makeChunk({ ...fields, chunkIndex, ...(texts ? { text: texts[chunkIndex] } : {}) }));
 }
 
 /** What the index hands back: the chunk without its vector. */
@@ -77,5 +75,4 @@ export function withoutVector(chunk: ChunkRecord): Omit<ChunkRecord, 'vector'> {
 
 export const idsOf = (results: ReadonlyArray<ScoredChunk>): string[] => results.map((result) => result.chunk.id);
 
-export const documentIdsOf = (chunks: ReadonlyArray<{ documentId: string }>): string[] =>
-  [...new Set(chunks.map((chunk) => chunk.documentId))].sort();
+export const documentIdsOf = (chunks: ReadonlyArray<{ documentId: string }>): string[] => [...new Set(chunks.map((chunk) => chunk.documentId))].sort();

@@ -7,11 +7,43 @@ type DocumentFields = Partial<ChunkRecord> & { documentId: string };
 
 /** Near-misses on purpose: a prefix, a case change or a longer group name must never match. */
 const DOCUMENTS: DocumentFields[] = [
-  { documentId: 'd1', fileName: 'report.pdf', groupName: ['finance', 'q1'], source: 'api', contextType: 'resource', scope: 'internal', lastModified: '2024-01-01T00:00:00.000Z' },
-  { documentId: 'd2', fileName: 'notes.txt', groupName: ['finance'], source: 'upload', contextType: 'conversation', scope: 'external', lastModified: '2024-02-01T00:00:00.000Z' },
-  { documentId: 'd3', fileName: "o'brien.txt", groupName: ['q1', 'legal'], source: 'api', contextType: 'instruction', scope: 'internal', lastModified: '2024-03-01T00:00:00.000Z' },
+  {
+    documentId: 'd1',
+    fileName: 'report.pdf',
+    groupName: ['finance', 'q1'],
+    source: 'api',
+    contextType: 'resource',
+    scope: 'internal',
+    lastModified: '2024-01-01T00:00:00.000Z',
+  },
+  {
+    documentId: 'd2',
+    fileName: 'notes.txt',
+    groupName: ['finance'],
+    source: 'upload',
+    contextType: 'conversation',
+    scope: 'external',
+    lastModified: '2024-02-01T00:00:00.000Z',
+  },
+  {
+    documentId: 'd3',
+    fileName: "o'brien.txt",
+    groupName: ['q1', 'legal'],
+    source: 'api',
+    contextType: 'instruction',
+    scope: 'internal',
+    lastModified: '2024-03-01T00:00:00.000Z',
+  },
   { documentId: 'd4', fileName: null, groupName: [], source: 'api', contextType: 'resource', scope: 'internal', lastModified: null },
-  { documentId: 'd5', fileName: 'report.pdf.bak', groupName: ['finance-archive', 'Q1'], source: 'api-v2', contextType: 'Resource', scope: 'internal-only', lastModified: '2023-06-01T00:00:00.000Z' },
+  {
+    documentId: 'd5',
+    fileName: 'report.pdf.bak',
+    groupName: ['finance-archive', 'Q1'],
+    source: 'api-v2',
+    contextType: 'Resource',
+    scope: 'internal-only',
+    lastModified: '2023-06-01T00:00:00.000Z',
+  },
 ];
 const ALL = ['d1', 'd2', 'd3', 'd4', 'd5'];
 
@@ -44,7 +76,11 @@ const CASES: Case[] = [
   ['empty documentIds match nothing', { documentIds: [] }, []],
   ['documentIds injection attempt', { documentIds: ["d1' OR '1'='1"] }, []],
   ['filters combine with AND', { source: 'api', groupName: ['q1'] }, ['d1', 'd3']],
-  ['many filters at once', { source: 'api', groupName: ['q1'], scope: 'internal', lastModifiedFrom: '2024-02-01T00:00:00.000Z', documentIds: ['d1', 'd3'] }, ['d3']],
+  [
+    'many filters at once',
+    { source: 'api', groupName: ['q1'], scope: 'internal', lastModifiedFrom: '2024-02-01T00:00:00.000Z', documentIds: ['d1', 'd3'] },
+    ['d3'],
+  ],
 ];
 
 function seed(): ChunkRecord[] {

@@ -18,18 +18,13 @@ export function listingCases(context: ContractContext): void {
     const listed = await index.listChunks(tenantA, { limit: 100, offset: 0 });
 
     const expected = [...c, ...a, ...b];
-    expect(listed.map((chunk) => `${chunk.documentId}#${chunk.chunkIndex}`)).toEqual(
-      expected.map((chunk) => `${chunk.documentId}#${chunk.chunkIndex}`),
-    );
+    expect(listed.map((chunk) => `${chunk.documentId}#${chunk.chunkIndex}`)).toEqual(expected.map((chunk) => `${chunk.documentId}#${chunk.chunkIndex}`));
     for (const chunk of listed) expect(chunk).not.toHaveProperty('vector');
   });
 
   it('listChunks pages with limit and offset', async () => {
     const index = context.index();
-    await index.upsert([
-      ...makeDocument({ documentId: 'a', createdAt: EARLY, count: 4 }),
-      ...makeDocument({ documentId: 'b', createdAt: LATE, count: 3 }),
-    ]);
+    await index.upsert([...makeDocument({ documentId: 'a', createdAt: EARLY, count: 4 }), ...makeDocument({ documentId: 'b', createdAt: LATE, count: 3 })]);
     const all = await index.listChunks(tenantA, { limit: 100, offset: 0 });
     expect(all).toHaveLength(7);
 
