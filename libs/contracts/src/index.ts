@@ -6,3 +6,4 @@ export * from './validation';
 export * from './http/context';
 export * from './events';
 export * from './rpc';
+export * from './topic-catalog';

@@ -21,7 +21,7 @@ export interface InProcessServerOptions {
  * handlers consume a topic per consumer group in per-partition order, at least once; `@MessagePattern`
  * handlers answer request/reply.
  */
-export class InProcessServer extends Server<Record<string, Function>, InProcessStatus> implements CustomTransportStrategy {
+export class InProcessServer extends Server<Record<string, (...args: never[]) => unknown>, InProcessStatus> implements CustomTransportStrategy {
   protected override readonly logger = new Logger(InProcessServer.name);
   private readonly broker: InProcessBroker;
   private readonly group: string;
