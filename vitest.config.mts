@@ -22,6 +22,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    reporters: ['default'],
+    reporters: ['default', resolve(root, 'libs/testing/src/summary-reporter.ts')],
   },
 });
