@@ -9,8 +9,10 @@ export class PinoLoggerService implements LoggerService {
     return new PinoLoggerService(pino({ level, base: { service: 'recollect' } }));
   }
 
+  /** Objects are logged as fields (for example a request line with its correlation id), anything else as the message. */
   log(message: unknown, context?: string): void {
-    this.pino.info({ context }, String(message));
+    if (typeof message === 'object' && message !== null) this.pino.info({ context, ...message });
+    else this.pino.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
     this.pino.error({ context, trace }, String(message));

@@ -31,9 +31,16 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: document as never } });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   app.getHttpAdapter().get('/openapi.json', (_request, reply) => void reply.send(document));
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', String(request.id));
   });
+  if (logger) {
+    fastify.addHook('onResponse', async (request, reply) => {
+      const line = { msg: 'request', correlationId: request.id, method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+      logger.log(line, 'Http');
+    });
+  }
   app.enableShutdownHooks();
   await app.init();
   return app;
