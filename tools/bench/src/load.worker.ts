@@ -1,0 +1,49 @@
+import autocannon from 'autocannon';
+
+export interface LoadRequest {
+  url: string;
+  headers: Record<string, string>;
+  /** A body template; `__N__` is replaced by a counter so every request is distinct. */
+  body: string;
+  connections: number;
+  durationSeconds: number;
+  /** Requests per second across all connections; omit for as fast as possible. */
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Runs in a child process so the load generator never shares an event loop with what it measures. */
+async function main(): Promise<void> {
+  const request = JSON.parse(process.argv[2]!) as LoadRequest;
+  let counter = 0;
+  const result = await autocannon({
+    url: request.url,
+    method: 'POST',
+    headers: request.headers,
+    connections: request.connections,
+    duration: request.durationSeconds,
+    overallRate: request.overallRate,
+    requests: [{ setupRequest: (req) => ({ ...req, body: request.body.replace(/__N__/g, String((counter += 1))) }) }],
+  });
+  const output: LoadResult = {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+void main();

@@ -1,0 +1,70 @@
+import { createEmbedder } from '@recollect/embedder';
+import type { Section } from '../report';
+import { startService } from '../service';
+import { round, timeIt } from '../stats';
+import { paragraph, seededRandom } from '../synthetic-corpus';
+
+/** Cuts text into consecutive windows of about `words` words: what the encoder sees of a chunk. */
+function windows(text: string, words: number): string[] {
+  const all = text.split(/\s+/);
+  const out: string[] = [];
+  for (let i = 0; i < all.length; i += words) out.push(all.slice(i, i + words).join(' '));
+  return out;
+}
+
+/** Chunks per second from accepted command to searchable, against the encoder alone on the same kind of text. */
+export async function benchIngestion(quick: boolean): Promise<Section> {
+  const random = seededRandom(11);
+  const documents = Array.from({ length: quick ? 6 : 60 }, () => paragraph(300, random));
+
+  const embedder = createEmbedder({ kind: 'use-lite' });
+  const sample = documents.flatMap((d) => windows(d, embedder.maxInputWords - 5));
+  await embedder.embed(sample.slice(0, 8)); // load the model outside the timing
+  const encoder = await timeIt(() => embedder.embed(sample));
+  await embedder.close?.();
+  const encoderRate = sample.length / (encoder.ms / 1000);
+
+  const service = await startService();
+  try {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${service.token('ingest', 'bench-org')}` };
+    const api = `${service.url}/api/v1/context`;
+    // Warm the service's encoder so model loading is not counted as throughput.
+    await fetch(`${api}/add`, { method: 'POST', headers, body: JSON.stringify({ documents: [{ content: 'Warm-up.' }], source: 'warm-up', context_type: 'resource' }) });
+
+    const ingest = await timeIt(async () => {
+      const jobIds: string[] = [];
+      for (const [i, content] of documents.entries()) {
+        const response = await fetch(`${api}/add-async`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ documents: [{ content }], source: `ingest-${i}`, context_type: 'resource', scope: 'internal', metadata: { fileName: `ingest-${i}.txt` } }),
+        });
+        if (response.status !== 201) throw new Error(`add-async answered ${response.status}`);
+        jobIds.push(((await response.json()) as { jobId: string }).jobId);
+      }
+      for (const jobId of jobIds) {
+        for (;;) {
+          const job = (await (await fetch(`${api}/add-async/${jobId}/status`, { headers })).json()) as { status: string };
+          if (job.status === 'completed') break;
+          if (job.status === 'failed' || job.status === 'cancelled') throw new Error(`job ${jobId} ${job.status}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    });
+    const docs = (await (await fetch(`${api}/view/docs`, { headers })).json()) as { documents: Array<{ source: string; chunkCount: number }> };
+    const chunks = docs.documents.filter((d) => d.source.startsWith('ingest-')).reduce((sum, d) => sum + d.chunkCount, 0);
+    const serviceRate = chunks / (ingest.ms / 1000);
+    const ratio = serviceRate / encoderRate;
+    return {
+      title: 'ingestion throughput',
+      rows: [
+        { figure: 'encoder alone, same machine', value: `${round(encoderRate, 1)} chunks/s (${sample.length} texts of ≤ ${embedder.maxInputWords - 5} words)`, note: 'baseline' },
+        { figure: 'accepted → searchable, through the service', value: `${round(serviceRate, 1)} chunks/s (${chunks} chunks in ${round(ingest.ms / 1000, 1)} s)` },
+        { figure: 'ratio to the encoder', value: `${round(ratio, 3)}×`, target: '≥ 0.9×', met: ratio >= 0.9 },
+      ],
+      notes: [`${documents.length} documents of about 300 words, posted with add-async one after another; the clock stops when the last job is completed.`],
+    };
+  } finally {
+    await service.stop();
+  }
+}

@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { createEmbedder, type Embedder } from '@recollect/embedder';
+import { LanceDbSearchIndex, type ChunkRecord } from '@recollect/search-index';
+import { ExactScan } from '../exact-scan';
+import { peakRssMiB } from '../processes';
+import type { Row, Section } from '../report';
+import { newDataDir, startService, type Service } from '../service';
+import { percentile, round, timeIt } from '../stats';
+import { baseSentences, perturb, seededRandom } from '../synthetic-corpus';
+
+const TENANT = { userId: 'bench', organizationId: 'bench-org' };
+const NOISE = 0.0214; // per-dimension sigma giving cosine ≈ 0.9 to the base vector at 512 dimensions
+
+interface StageResult {
+  rows: number;
+  indexP50: number;
+  exactP50: number;
+  recallAt10: number;
+  e2e: { p50: number; p95: number; p99: number; fastP50: number };
+  peakRssMiB: number;
+  indexBuildSeconds: number;
+}
+
+function chunk(k: number, text: string, vector: Float32Array, now: string): ChunkRecord {
+  return {
+    id: `chunk-${k}`,
+    tenant: TENANT,
+    documentId: `doc-${k}`,
+    chunkIndex: 0,
+    text: `${text} Reference ${k}.`,
+    vector,
+    source: 'bench',
+    contextType: 'resource',
+    scope: 'internal',
+    fileName: `bench-${k}.txt`,
+    fileType: 'text/plain',
+    groupName: ['bench'],
+    lastModified: now,
+    fileSize: text.length,
+    metadata: { context_id: `ctx-${k}` },
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+async function searchOverHttp(service: Service, queries: string[], mode: 'standard' | 'fast'): Promise<number[]> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${service.token(TENANT.userId, TENANT.organizationId)}` };
+  const samples: number[] = [];
+  for (const [i, query] of [...queries.slice(0, 10), ...queries].entries()) {
+    const { ms, value } = await timeIt(() =>
+      fetch(`${service.url}/api/v1/context/search?mode=${mode}`, { method: 'POST', headers, body: JSON.stringify({ query, similarity_threshold: 1, minimum_similarity_threshold: 0 }) }),
+    );
+    if (value.status !== 202) throw new Error(`search answered ${value.status}: ${await value.text()}`);
+    await value.arrayBuffer();
+    if (i >= 10) samples.push(ms); // the first ten warm the caches
+  }
+  return samples;
+}
+
+/** Indexes synthetic chunks in stages, measuring the index alone against an exact scan, then the whole service over HTTP. */
+export async function benchSearchScale(quick: boolean): Promise<Section> {
+  const stages = quick ? [2_000, 5_000] : [10_000, 30_000, 100_000];
+  const embedder: Embedder = createEmbedder({ kind: 'use-lite' });
+  const bases = baseSentences(quick ? 100 : 1_000);
+  const baseVectors = await embedder.embed(bases);
+  const random = seededRandom(7);
+  const queryCount = quick ? 30 : 200;
+  const queryIndexes = Array.from({ length: queryCount }, () => Math.floor(random() * bases.length));
+  const queryTexts = queryIndexes.map((i) => bases[i]!);
+  const queryVectors = queryIndexes.map((i) => perturb(baseVectors[i]!, NOISE, random));
+
+  const dataDir = newDataDir();
+  const exact = new ExactScan(embedder.dimension, stages[stages.length - 1]!);
+  const results: StageResult[] = [];
+  const now = new Date().toISOString();
+
+  for (const target of stages) {
+    const index = new LanceDbSearchIndex({ directory: join(dataDir, 'index'), vectorIndexMinRows: 1, maintenanceEveryWrites: 1_000_000, maintenanceEveryRows: 10_000_000 });
+    await index.open({ modelId: embedder.modelId, dimension: embedder.dimension });
+    for (let start = exact.size; start < target; start += 2_000) {
+      const batch: ChunkRecord[] = [];
+      for (let k = start; k < Math.min(target, start + 2_000); k += 1) {
+        const base = k % bases.length;
+        const record = chunk(k, bases[base]!, perturb(baseVectors[base]!, NOISE, random), now);
+        batch.push(record);
+        exact.add(record.id, record.vector);
+      }
+      await index.upsert(batch);
+    }
+    const build = await timeIt(async () => {
+      await index.ensureVectorIndex();
+      await index.optimize();
+    });
+
+    const indexTimes: number[] = [];
+    const exactTimes: number[] = [];
+    let recall = 0;
+    for (const vector of queryVectors) {
+      const found = await timeIt(() => index.vectorSearch(vector, { tenant: TENANT }, 10));
+      const truth = await timeIt(async () => exact.topK(vector, 10));
+      indexTimes.push(found.ms);
+      exactTimes.push(truth.ms);
+      const truthIds = new Set(truth.value);
+      recall += found.value.filter((hit) => truthIds.has(hit.chunk.id)).length / truthIds.size;
+    }
+    await index.close();
+
+    const service = await startService({}, dataDir);
+    try {
+      const standard = await searchOverHttp(service, queryTexts, 'standard');
+      const fast = await searchOverHttp(service, queryTexts, 'fast');
+      results.push({
+        rows: target,
+        indexP50: percentile(indexTimes, 50),
+        exactP50: percentile(exactTimes, 50),
+        recallAt10: recall / queryVectors.length,
+        e2e: { p50: percentile(standard, 50), p95: percentile(standard, 95), p99: percentile(standard, 99), fastP50: percentile(fast, 50) },
+        peakRssMiB: peakRssMiB(service.child.pid!),
+        indexBuildSeconds: build.ms / 1000,
+      });
+    } finally {
+      await service.stop();
+    }
+  }
+  await embedder.close?.();
+  return toSection(results, queryCount);
+}
+
+function toSection(results: StageResult[], queryCount: number): Section {
+  const largest = results[results.length - 1]!;
+  const rows: Row[] = [
+    { figure: `search end to end over HTTP, ${largest.rows} chunks, p50`, value: `${round(largest.e2e.p50)} ms`, target: '≤ 30 ms', met: largest.e2e.p50 <= 30, note: 'mode=standard, real encoder for the query' },
+    { figure: 'search end to end, p95', value: `${round(largest.e2e.p95)} ms`, target: '≤ 60 ms', met: largest.e2e.p95 <= 60 },
+    { figure: 'search end to end, p99', value: `${round(largest.e2e.p99)} ms` },
+    { figure: 'search end to end, mode=fast, p50', value: `${round(largest.e2e.fastP50)} ms` },
+    { figure: 'index-only vector search, p50', value: `${round(largest.indexP50, 3)} ms`, note: 'baseline: exact scan' },
+    { figure: 'exact scan over the same vectors, p50', value: `${round(largest.exactP50, 3)} ms`, note: 'baseline' },
+    { figure: 'index / exact scan latency', value: `${round(largest.indexP50 / largest.exactP50, 3)}×`, target: '≤ 0.1×', met: largest.indexP50 / largest.exactP50 <= 0.1 },
+    { figure: 'index recall@10 against the exact scan', value: round(largest.recallAt10, 3).toString(), target: '≥ 0.95', met: largest.recallAt10 >= 0.95 },
+    { figure: `peak RSS of the service holding ${largest.rows} chunks`, value: `${largest.peakRssMiB} MiB`, target: '≤ 1.5 GB', met: largest.peakRssMiB <= 1500, note: 'node process; PostgreSQL runs as its own process' },
+  ];
+  for (const stage of results) {
+    rows.push({ figure: `growth: ${stage.rows} chunks`, value: `e2e p50 ${round(stage.e2e.p50)} ms; index p50 ${round(stage.indexP50, 2)} ms; exact p50 ${round(stage.exactP50, 2)} ms; recall@10 ${round(stage.recallAt10, 3)}; index build ${round(stage.indexBuildSeconds, 1)} s` });
+  }
+  return {
+    title: 'search latency at scale',
+    rows,
+    notes: [
+      `${queryCount} queries per stage, sequential, after 10 warm-up queries; the load comes from the benchmark process, the service runs in its own.`,
+      'Chunks are synthetic (see tools/bench/src/synthetic-corpus.ts): template sentences embedded by the default encoder, each chunk a base sentence with Gaussian noise on its vector (cosine ≈ 0.9 to its base). They are written straight into the index folder, then the service is started on it.',
+      'The exact scan is a brute-force dot product over the same vectors in the benchmark process; recall@10 is the share of its top 10 that the index returns.',
+    ],
+  };
+}

@@ -1,0 +1,53 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { signToken } from '@recollect/auth';
+import { spawnUntil, type Spawned } from './processes';
+
+export const REPO_ROOT = resolve(__dirname, '../../..');
+export const BENCH_SECRET = 'benchmark-secret-not-for-production';
+
+export interface Service extends Spawned {
+  url: string;
+  dataDir: string;
+  token(sub: string, org?: string): string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** World-traversable, so the embedded PostgreSQL (its own user when run as root) can keep its cluster inside. */
+export function newDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'recollect-bench-'));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** The real embedded service, in its own process, exactly as `npm start` runs it. */
+export async function startService(env: Record<string, string> = {}, dataDir = newDataDir()): Promise<Service> {
+  const started = await spawnUntil(
+    join(REPO_ROOT, 'apps/embedded/dist/main.js'),
+    [],
+    {
+      ...process.env,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      POSTGRES_PORT: String(await freePort()),
+      JWT_SECRET: BENCH_SECRET,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      ...env,
+    },
+    (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1],
+  );
+  return { ...started, url: started.value, dataDir, token: (sub, org) => signToken({ secret: BENCH_SECRET, sub, org }) };
+}
