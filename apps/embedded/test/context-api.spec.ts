@@ -163,12 +163,13 @@ describe('Context API over HTTP (embedded stack)', () => {
     const view = await sut.call(alice, 'GET', `${API}/view?file_name=view.txt`);
     expect(view.status).toBe(200);
     expect(view.body.context).toHaveLength(2);
-    const [first, second] = view.body.context;
+    const byText = (text: string) => view.body.context.find((n: { content: string }) => n.content === text);
+    const [first, second] = [byText('Chained part one.'), byText('Chained part two.')];
     expect(first).toMatchObject({ user_id: 'alice', organization_id: 'acme', source: 'view-src', context_type: 'resource', indexed: true, scopes: ['internal'] });
     expect(first.metadata).toMatchObject({ file_name: 'view.txt', doc_type: 'text/plain', size: 2048 });
     expect(first.children_context_nodes).toEqual([second.metadata.document_id]);
     expect(second.parent_context_nodes).toEqual([first.metadata.document_id]);
-    expect(view.body.contexts[0]).toEqual({ content: first.content, metadata: first.metadata });
+    expect(view.body.contexts).toContainEqual({ content: first.content, metadata: first.metadata });
 
     const docs = await sut.call(alice, 'GET', `${API}/view/docs`);
     expect(docs.status).toBe(200);

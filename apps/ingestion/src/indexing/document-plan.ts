@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { AddContextCommand } from '@recollect/contracts';
+import { chunkId } from '../chunking/chunk-id';
 
 /** Everything known about one document of an add command before it is chunked. */
 export interface PlannedDocument {
@@ -16,19 +16,13 @@ export interface PlannedDocument {
   childIds: string[];
 }
 
-/** UUID-shaped, deterministic: the same command always yields the same ids. */
-export function stableId(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
 const iso = (v: unknown): string | null => (typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null);
 
 /** Per-document fields win over the call's metadata; chained documents link to their neighbours. */
 export function planDocuments(command: AddContextCommand): PlannedDocument[] {
-  const ids = command.documents.map((_, i) => stableId(command.contextId, String(i)));
+  const ids = command.documents.map((_, i) => chunkId([command.contextId, String(i)]));
   return command.documents.map((doc, i) => {
     const merged: Record<string, unknown> = { ...command.metadata, ...doc.metadata };
     const groups = Array.isArray(merged.groupName) ? merged.groupName.filter((g): g is string => typeof g === 'string') : [];

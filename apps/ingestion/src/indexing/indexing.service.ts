@@ -6,7 +6,8 @@ import { chunkText } from '../chunking/sentence-chunker';
 import { DocumentEntity } from '../documents/document.entity';
 import { DocumentsRepository } from '../documents/documents.repository';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
-import { planDocuments, stableId, type PlannedDocument } from './document-plan';
+import { chunkId } from '../chunking/chunk-id';
+import { planDocuments, type PlannedDocument } from './document-plan';
 
 /** Bounds memory on huge documents: vectors are made and written this many chunks at a time. */
 const EMBED_BATCH = 256;
@@ -55,7 +56,7 @@ export class IndexingService {
   private chunkDocument(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, now: string): Array<Omit<ChunkRecord, 'vector'>> {
     const pieces = chunkText(doc.content, this.chunking);
     return pieces.map((piece) => ({
-      id: stableId(doc.id, String(piece.index)),
+      id: chunkId([doc.id, String(piece.index)]),
       tenant,
       documentId: doc.id,
       chunkIndex: piece.index,
