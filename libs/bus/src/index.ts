@@ -8,3 +8,8 @@ export * from './in-process/in-process.client';
 export * from './in-process/partitioner';
 export { EARLIEST_OFFSET, type PublishedRecord } from './in-process/pg-log';
 export * from './testing/wait-for';
+export * from './kafka/kafka.server';
+export * from './kafka/kafka.client';
+export { type KafkaConnectionOptions } from './kafka/kafka-connection';
+export { type TopicSettings, type TopicSpec, ensureTopics, replyTopic, topicSpecs } from './kafka/kafka-topics';
+export { type RetryPolicy } from './kafka/event-delivery';

@@ -15,4 +15,25 @@ describe(loadEnv.name, () => {
   it('requires the HTTP embedder settings together', () => {
     expect(() => loadEnv({ EMBEDDER: 'openai', EMBEDDER_URL: 'http://127.0.0.1:1' })).toThrow(/EMBEDDER_MODEL/);
   });
+
+  it('parses the Kafka brokers list and keeps the in-process bus by default', () => {
+    expect(loadEnv({}).BUS).toBe('inprocess');
+    const env = loadEnv({ BUS: 'kafka', KAFKA_BROKERS: 'kafka-0:9092, kafka-1:9092', KAFKA_SSL: 'true' });
+    expect(env.KAFKA_BROKERS).toEqual(['kafka-0:9092', 'kafka-1:9092']);
+    expect(env.KAFKA_SSL).toBe(true);
+    expect(env.KAFKA_REPLICATION_FACTOR).toBe(1);
+  });
+
+  it('refuses BUS=kafka without brokers and SEARCH_INDEX=opensearch without a URL', () => {
+    expect(() => loadEnv({ BUS: 'kafka' })).toThrow(/KAFKA_BROKERS/);
+    expect(() => loadEnv({ KAFKA_BROKERS: 'kafka' })).toThrow(/KAFKA_BROKERS.0: each broker must be host:port/);
+    expect(() => loadEnv({ SEARCH_INDEX: 'opensearch' })).toThrow(/OPENSEARCH_URL/);
+    expect(() => loadEnv({ KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' })).toThrow(/KAFKA_SASL_PASSWORD/);
+  });
+
+  it('keeps Memind routes behind the token unless MEMIND_AUTH=none says otherwise', () => {
+    expect(loadEnv({}).MEMIND_AUTH).toBe('bearer');
+    expect(loadEnv({ MEMIND_AUTH: 'none' }).MEMIND_AUTH).toBe('none');
+    expect(() => loadEnv({ MEMIND_AUTH: 'off' })).toThrow(/MEMIND_AUTH/);
+  });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -26,6 +27,8 @@ export const envSchema = z.object({
   EMBEDDER_MODEL: z.string().optional(),
   EMBEDDER_API_KEY: z.string().optional(),
   EMBEDDER_DIMENSION: z.coerce.number().int().positive().optional(),
+  /** USE-lite worker threads, one encoder each; defaults to the cores available (at most 4). */
+  EMBEDDER_THREADS: int(Math.min(4, availableParallelism())),
 
   RATE_LIMIT_PER_MINUTE: int(1200),
   SYNC_TIMEOUT_MS: int(60_000),
@@ -34,6 +37,35 @@ export const envSchema = z.object({
   BUS_PARTITIONS: int(8),
   CHUNK_MAX_WORDS: z.coerce.number().int().positive().optional(),
   CHUNK_OVERLAP_WORDS: z.coerce.number().int().min(0).default(12),
+  /** `bearer`: Memind routes (/open/v1) take the token like every route. `none`: they trust `userId` in the body; trusted networks only. */
+  MEMIND_AUTH: z.enum(['bearer', 'none']).default('bearer'),
+
+  // Distributed mode: which adapters carry the bus and hold the index.
+  BUS: z.enum(['inprocess', 'kafka']).default('inprocess'),
+  SEARCH_INDEX: z.enum(['lancedb', 'opensearch']).default('lancedb'),
+  KAFKA_BROKERS: z
+    .string()
+    .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d+$/, 'each broker must be host:port')).min(1))
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').default('recollect'),
+  KAFKA_TOPIC_PARTITIONS: int(12),
+  KAFKA_REPLICATION_FACTOR: int(1),
+  KAFKA_MAX_MESSAGE_BYTES: int(64 * 1024 * 1024),
+  KAFKA_PUBLISH_TIMEOUT_MS: int(10_000),
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(4),
+  KAFKA_SESSION_TIMEOUT_MS: int(30_000),
+  KAFKA_SSL: z.stringbool().default(false),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().optional(),
+  KAFKA_SASL_PASSWORD: z.string().optional(),
+  OPENSEARCH_URL: z.url().optional(),
+  OPENSEARCH_USERNAME: z.string().optional(),
+  OPENSEARCH_PASSWORD: z.string().optional(),
+  OPENSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" and "-"').default('recollect-chunks'),
+  OPENSEARCH_SHARDS: int(1),
+  OPENSEARCH_REPLICAS: z.coerce.number().int().min(0).default(1),
+  OPENSEARCH_TLS_REJECT_UNAUTHORIZED: z.stringbool().default(true),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -49,6 +81,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 function refine(env: Env): Env {
   if (env.EMBEDDER === 'openai' && (!env.EMBEDDER_URL || !env.EMBEDDER_MODEL || !env.EMBEDDER_DIMENSION)) {
     throw new Error('Invalid environment:\n  EMBEDDER=openai needs EMBEDDER_URL, EMBEDDER_MODEL and EMBEDDER_DIMENSION');
+  }
+  if (env.BUS === 'kafka' && !env.KAFKA_BROKERS) throw new Error('Invalid environment:\n  BUS=kafka needs KAFKA_BROKERS (host:port,host:port)');
+  if (env.SEARCH_INDEX === 'opensearch' && !env.OPENSEARCH_URL) throw new Error('Invalid environment:\n  SEARCH_INDEX=opensearch needs OPENSEARCH_URL');
+  if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+    throw new Error('Invalid environment:\n  KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
   }
   return env;
 }

@@ -1,2 +1,3 @@
 export * from './search-index.port';
 export { LanceDbSearchIndex, type LanceDbSearchIndexOptions } from './lancedb/lancedb-search-index';
+export { OpenSearchSearchIndex, type OpenSearchSearchIndexOptions, type OpenSearchTransport } from './opensearch/opensearch-search-index';

@@ -1,13 +1,8 @@
-import { DomainError, ErrorCode } from '@recollect/contracts';
-import { freePort } from '@recollect/testing';
-import { Pool } from 'pg';
-import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusTestKit, Probe, RPC, TOPIC } from '../testing/bus.fixture';
-import { waitFor } from '../testing/wait-for';
-import { InProcessBroker } from './in-process.broker';
-import { InProcessClient } from './in-process.client';
 
+// Transport-independent behaviour is in the bus contract (in-process.contract.spec.ts); these cases are about the PostgreSQL log.
 describe('InProcessClient', () => {
   let kit: BusTestKit;
   beforeEach(async () => (kit = await BusTestKit.create()));
@@ -36,33 +31,6 @@ describe('InProcessClient', () => {
       ]);
     });
 
-    it('delivers to a running consumer with topic, key, partition, offset, headers and attempt in the context', async () => {
-      const { probe } = await kit.startConsumer('indexer');
-      const record = await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value: { hello: 'world' }, headers: { h: 'v' } }));
-      await waitFor(() => probe.deliveries.length === 1);
-      expect(probe.deliveries[0]).toEqual({
-        value: { hello: 'world' },
-        topic: TOPIC,
-        key: 'k',
-        partition: record.partition,
-        offset: record.offset,
-        headers: { h: 'v' },
-        attempt: 1,
-      });
-    });
-
-    it('rejects with BusUnavailable when PostgreSQL is unreachable (the 503 path)', async () => {
-      const deadPool = new Pool({ connectionString: `postgres://nobody@127.0.0.1:${await freePort()}/none`, connectionTimeoutMillis: 2_000 });
-      const client = new InProcessClient(new InProcessBroker({ pool: deadPool }));
-      try {
-        const error = await lastValueFrom(client.emit(TOPIC, { key: 'k', value: 1 })).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(DomainError);
-        expect((error as DomainError).code).toBe(ErrorCode.BusUnavailable);
-        expect((error as DomainError).message).toMatch(/ECONNREFUSED/);
-      } finally {
-        await deadPool.end();
-      }
-    });
   });
 
   describe('send (request/reply)', () => {
@@ -83,28 +51,9 @@ describe('InProcessClient', () => {
       expect(await kit.rows('SELECT * FROM bus.messages')).toEqual([]); // requests are not stored
     });
 
-    it("is cut by the caller's rxjs timeout when the handler does not answer in time", async () => {
-      const probe = new Probe();
-      let answer!: (reply: unknown) => void;
-      probe.onRequest = () => new Promise((resolve) => (answer = resolve));
-      await kit.startConsumer('query', probe);
-      const reply = lastValueFrom(kit.client().send(RPC, { key: 'k', value: {} }).pipe(timeout(100)));
-      await expect(reply).rejects.toBeInstanceOf(TimeoutError);
-      answer({ ok: true, data: 'too late' }); // lets the consumer close: close waits for handlers in flight
-    });
-
     it('fails with a clear error when no service answers the pattern', async () => {
       const reply = lastValueFrom(kit.client().send('nobody.listens.rpc.v1', { value: 1 }));
       await expect(reply).rejects.toThrow(/no handler is listening for "nobody.listens.rpc.v1"/);
-    });
-
-    it("passes a handler's exception to the caller as the error", async () => {
-      const probe = new Probe();
-      probe.onRequest = () => {
-        throw new Error('search index is gone');
-      };
-      await kit.startConsumer('query', probe);
-      await expect(lastValueFrom(kit.client().send(RPC, { value: 1 }))).rejects.toThrow('search index is gone');
     });
 
     it('stops answering once the consumer is closed', async () => {

@@ -1,4 +1,4 @@
-import { Controller, type DynamicModule, Inject, type INestMicroservice, Module } from '@nestjs/common';
+import { Controller, type DynamicModule, Inject, type INestMicroservice, Module, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { createTestDatabase } from '@recollect/testing';
@@ -44,37 +44,54 @@ const describeDelivery = (value: unknown, ctx: BusContext): Delivery => ({
   attempt: ctx.getAttempt(),
 });
 
-// An ordinary Nest controller: nothing here knows which transport delivers the messages.
-@Controller()
-class ProbeController {
-  constructor(@Inject(Probe) private readonly probe: Probe) {}
-
-  @EventPattern(TOPIC)
-  async record(@Payload() value: unknown, @Ctx() ctx: BusContext): Promise<void> {
-    this.probe.deliveries.push(describeDelivery(value, ctx));
-    await this.probe.onEvent(value, ctx);
-  }
-
-  @EventPattern(TOPIC)
-  recordAgain(@Payload() value: unknown, @Ctx() ctx: BusContext): void {
-    this.probe.secondHandlerDeliveries.push(describeDelivery(value, ctx));
-  }
+export interface ProbeTopics {
+  topic: string;
+  rpc: string;
 }
 
-@Controller()
-class RequestProbeController {
-  constructor(@Inject(Probe) private readonly probe: Probe) {}
+/**
+ * Ordinary Nest controllers: nothing here knows which transport delivers the messages. Built per
+ * topic names, so a run against a shared Kafka cluster can use topics of its own.
+ */
+function probeControllers({ topic, rpc }: ProbeTopics): { events: Type; requests: Type } {
+  @Controller()
+  class ProbeController {
+    constructor(@Inject(Probe) private readonly probe: Probe) {}
 
-  @MessagePattern(RPC)
-  answer(@Payload() value: unknown, @Ctx() ctx: BusContext): unknown {
-    return this.probe.onRequest(value, ctx);
+    @EventPattern(topic)
+    async record(@Payload() value: unknown, @Ctx() ctx: BusContext): Promise<void> {
+      this.probe.deliveries.push(describeDelivery(value, ctx));
+      await this.probe.onEvent(value, ctx);
+    }
+
+    @EventPattern(topic)
+    recordAgain(@Payload() value: unknown, @Ctx() ctx: BusContext): void {
+      this.probe.secondHandlerDeliveries.push(describeDelivery(value, ctx));
+    }
   }
+
+  @Controller()
+  class RequestProbeController {
+    constructor(@Inject(Probe) private readonly probe: Probe) {}
+
+    @MessagePattern(rpc)
+    answer(@Payload() value: unknown, @Ctx() ctx: BusContext): unknown {
+      return this.probe.onRequest(value, ctx);
+    }
+  }
+
+  return { events: ProbeController, requests: RequestProbeController };
 }
+
+const controllersByTopics = new Map<string, { events: Type; requests: Type }>();
 
 @Module({})
-class ProbeModule {
-  static with(probe: Probe, answersRequests: boolean): DynamicModule {
-    const controllers = answersRequests ? [ProbeController, RequestProbeController] : [ProbeController];
+export class ProbeModule {
+  static with(probe: Probe, answersRequests: boolean, topics: ProbeTopics = { topic: TOPIC, rpc: RPC }): DynamicModule {
+    const key = `${topics.topic}|${topics.rpc}`;
+    let built = controllersByTopics.get(key);
+    if (!built) controllersByTopics.set(key, (built = probeControllers(topics)));
+    const controllers = answersRequests ? [built.events, built.requests] : [built.events];
     return { module: ProbeModule, controllers, providers: [{ provide: Probe, useValue: probe }] };
   }
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { BusRecord } from '../bus.context';
+import { backoffFor, deliverWithRetries, type DeliverySteps, type RetryPolicy } from './event-delivery';
+
+const RECORD: BusRecord = { topic: 't.v1', partition: 2, offset: '7', key: 'k', headers: { h: 'v' }, value: { n: 1 }, timestamp: new Date(0) };
+const POLICY: RetryPolicy = { maxAttempts: 4, retryBackoffMs: 100, maxRetryBackoffMs: 250 };
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+function steps(failures: number, overrides: Partial<DeliverySteps> = {}) {
+  const calls = { attempts: [] as number[], sleeps: [] as number[], deadLetters: [] as Array<Record<string, string>> };
+  const sut: DeliverySteps = {
+    handle: async (_record, attempt) => {
+      calls.attempts.push(attempt);
+      if (attempt <= failures) throw new Error(`failure ${attempt}`);
+    },
+    deadLetter: async (_record, headers) => void calls.deadLetters.push(headers),
+    sleep: async (ms) => void calls.sleeps.push(ms),
+    isStopping: () => false,
+    logger: quiet,
+    ...overrides,
+  };
+  return { sut, calls };
+}
+
+describe(deliverWithRetries.name, () => {
+  it('handles a message on its first attempt without waiting', async () => {
+    const { sut, calls } = steps(0);
+    expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('handled');
+    expect(calls).toEqual({ attempts: [1], sleeps: [], deadLetters: [] });
+  });
+
+  it('retries with exponential backoff capped at maxRetryBackoffMs', async () => {
+    const { sut, calls } = steps(3);
+    expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('handled');
+    expect(calls.attempts).toEqual([1, 2, 3, 4]);
+    expect(calls.sleeps).toEqual([100, 200, 250]);
+  });
+
+  it('dead-letters after maxAttempts with the last error and where the message came from', async () => {
+    const { sut, calls } = steps(99);
+    expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('dead-lettered');
+    expect(calls.attempts).toEqual([1, 2, 3, 4]);
+    expect(calls.deadLetters).toEqual([
+      { h: 'v', 'x-error': 'failure 4', 'x-original-topic': 't.v1', 'x-original-partition': '2', 'x-original-offset': '7', 'x-attempts': '4' },
+    ]);
+  });
+
+  it('abandons the message when the consumer stops during a backoff', async () => {
+    let stopping = false;
+    const { sut, calls } = steps(99, { sleep: async () => void (stopping = true), isStopping: () => stopping });
+    expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('abandoned');
+    expect(calls.attempts).toEqual([1]);
+    expect(calls.deadLetters).toEqual([]);
+  });
+
+  it('rejects when the dead letter cannot be written, so the offset stays unresolved', async () => {
+    const { sut } = steps(99, { deadLetter: () => Promise.reject(new Error('broker down')) });
+    await expect(deliverWithRetries(RECORD, POLICY, sut)).rejects.toThrow('broker down');
+  });
+
+  it('computes backoffs from the number of failed attempts', () => {
+    expect([1, 2, 3, 4].map((n) => backoffFor(POLICY, n))).toEqual([100, 200, 250, 250]);
+  });
+});

@@ -1,0 +1,66 @@
+import type { LoggerService } from '@nestjs/common';
+import type { BusRecord } from '../bus.context';
+import { errorText } from '../error-text';
+
+export interface RetryPolicy {
+  /** Deliveries of one message (first try included) before it goes to its `.dlq` topic. */
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt up to maxRetryBackoffMs. */
+  retryBackoffMs: number;
+  maxRetryBackoffMs: number;
+}
+
+export interface DeliverySteps {
+  /** Runs every handler of the topic; rejects if one failed. */
+  handle(record: BusRecord, attempt: number): Promise<void>;
+  /** Publishes the record to its dead-letter topic; rejects if that is not durable. */
+  deadLetter(record: BusRecord, headers: Record<string, string>): Promise<void>;
+  /** Waits, resolving early when the consumer stops. */
+  sleep(ms: number): Promise<void>;
+  isStopping(): boolean;
+  logger: LoggerService;
+}
+
+/** handled: commit it. dead-lettered: commit it too, it is on the `.dlq` topic. abandoned: leave it uncommitted for redelivery. */
+export type DeliveryOutcome = 'handled' | 'dead-lettered' | 'abandoned';
+
+export const backoffFor = (policy: RetryPolicy, failedAttempts: number): number =>
+  Math.min(policy.retryBackoffMs * 2 ** (failedAttempts - 1), policy.maxRetryBackoffMs);
+
+/** What a dead letter carries besides the original key, value and headers: the same names on both transports. */
+export function deadLetterHeaders(record: BusRecord, error: unknown, attempts: number): Record<string, string> {
+  return {
+    ...record.headers,
+    'x-error': errorText(error),
+    'x-original-topic': record.topic,
+    'x-original-partition': String(record.partition),
+    'x-original-offset': record.offset,
+    'x-attempts': String(attempts),
+  };
+}
+
+/**
+ * Retries in place, so the partition keeps its order and is held up for at most the sum of the
+ * backoffs; then the message is dead-lettered and the partition moves on. The attempt number
+ * lives in memory: a consumer that restarts mid-retries starts counting again.
+ */
+export async function deliverWithRetries(record: BusRecord, policy: RetryPolicy, steps: DeliverySteps): Promise<DeliveryOutcome> {
+  const where = `${record.topic}[${record.partition}]@${record.offset}`;
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
+    if (attempt > 1) {
+      await steps.sleep(backoffFor(policy, attempt - 1));
+      if (steps.isStopping()) return 'abandoned';
+    }
+    try {
+      await steps.handle(record, attempt);
+      return 'handled';
+    } catch (error) {
+      lastError = error;
+      steps.logger.warn(`${where}: attempt ${attempt}/${policy.maxAttempts} failed: ${errorText(error)}`);
+    }
+  }
+  await steps.deadLetter(record, deadLetterHeaders(record, lastError, policy.maxAttempts));
+  steps.logger.error(`${where}: moved to the dead-letter topic after ${policy.maxAttempts} attempts: ${errorText(lastError)}`);
+  return 'dead-lettered';
+}

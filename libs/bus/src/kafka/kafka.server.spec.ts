@@ -1,0 +1,270 @@
+import { Controller, type INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { DomainError, ErrorCode } from '@recollect/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BusContext } from '../bus.context';
+import { BusExceptionFilter } from '../bus-exception.filter';
+import { waitFor } from '../testing/wait-for';
+import { FakeKafka } from './fake-kafka.fixture';
+import { KafkaServer, type KafkaServerOptions } from './kafka.server';
+
+const TOPIC = 'test.thing.happened.v1';
+const RPC = 'test.thing.rpc.v1';
+
+const seen: Array<{ value: unknown; topic: string; key: string | null; partition: number; offset: string; headers: Record<string, string>; attempt: number; handler: string }> = [];
+let behaviour: { onEvent: (value: unknown, ctx: BusContext) => unknown; onRequest: (value: unknown) => unknown } = {
+  onEvent: () => undefined,
+  onRequest: (value) => ({ ok: true, data: value }),
+};
+
+@Controller()
+class ProbeController {
+  @EventPattern(TOPIC)
+  async first(@Payload() value: unknown, @Ctx() ctx: BusContext): Promise<void> {
+    seen.push({ value, topic: ctx.getTopic(), key: ctx.getKey(), partition: ctx.getPartition(), offset: ctx.getOffset(), headers: ctx.getHeaders(), attempt: ctx.getAttempt(), handler: 'first' });
+    await behaviour.onEvent(value, ctx);
+  }
+
+  @EventPattern(TOPIC)
+  second(@Payload() value: unknown, @Ctx() ctx: BusContext): void {
+    seen.push({ value, topic: ctx.getTopic(), key: ctx.getKey(), partition: ctx.getPartition(), offset: ctx.getOffset(), headers: ctx.getHeaders(), attempt: ctx.getAttempt(), handler: 'second' });
+  }
+
+  @MessagePattern(RPC)
+  answer(@Payload() value: unknown): unknown {
+    return behaviour.onRequest(value);
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+const OPTIONS: KafkaServerOptions = {
+  connection: { brokers: ['kafka:9092'], clientId: 'recollect' },
+  group: 'indexer',
+  topics: { partitions: 6, replicationFactor: 3, maxMessageBytes: 1_000_000 },
+  retry: { maxAttempts: 3, retryBackoffMs: 5, maxRetryBackoffMs: 20 },
+  sessionTimeoutMs: 3_000,
+};
+
+class TestKafkaServer extends KafkaServer {
+  constructor(
+    readonly kafka: FakeKafka,
+    options: Partial<KafkaServerOptions> = {},
+  ) {
+    super({ ...OPTIONS, ...options });
+  }
+
+  override createClient<T>(): T {
+    return this.kafka as T;
+  }
+}
+
+describe(KafkaServer.name, () => {
+  let app: INestMicroservice | undefined;
+  let kafka: FakeKafka;
+
+  async function start(options: Partial<KafkaServerOptions> = {}): Promise<TestKafkaServer> {
+    kafka = new FakeKafka();
+    const sut = new TestKafkaServer(kafka, options);
+    app = await NestFactory.createMicroservice(ProbeModule, { strategy: sut, logger: false });
+    app.useGlobalFilters(new BusExceptionFilter());
+    await app.listen();
+    return sut;
+  }
+
+  const consumer = () => kafka.consumers[0]!;
+  const producer = () => kafka.producers[0]!;
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    seen.length = 0;
+    behaviour = { onEvent: () => undefined, onRequest: (value) => ({ ok: true, data: value }) };
+  });
+
+  it('creates its topics with explicit partitions and replication, with .dlq and .reply twins', async () => {
+    await start();
+    expect(kafka.admin_.created.map((topic) => [topic.topic, topic.numPartitions, topic.replicationFactor])).toEqual([
+      [TOPIC, 6, 3],
+      [`${TOPIC}.dlq`, 6, 3],
+      [RPC, 6, 3],
+      [`${RPC}.reply`, 6, 3],
+    ]);
+    expect(kafka.admin_.created[0]!.configEntries).toEqual([{ name: 'max.message.bytes', value: '1000000' }]);
+    expect(kafka.admin_.created[1]!.configEntries).toContainEqual({ name: 'retention.ms', value: String(14 * 24 * 3600 * 1000) });
+  });
+
+  it('joins its group, reads event topics from the beginning and request topics from now on', async () => {
+    await start();
+    expect(consumer().config).toMatchObject({ groupId: 'indexer', sessionTimeout: 3_000, heartbeatInterval: 300, allowAutoTopicCreation: false });
+    expect(consumer().subscriptions).toEqual([
+      { topics: [TOPIC], fromBeginning: true },
+      { topics: [RPC], fromBeginning: false },
+    ]);
+    expect(consumer().runOptions).toMatchObject({ partitionsConsumedConcurrently: 4, autoCommitInterval: 1_000 });
+    expect(producer().config).toMatchObject({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  });
+
+  it('hands every event handler the value and a BusContext with key, partition, offset, headers and attempt', async () => {
+    await start();
+    await consumer().deliver(TOPIC, { key: 'tenant-1', value: JSON.stringify({ n: 1 }), headers: { 'x-correlation-id': 'c1' }, partition: 2, offset: '41' });
+    const expected = { value: { n: 1 }, topic: TOPIC, key: 'tenant-1', partition: 2, offset: '41', headers: { 'x-correlation-id': 'c1' }, attempt: 1 };
+    expect(seen).toEqual([
+      { ...expected, handler: 'first' },
+      { ...expected, handler: 'second' },
+    ]);
+  });
+
+  it('keeps JSON values as they were sent: numbers, strings and null', async () => {
+    await start();
+    for (const value of ['7', '"seven"', 'null']) await consumer().deliver(TOPIC, { value });
+    expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual([7, 'seven', null]);
+  });
+
+  it('retries a failing event in place with growing attempts and resolves its offset once it succeeds', async () => {
+    await start();
+    behaviour.onEvent = (_value, ctx) => {
+      if (ctx.getAttempt() < 3) throw new Error(`flaky ${ctx.getAttempt()}`);
+    };
+    await consumer().deliver(TOPIC, { key: 'k', value: '{"job":1}' });
+    expect(seen.filter((s) => s.handler === 'first').map((s) => s.attempt)).toEqual([1, 2, 3]);
+    expect(producer().sent).toEqual([]);
+  });
+
+  it('dead-letters a poison event after maxAttempts with the reason in headers, then lets the partition go on', async () => {
+    await start();
+    behaviour.onEvent = () => {
+      throw new Error('cannot digest this');
+    };
+    await expect(consumer().deliver(TOPIC, { key: 'k', value: '{"poison":true}', headers: { 'x-trace': 't' }, partition: 1, offset: '9' })).resolves.toBeUndefined();
+
+    expect(producer().sent).toEqual([
+      {
+        topic: `${TOPIC}.dlq`,
+        acks: -1,
+        messages: [
+          {
+            key: 'k',
+            value: '{"poison":true}',
+            headers: {
+              'x-trace': 't',
+              'x-error': 'cannot digest this',
+              'x-original-topic': TOPIC,
+              'x-original-partition': '1',
+              'x-original-offset': '9',
+              'x-attempts': '3',
+            },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('leaves the offset unresolved when the dead letter cannot be written', async () => {
+    await start();
+    behaviour.onEvent = () => {
+      throw new Error('poison');
+    };
+    producer().onSend = () => Promise.reject(new Error('NOT_ENOUGH_REPLICAS'));
+    await expect(consumer().deliver(TOPIC, { value: '{}' })).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+  });
+
+  it('closes promptly during a retry backoff and leaves the message for redelivery', async () => {
+    await start({ retry: { maxAttempts: 3, retryBackoffMs: 60_000, maxRetryBackoffMs: 60_000 } });
+    behaviour.onEvent = () => {
+      throw new Error('not yet');
+    };
+    const delivery = consumer().deliver(TOPIC, { value: '{}' });
+    const outcome = delivery.then(
+      () => 'resolved',
+      (error: unknown) => String(error),
+    );
+    await waitFor(() => seen.length === 2);
+    const started = Date.now();
+    await app!.close();
+    app = undefined;
+    expect(await outcome).toMatch(/left for redelivery/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(producer().sent).toEqual([]);
+  });
+
+  it('answers a request on the reply topic and partition with the correlation id, without holding the partition', async () => {
+    await start();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    behaviour.onRequest = async (value) => {
+      await gate;
+      return { ok: true, data: value };
+    };
+    await consumer().deliver(RPC, {
+      value: '{"q":"cats"}',
+      headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply`, kafka_replyPartition: '4', 'x-deadline': String(Date.now() + 60_000) },
+    });
+    expect(producer().sent).toEqual([]); // the partition moved on while the handler still runs
+    release();
+    await waitFor(() => producer().sent.length === 1);
+    const [reply] = producer().sent;
+    expect(reply).toMatchObject({ topic: `${RPC}.reply`, acks: -1, messages: [{ value: '{"ok":true,"data":{"q":"cats"}}', partition: 4 }] });
+    expect(reply!.messages[0]!.headers).toMatchObject({ kafka_correlationId: 'abc' });
+    expect(reply!.messages[0]!.headers).toHaveProperty('kafka_nest-is-disposed');
+  });
+
+  it("sends a handler's exception back as the error header", async () => {
+    await start();
+    behaviour.onRequest = () => {
+      throw new Error('search index is gone');
+    };
+    await consumer().deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply` } });
+    await waitFor(() => producer().sent.length === 1);
+    expect(producer().sent[0]!.messages[0]).toMatchObject({ value: null, headers: { 'kafka_nest-err': 'search index is gone' } });
+  });
+
+  it('drops a request whose deadline has passed, unanswered and unhandled', async () => {
+    await start();
+    let called = false;
+    behaviour.onRequest = () => (called = true);
+    await consumer().deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply`, 'x-deadline': String(Date.now() - 1) } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(called).toBe(false);
+    expect(producer().sent).toEqual([]);
+  });
+
+  it('waits on close for requests in flight and still sends their replies', async () => {
+    await start();
+    let release!: () => void;
+    behaviour.onRequest = () => new Promise((resolve) => (release = () => resolve({ ok: true, data: 'late' })));
+    await consumer().deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply` } });
+    const closed = app!.close();
+    app = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(producer().disconnected).toBe(false);
+    release();
+    await closed;
+    expect(producer().sent).toHaveLength(1);
+    expect(producer().disconnected).toBe(true);
+  });
+
+  it('fails to listen with BusUnavailable when Kafka cannot be reached', async () => {
+    kafka = new FakeKafka();
+    kafka.admin_.failConnect = new Error('Connection timeout');
+    const service = await NestFactory.createMicroservice(ProbeModule, { strategy: new TestKafkaServer(kafka), logger: false });
+    try {
+      const error = await service.listen().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe(ErrorCode.BusUnavailable);
+      expect((error as DomainError).message).toMatch(/Connection timeout/);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('reports a consumer that kafkajs will not restart', async () => {
+    const fatal: unknown[] = [];
+    await start({ onFatalError: (error) => fatal.push(error) });
+    consumer().fire(consumer().events.CRASH, { error: new Error('retriable'), restart: true });
+    consumer().fire(consumer().events.CRASH, { error: new Error('group authorization failed'), restart: false });
+    expect(fatal).toEqual([new Error('group authorization failed')]);
+  });
+});

@@ -1,0 +1,65 @@
+import type { IndexIdentity } from '../search-index.port';
+
+export interface OpenSearchIndexSettings {
+  shards: number;
+  replicas: number;
+}
+
+/** HNSW graph parameters: OpenSearch's defaults for the Lucene engine. */
+const HNSW = { m: 16, ef_construction: 100 };
+
+const keyword = { type: 'keyword' } as const;
+
+/**
+ * One document per chunk. Every filter is a keyword (exact, case-sensitive, like the embedded index);
+ * `text` is analysed for BM25 with English stemming and stop words; the vector uses Lucene's HNSW with
+ * cosine similarity, which filters while it searches (efficient k-NN filtering, OpenSearch 2.4+).
+ * `metadata` is kept in `_source` only, so clients' arbitrary keys never grow the mapping.
+ * `_meta` records the embedder that wrote the vectors.
+ */
+export function chunkIndexBody(identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
+  return {
+    settings: { index: { knn: true, number_of_shards: settings.shards, number_of_replicas: settings.replicas } },
+    mappings: {
+      dynamic: 'strict',
+      _meta: { modelId: identity.modelId, dimension: identity.dimension, writtenBy: 'recollect' },
+      properties: {
+        id: keyword,
+        tenant: { properties: { userId: keyword, organizationId: keyword } },
+        documentId: keyword,
+        chunkIndex: { type: 'integer' },
+        text: { type: 'text', analyzer: 'english' },
+        vector: {
+          type: 'knn_vector',
+          dimension: identity.dimension,
+          method: { name: 'hnsw', space_type: 'cosinesimil', engine: 'lucene', parameters: HNSW },
+        },
+        source: keyword,
+        contextType: keyword,
+        scope: keyword,
+        fileName: keyword,
+        fileType: keyword,
+        groupName: keyword,
+        lastModified: { type: 'date' },
+        fileSize: { type: 'long' },
+        metadata: { type: 'object', enabled: false },
+        createdAt: { type: 'date' },
+        updatedAt: { type: 'date' },
+      },
+    },
+  };
+}
+
+/** The same layout as a composable template, so an index re-created by hand (or a restore) gets it too. */
+export function chunkIndexTemplate(index: string, identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
+  return { index_patterns: [index], priority: 100, template: chunkIndexBody(identity, settings), _meta: { writtenBy: 'recollect' } };
+}
+
+/** What the index mapping says about the embedder that wrote it; nulls when it was not written by us. */
+export function identityFromMapping(mapping: unknown): { modelId: string | null; dimension: number | null } {
+  const meta = (mapping as { _meta?: { modelId?: unknown; dimension?: unknown } } | undefined)?._meta;
+  return {
+    modelId: typeof meta?.modelId === 'string' ? meta.modelId : null,
+    dimension: typeof meta?.dimension === 'number' ? meta.dimension : null,
+  };
+}

@@ -1,0 +1,94 @@
+import type { ChunkFilter } from '../search-index.port';
+
+type Clause = Record<string, unknown>;
+
+/** Fields never returned: the vector is large and the port never hands it back. */
+export const SOURCE_WITHOUT_VECTOR = { excludes: ['vector'] };
+
+/** Longer queries are cut: each word becomes a clause, and Lucene refuses more than 1024 of them. */
+export const MAX_QUERY_WORDS = 256;
+
+/**
+ * The filter clauses of a ChunkFilter. Term queries only: values are never parsed as query syntax,
+ * so ids holding quotes or operators stay plain values. A null organisation is its own tenant.
+ */
+export function filterClauses(filter: ChunkFilter): Clause[] {
+  const clauses: Clause[] = [{ term: { 'tenant.userId': filter.tenant.userId } }];
+  clauses.push(
+    filter.tenant.organizationId === null
+      ? { bool: { must_not: [{ exists: { field: 'tenant.organizationId' } }] } }
+      : { term: { 'tenant.organizationId': filter.tenant.organizationId } },
+  );
+  if (filter.documentIds !== undefined) clauses.push(filter.documentIds.length === 0 ? { match_none: {} } : { terms: { documentId: filter.documentIds } });
+  if (filter.fileName !== undefined) clauses.push({ term: { fileName: filter.fileName } });
+  for (const group of filter.groupName ?? []) clauses.push({ term: { groupName: group } });
+  if (filter.source !== undefined) clauses.push({ term: { source: filter.source } });
+  if (filter.contextType !== undefined) clauses.push({ term: { contextType: filter.contextType } });
+  if (filter.scope !== undefined) clauses.push({ term: { scope: filter.scope } });
+  if (filter.lastModifiedFrom !== undefined || filter.lastModifiedTo !== undefined) {
+    const range: Record<string, string> = {};
+    if (filter.lastModifiedFrom !== undefined) range.gte = filter.lastModifiedFrom;
+    if (filter.lastModifiedTo !== undefined) range.lte = filter.lastModifiedTo;
+    clauses.push({ range: { lastModified: range } });
+  }
+  return clauses;
+}
+
+export const filterQuery = (filter: ChunkFilter): Clause => ({ bool: { filter: filterClauses(filter) } });
+
+/** k-NN with the filter inside the knn clause: the Lucene engine filters while searching, so k matches come back. */
+export function vectorSearchBody(vector: Float32Array, filter: ChunkFilter, limit: number): Clause {
+  return {
+    size: limit,
+    track_total_hits: false,
+    _source: SOURCE_WITHOUT_VECTOR,
+    query: { knn: { vector: { vector: Array.from(vector), k: limit, filter: filterQuery(filter) } } },
+  };
+}
+
+/** A match query has no syntax: quotes, colons, AND or `*` from clients are only characters. */
+export function lexicalSearchBody(text: string, filter: ChunkFilter, limit: number): Clause {
+  const words = text.split(/\s+/).filter(Boolean);
+  return {
+    size: limit,
+    track_total_hits: false,
+    _source: SOURCE_WITHOUT_VECTOR,
+    query: { bool: { must: [{ match: { text: { query: words.slice(0, MAX_QUERY_WORDS).join(' ') } } }], filter: filterClauses(filter) } },
+  };
+}
+
+/** Document order; `id` breaks ties so search_after pages never skip or repeat. */
+export const CHUNK_ORDER = [{ createdAt: 'asc' }, { documentId: 'asc' }, { chunkIndex: 'asc' }, { id: 'asc' }];
+
+export function listChunksBody(filter: ChunkFilter, size: number, from: number, searchAfter?: unknown[]): Clause {
+  return {
+    size,
+    ...(searchAfter ? { search_after: searchAfter } : { from }),
+    track_total_hits: false,
+    _source: SOURCE_WITHOUT_VECTOR,
+    query: filterQuery(filter),
+    sort: CHUNK_ORDER,
+  };
+}
+
+export const SUMMARY_FIELDS = ['documentId', 'chunkIndex', 'fileName', 'fileType', 'groupName', 'source', 'lastModified', 'fileSize', 'createdAt'];
+
+/** One bucket per document with its chunk count and its first chunk; paged with `after`. */
+export function listDocumentsBody(filter: ChunkFilter, pageSize: number, after?: Record<string, unknown>): Clause {
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: filterQuery(filter),
+    aggs: {
+      documents: {
+        composite: { size: pageSize, sources: [{ documentId: { terms: { field: 'documentId' } } }], ...(after ? { after } : {}) },
+        aggs: { first: { top_hits: { size: 1, sort: [{ chunkIndex: 'asc' }], _source: { includes: SUMMARY_FIELDS } } } },
+      },
+    },
+  };
+}
+
+/** OpenSearch's cosinesimil score is (1 + cos) / 2; the port promises the cosine itself, clamped to 0..1. */
+export function cosineFromScore(score: number): number {
+  return Math.min(1, Math.max(0, 2 * score - 1));
+}

@@ -1,0 +1,137 @@
+import { DomainError, ErrorCode } from '@recollect/contracts';
+import { describe, expect, it } from 'vitest';
+import { makeChunk, makeDocument, TENANT_A, unitVector, withoutVector } from '../testing/contract-fixtures';
+import { OpenSearchSearchIndex, type OpenSearchTransport } from './opensearch-search-index';
+
+type Request = Parameters<OpenSearchTransport['request']>[0];
+type Answer = { statusCode: number; body: unknown };
+
+/** Answers each request with the next canned answer for its method and path, and records it. */
+class FakeTransport implements OpenSearchTransport {
+  readonly requests: Request[] = [];
+  closed = 0;
+  constructor(private readonly answers: Array<[match: string, answer: Answer | ((request: Request) => Answer)]>) {}
+
+  async request(request: Request): Promise<{ statusCode: number; body: unknown }> {
+    this.requests.push(request);
+    const index = this.answers.findIndex(([match]) => `${request.method} ${request.path}`.startsWith(match));
+    if (index < 0) throw new Error(`unexpected ${request.method} ${request.path}`);
+    const [, answer] = this.answers.splice(index, 1)[0]!;
+    return typeof answer === 'function' ? answer(request) : answer;
+  }
+
+  async close(): Promise<void> {
+    this.closed += 1;
+  }
+}
+
+const IDENTITY = { modelId: 'contract-test-model', dimension: 8 };
+const EXISTING: [string, Answer] = ['GET /chunks/_mapping', { statusCode: 200, body: { chunks: { mappings: { _meta: IDENTITY } } } }];
+
+async function openIndex(answers: ConstructorParameters<typeof FakeTransport>[0]): Promise<{ sut: OpenSearchSearchIndex; transport: FakeTransport }> {
+  const transport = new FakeTransport([EXISTING, ...answers]);
+  const sut = new OpenSearchSearchIndex({ transport, index: 'chunks' });
+  await sut.open(IDENTITY);
+  return { sut, transport };
+}
+
+describe(OpenSearchSearchIndex.name, () => {
+  it('creates the index template and the index with the identity when the index is missing', async () => {
+    const transport = new FakeTransport([
+      ['GET /chunks/_mapping', { statusCode: 404, body: {} }],
+      ['PUT /_index_template/chunks', { statusCode: 200, body: { acknowledged: true } }],
+      ['PUT /chunks', { statusCode: 200, body: { acknowledged: true } }],
+    ]);
+    await new OpenSearchSearchIndex({ transport, index: 'chunks', settings: { shards: 2, replicas: 0 } }).open(IDENTITY);
+    expect(transport.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /chunks/_mapping', 'PUT /_index_template/chunks', 'PUT /chunks']);
+    expect(transport.requests[2]!.body).toMatchObject({ settings: { index: { number_of_shards: 2, number_of_replicas: 0 } }, mappings: { _meta: IDENTITY } });
+    expect(transport.requests[1]!.body).toMatchObject({ index_patterns: ['chunks'], template: { mappings: { _meta: IDENTITY } } });
+  });
+
+  it('refuses an index written by another model with INDEX_MISMATCH naming both', async () => {
+    const transport = new FakeTransport([['GET /chunks/_mapping', { statusCode: 200, body: { chunks: { mappings: { _meta: { modelId: 'other', dimension: 768 } } } } }]]);
+    const error = await new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe(ErrorCode.IndexMismatch);
+    expect((error as DomainError).message).toMatch(/"other" \(dimension 768\).*"contract-test-model" \(dimension 8\)/);
+  });
+
+  it('accepts an index another replica created in the meantime, if it has the same identity', async () => {
+    const transport = new FakeTransport([
+      ['GET /chunks/_mapping', { statusCode: 404, body: {} }],
+      ['PUT /_index_template/chunks', { statusCode: 200, body: {} }],
+      ['PUT /chunks', { statusCode: 400, body: { error: { type: 'resource_already_exists_exception' } } }],
+      EXISTING,
+    ]);
+    await expect(new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY)).resolves.toBeUndefined();
+  });
+
+  it('writes chunks in bulk by id with refresh=wait_for, normalising lastModified to UTC', async () => {
+    const { sut, transport } = await openIndex([['POST /_bulk', { statusCode: 200, body: { errors: false, items: [] } }]]);
+    const chunk = makeChunk({ documentId: 'd', lastModified: '2024-02-01T01:00:00+01:00' });
+    await sut.upsert([chunk, chunk]);
+    const bulk = transport.requests[1]!;
+    expect(bulk.querystring).toEqual({ refresh: 'wait_for' });
+    expect(bulk.bulkBody).toHaveLength(2); // the duplicate collapsed
+    expect(bulk.bulkBody![0]).toEqual({ index: { _index: 'chunks', _id: chunk.id } });
+    expect(bulk.bulkBody![1]).toMatchObject({ id: chunk.id, lastModified: '2024-02-01T00:00:00.000Z', vector: Array.from(chunk.vector) });
+  });
+
+  it('fails a write OpenSearch partly refused', async () => {
+    const { sut } = await openIndex([
+      ['POST /_bulk', { statusCode: 200, body: { errors: true, items: [{ index: { status: 200 } }, { index: { status: 400, error: { type: 'mapper_parsing_exception', reason: 'bad' } } }] } }],
+    ]);
+    await expect(sut.upsert(makeDocument({ documentId: 'd', count: 2 }))).rejects.toThrow('mapper_parsing_exception: bad');
+  });
+
+  it('answers vector search scores as the cosine, and the chunks without vectors', async () => {
+    const chunk = makeChunk({ documentId: 'd' });
+    const { sut } = await openIndex([['POST /chunks/_search', { statusCode: 200, body: { hits: { hits: [{ _id: chunk.id, _score: 0.75, _source: withoutVector(chunk) }] } } }]]);
+    expect(await sut.vectorSearch(unitVector(1), { tenant: TENANT_A }, 3)).toEqual([{ chunk: withoutVector(chunk), score: 0.5 }]);
+  });
+
+  it('deletes by query with refresh and runs again while versions conflict', async () => {
+    const { sut, transport } = await openIndex([
+      ['POST /chunks/_delete_by_query', { statusCode: 200, body: { deleted: 3, version_conflicts: 1 } }],
+      ['POST /chunks/_delete_by_query', { statusCode: 200, body: { deleted: 1, version_conflicts: 0 } }],
+    ]);
+    expect(await sut.deleteWhere({ tenant: TENANT_A, documentIds: ['d'] })).toBe(4);
+    expect(transport.requests[1]!.querystring).toEqual({ refresh: true, conflicts: 'proceed' });
+  });
+
+  it('lists documents over composite pages, sorted by createdAt then documentId', async () => {
+    const bucket = (documentId: string, createdAt: string, count: number) => ({
+      key: { documentId },
+      doc_count: count,
+      first: { hits: { hits: [{ _source: { documentId, createdAt, source: 'api', fileName: `${documentId}.txt`, groupName: ['g'], fileType: null, lastModified: null, fileSize: 3 } }] } },
+    });
+    const fullPage = Array.from({ length: 1000 }, (_, n) => bucket(`p${String(n).padStart(4, '0')}`, '2024-03-01T00:00:00.000Z', 1));
+    const { sut, transport } = await openIndex([
+      ['POST /chunks/_search', { statusCode: 200, body: { aggregations: { documents: { buckets: fullPage, after_key: { documentId: 'p0999' } } } } }],
+      ['POST /chunks/_search', { statusCode: 200, body: { aggregations: { documents: { buckets: [bucket('early', '2024-01-01T00:00:00.000Z', 4)] } } } }],
+    ]);
+    const documents = await sut.listDocuments({ tenant: TENANT_A });
+    expect(documents).toHaveLength(1001);
+    expect(documents[0]).toEqual({ documentId: 'early', fileName: 'early.txt', fileType: null, groupName: ['g'], source: 'api', lastModified: null, fileSize: 3, chunkCount: 4, createdAt: '2024-01-01T00:00:00.000Z' });
+    expect((transport.requests[2]!.body as any).aggs.documents.composite.after).toEqual({ documentId: 'p0999' });
+  });
+
+  it('walks deep pages with search_after instead of from + size past 10 000', async () => {
+    const hit = (n: number) => ({ _id: `c${n}`, _score: null, _source: withoutVector(makeChunk({ documentId: 'd', chunkIndex: n })), sort: [n] });
+    const { sut, transport } = await openIndex([
+      ['POST /chunks/_search', (request) => ({ statusCode: 200, body: { hits: { hits: (request.body as any).search_after ? [hit(10_000), hit(10_001)] : Array.from({ length: 10_000 }, (_, n) => hit(n)) } } })],
+      ['POST /chunks/_search', (request) => ({ statusCode: 200, body: { hits: { hits: (request.body as any).search_after ? [hit(10_000), hit(10_001)] : [] } } })],
+    ]);
+    const page = await sut.listChunks({ tenant: TENANT_A }, { limit: 2, offset: 9_999 });
+    expect(page.map((chunk) => chunk.chunkIndex)).toEqual([9_999, 10_000]);
+    expect((transport.requests[1]!.body as any).from).toBe(0);
+    expect((transport.requests[2]!.body as any).search_after).toEqual([9_999]);
+  });
+
+  it('closes a transport it made once, and never one it was handed', async () => {
+    const { sut, transport } = await openIndex([]);
+    await sut.close();
+    await sut.close();
+    expect(transport.closed).toBe(0);
+  });
+});
