@@ -1,7 +1,7 @@
 import { freePort } from '@recollect/testing';
 import { Pool } from 'pg';
 import { deadLetterTopic } from '@recollect/contracts';
-import { type BusHarness, describeBusContract } from '../testing/bus.contract';
+import { type BusHarness, describeBusContract } from '../testing/bus-contract.fixture';
 import { BusTestKit, RPC, TEST_BROKER_OPTIONS, TOPIC } from '../testing/bus.fixture';
 import { InProcessBroker } from './in-process.broker';
 import { InProcessClient } from './in-process.client';

@@ -3,7 +3,7 @@ import { deadLetterTopic } from '@recollect/contracts';
 import { freePort, kafkaService, noteSkipped } from '@recollect/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll } from 'vitest';
-import { type BusHarness, type DeadLetter, describeBusContract } from '../testing/bus.contract';
+import { type BusHarness, type DeadLetter, describeBusContract } from '../testing/bus-contract.fixture';
 import { decodeHeaders, decodeValue } from './kafka-codec';
 import { KafkaClient } from './kafka.client';
 import { KafkaServer } from './kafka.server';
