@@ -4,6 +4,8 @@ export * from './envelope';
 export * from './errors';
 export * from './validation';
 export * from './http/context';
+export * from './http/memory';
+export * from './memory-index';
 export * from './events';
 export * from './rpc';
 export * from './topic-catalog';

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { contextCommandSchema } from './events/context-commands';
 import { contextDeletedEventSchema, contextIndexedEventSchema } from './events/context-indexed';
 import { jobUpdatedEventSchema } from './events/context-job-updated';
+import { memoryChangeSchema } from './events/memory-changes';
+import { memoryCommandSchema } from './events/memory-commands';
+import { memoryIndexedEventSchema } from './events/memory-indexed';
 import { Topics } from './topics';
 
 /** What other teams may rely on for each topic: its key, its payload schema and what it means. The AsyncAPI document is generated from this. */
@@ -36,5 +39,25 @@ export const topicCatalog: TopicEntry[] = [
     key: 'tenant key',
     description: 'Documents are gone from search.',
     schema: contextDeletedEventSchema,
+  },
+  {
+    topic: Topics.memoryCommands,
+    key: 'session key `<organizationId or ->/<userId>/<sessionId>`: one session’s adds, updates and deletes apply in order',
+    description:
+      'Memory commands (`type` memory.add.requested.v1, memory.update.requested.v1 or memory.delete.requested.v1), consumed by the memory service. Inline media travel here in full.',
+    schema: memoryCommandSchema,
+  },
+  {
+    topic: Topics.memoryChanges,
+    key: 'session key',
+    description:
+      'What the memory service stored (`type` memory.messages.upserted.v1: messages with their text, metadata and media by reference) or removed (`type` memory.deleted.v1: a whole session). Ingestion indexes, re-indexes and un-indexes from it.',
+    schema: memoryChangeSchema,
+  },
+  {
+    topic: Topics.memoryIndexed,
+    key: 'session key',
+    description: 'One memory change is applied to the search index (or, with `failure`, was given up on); completes the memory operation.',
+    schema: memoryIndexedEventSchema,
   },
 ];

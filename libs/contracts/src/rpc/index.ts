@@ -1,1 +1,2 @@
 export * from './context-rpc';
+export * from './memory-rpc';

@@ -13,6 +13,9 @@ export const searchFilterSchema = z
     context_type: contextTypeSchema.optional(),
     scope: scopeSchema.optional(),
     lastModified: rangeSchema.optional(),
+    /** A memory session's messages only (`memoryId` is what @alchemystai/sdk calls it). */
+    sessionId: z.string().min(1).optional(),
+    memoryId: z.string().min(1).optional(),
   })
   .catchall(z.unknown());
 

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { envelopeSchema } from '../envelope';
+import { MemoryChangeTypes } from '../topics';
+import { mediaKinds } from './memory-commands';
+
+/** A media block as events describe it: by reference, never with its bytes. */
+export const mediaDescriptorSchema = z.object({
+  type: z.enum(mediaKinds),
+  mediaType: z.string().nullable(),
+  url: z.string().nullable(),
+  byteSize: z.number().int().nonnegative().nullable(),
+});
+export type MediaDescriptor = z.infer<typeof mediaDescriptorSchema>;
+
+export const storedMessageSchema = z.object({
+  id: z.string().min(1),
+  position: z.number().int().nonnegative(),
+  role: z.string().nullable(),
+  authorName: z.string().nullable(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  createdAt: z.iso.datetime({ offset: true }),
+  updatedAt: z.iso.datetime({ offset: true }),
+  metadata: z.record(z.string(), z.unknown()),
+  /** What gets embedded: the text blocks, or a placeholder naming the media when there is no text. */
+  text: z.string().min(1),
+  media: z.array(mediaDescriptorSchema),
+  /** The message was already stored before this change, so it may have chunks to overwrite or remove. */
+  replaced: z.boolean(),
+  /** The message just before it in the session, as context for embedding short turns. */
+  previous: z.object({ authorName: z.string().nullable(), text: z.string() }).nullable(),
+});
+export type StoredMessage = z.infer<typeof storedMessageSchema>;
+
+export const messagesUpsertedSchema = z.object({
+  operationId: z.string().min(1),
+  sessionId: z.string().min(1),
+  agentId: z.string().nullable(),
+  messages: z.array(storedMessageSchema).min(1),
+});
+export type MessagesUpserted = z.infer<typeof messagesUpsertedSchema>;
+
+export const sessionDeletedSchema = z.object({
+  operationId: z.string().min(1),
+  sessionId: z.string().min(1),
+  messageIds: z.array(z.string()),
+});
+export type SessionDeleted = z.infer<typeof sessionDeletedSchema>;
+
+/** Upserts and deletes share one topic so that, keyed by session, a delete is never indexed before an earlier upsert. */
+export const memoryChangeSchema = z.discriminatedUnion('type', [
+  envelopeSchema(messagesUpsertedSchema).extend({ type: z.literal(MemoryChangeTypes.messagesUpserted) }),
+  envelopeSchema(sessionDeletedSchema).extend({ type: z.literal(MemoryChangeTypes.sessionDeleted) }),
+]);
+export type MemoryChange = z.infer<typeof memoryChangeSchema>;
