@@ -1,0 +1,3 @@
+export * from './memory.module';
+export * from './memory.tokens';
+export * from './migrations';

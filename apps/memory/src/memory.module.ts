@@ -1,0 +1,59 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ClientProxy } from '@nestjs/microservices';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BUS_CLIENT } from '@recollect/bus';
+import { ConversationRepository } from './conversation/conversation.repository';
+import { ConversationWriter } from './conversation/conversation-writer.service';
+import { MemoryCommandProcessor } from './conversation/memory-command.processor';
+import { MemoryCommandsConsumer } from './conversation/memory-commands.consumer';
+import { MessageEntity } from './conversation/message.entity';
+import { SessionEntity } from './conversation/session.entity';
+import { MemoryEventsPublisher } from './events/memory-events.publisher';
+import { DELIVERY_POLICY, type DeliveryPolicy } from './memory.tokens';
+import { memoryMigrations } from './migrations';
+import { MemoryIndexedConsumer } from './operations/memory-indexed.consumer';
+import { OperationEntity } from './operations/operation.entity';
+import { OperationsController } from './operations/operations.controller';
+import { OperationsRepository } from './operations/operations.repository';
+import { OperationsService } from './operations/operations.service';
+
+export interface MemoryOptions {
+  databaseUrl: string;
+  /** Embedded mode runs migrations at start; distributed mode runs them once, from a migration job. */
+  runMigrations: boolean;
+  busClient: ClientProxy;
+  delivery: DeliveryPolicy;
+}
+
+/** Owns sessions, messages and memory operations; applies memory commands and publishes what changed. */
+@Module({})
+export class MemoryModule {
+  static forRoot(options: MemoryOptions): DynamicModule {
+    return {
+      module: MemoryModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: options.databaseUrl,
+          entities: [SessionEntity, MessageEntity, OperationEntity],
+          migrations: memoryMigrations,
+          migrationsTableName: 'memory_migrations',
+          migrationsRun: options.runMigrations,
+          synchronize: false,
+          extra: { max: 10 },
+        }),
+      ],
+      controllers: [MemoryCommandsConsumer, MemoryIndexedConsumer, OperationsController],
+      providers: [
+        { provide: BUS_CLIENT, useValue: options.busClient },
+        { provide: DELIVERY_POLICY, useValue: options.delivery },
+        ConversationRepository,
+        ConversationWriter,
+        MemoryCommandProcessor,
+        OperationsRepository,
+        OperationsService,
+        MemoryEventsPublisher,
+      ],
+    };
+  }
+}

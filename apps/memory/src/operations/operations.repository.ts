@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import type { OperationKind, OperationStatus, Tenant } from '@recollect/contracts';
+import { belongsTo, tenantWhere } from '../tenant-where';
+import { OperationEntity } from './operation.entity';
+
+const FINISHED: OperationStatus[] = ['completed', 'failed'];
+const UNFINISHED: OperationStatus[] = ['accepted', 'stored'];
+
+@Injectable()
+export class OperationsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Counts one more attempt and answers whether to run it; a finished operation's command is skipped when redelivered. */
+  begin(id: string, tenant: Tenant, kind: OperationKind, sessionId: string): Promise<'run' | 'skip'> {
+    return this.db.transaction(async (tx) => {
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(OperationEntity)
+        .values({ id, userId: tenant.userId, organizationId: tenant.organizationId, kind, sessionId, status: 'accepted' })
+        .orIgnore()
+        .execute();
+      const operation = await tx.getRepository(OperationEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!operation || !belongsTo(operation, tenant)) throw new Error(`Operation ${id} belongs to another tenant`);
+      if (FINISHED.includes(operation.status)) return 'skip';
+      await tx.getRepository(OperationEntity).update(id, { attemptsMade: operation.attemptsMade + 1 });
+      return 'run';
+    });
+  }
+
+  /** In the transaction that stored the messages, so the two never disagree. */
+  async markStored(tx: EntityManager, id: string, result: { messageIds: string[]; updatedEntries: number }): Promise<void> {
+    await tx
+      .getRepository(OperationEntity)
+      .update({ id, status: In(UNFINISHED) }, { status: 'stored', messageIds: result.messageIds, updatedEntries: result.updatedEntries, storedAt: new Date() });
+  }
+
+  async complete(id: string, tenant: Tenant): Promise<void> {
+    await this.db
+      .getRepository(OperationEntity)
+      .update({ id, ...tenantWhere(tenant), status: In(UNFINISHED) }, { status: 'completed', errorCode: null, errorMessage: null, finishedOn: new Date() });
+  }
+
+  async fail(id: string, tenant: Tenant, code: string, message: string): Promise<void> {
+    await this.db
+      .getRepository(OperationEntity)
+      .update({ id, ...tenantWhere(tenant), status: In(UNFINISHED) }, { status: 'failed', errorCode: code, errorMessage: message, finishedOn: new Date() });
+  }
+
+  /** A transient failure: the operation stays where it was and the bus redelivers the command. */
+  async noteAttemptFailure(id: string, message: string): Promise<void> {
+    await this.db.getRepository(OperationEntity).update(id, { errorMessage: message });
+  }
+
+  findForTenant(id: string, tenant: Tenant): Promise<OperationEntity | null> {
+    return this.db.getRepository(OperationEntity).findOneBy({ id, ...tenantWhere(tenant) });
+  }
+}
