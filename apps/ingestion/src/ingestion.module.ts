@@ -17,6 +17,9 @@ import { JobEntity } from './jobs/job.entity';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsRepository } from './jobs/jobs.repository';
 import { JobsService } from './jobs/jobs.service';
+import { MemoryChangeProcessor } from './memory/memory-change.processor';
+import { MemoryChangesConsumer } from './memory/memory-changes.consumer';
+import { MemoryIndexingService } from './memory/memory-indexing.service';
 import { ingestionMigrations } from './migrations';
 
 export interface IngestionOptions {
@@ -47,7 +50,7 @@ export class IngestionModule {
           extra: { max: 10 },
         }),
       ],
-      controllers: [ContextCommandsConsumer, JobsController, FilesController],
+      controllers: [ContextCommandsConsumer, MemoryChangesConsumer, JobsController, FilesController],
       providers: [
         { provide: SEARCH_INDEX, useValue: options.searchIndex },
         { provide: EMBEDDER, useValue: options.embedder },
@@ -61,6 +64,8 @@ export class IngestionModule {
         DeletionService,
         CommandProcessor,
         IngestionEventsPublisher,
+        MemoryIndexingService,
+        MemoryChangeProcessor,
       ],
     };
   }

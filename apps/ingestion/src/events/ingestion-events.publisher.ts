@@ -5,11 +5,14 @@ import { BUS_CLIENT } from '@recollect/bus';
 import {
   Topics,
   makeEnvelope,
+  sessionKey,
   tenantKey,
   type ContextDeleted,
   type ContextIndexed,
   type Envelope,
   type JobUpdated,
+  type MemoryChange,
+  type MemoryIndexed,
   type Tenant,
 } from '@recollect/contracts';
 
@@ -19,19 +22,23 @@ export class IngestionEventsPublisher {
   constructor(@Inject(BUS_CLIENT) private readonly bus: ClientProxy) {}
 
   jobUpdated(cause: Envelope<unknown>, update: JobUpdated): Promise<void> {
-    return this.publish(Topics.contextJobUpdated, cause.tenant, cause.correlationId, update);
+    return this.publish(Topics.contextJobUpdated, tenantKey(cause.tenant), cause.tenant, cause.correlationId, update);
   }
 
   indexed(cause: Envelope<unknown>, indexed: ContextIndexed): Promise<void> {
-    return this.publish(Topics.contextIndexed, cause.tenant, cause.correlationId, indexed);
+    return this.publish(Topics.contextIndexed, tenantKey(cause.tenant), cause.tenant, cause.correlationId, indexed);
   }
 
   deleted(cause: Envelope<unknown>, deleted: ContextDeleted): Promise<void> {
-    return this.publish(Topics.contextDeleted, cause.tenant, cause.correlationId, deleted);
+    return this.publish(Topics.contextDeleted, tenantKey(cause.tenant), cause.tenant, cause.correlationId, deleted);
   }
 
-  private async publish(topic: string, tenant: Tenant, correlationId: string, payload: unknown): Promise<void> {
+  memoryIndexed(cause: MemoryChange, indexed: MemoryIndexed): Promise<void> {
+    return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause.tenant, cause.correlationId, indexed);
+  }
+
+  private async publish(topic: string, key: string, tenant: Tenant, correlationId: string, payload: unknown): Promise<void> {
     const value = makeEnvelope(topic, tenant, correlationId, payload);
-    await lastValueFrom(this.bus.emit(topic, { key: tenantKey(tenant), value, headers: { 'x-correlation-id': correlationId } }), { defaultValue: undefined });
+    await lastValueFrom(this.bus.emit(topic, { key, value, headers: { 'x-correlation-id': correlationId } }), { defaultValue: undefined });
   }
 }

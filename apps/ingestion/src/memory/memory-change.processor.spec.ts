@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryChangeTypes, makeEnvelope, type MemoryChange, type MemoryIndexed } from '@recollect/contracts';
+import { messagesUpserted, storedMessage } from '@recollect/testing';
+import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import { MemoryChangeProcessor } from './memory-change.processor';
+import type { MemoryIndexingService } from './memory-indexing.service';
+
+const change = {
+  ...makeEnvelope(
+    MemoryChangeTypes.messagesUpserted,
+    { userId: 'u', organizationId: null },
+    'corr',
+    messagesUpserted([storedMessage({ id: 'm1' })], { operationId: 'op-1', sessionId: 's' }),
+  ),
+  type: MemoryChangeTypes.messagesUpserted,
+} as MemoryChange;
+
+function harness(indexMessages: () => Promise<{ chunksWritten: number; chunksDeleted: number }>) {
+  const announced: MemoryIndexed[] = [];
+  const indexing = { indexMessages, unindexSession: indexMessages } as unknown as MemoryIndexingService;
+  const events = { memoryIndexed: async (_: unknown, indexed: MemoryIndexed) => void announced.push(indexed) } as unknown as IngestionEventsPublisher;
+  return { announced, sut: new MemoryChangeProcessor(indexing, events) };
+}
+
+describe(MemoryChangeProcessor.name, () => {
+  it('announces what it indexed', async () => {
+    const { sut, announced } = harness(async () => ({ chunksWritten: 1, chunksDeleted: 0 }));
+    await sut.process(change, { attempt: 1, maxAttempts: 3 });
+    expect(announced).toEqual([
+      { operationId: 'op-1', sessionId: 's', change: 'upserted', messageIds: ['m1'], chunksWritten: 1, chunksDeleted: 0, failure: null },
+    ]);
+  });
+
+  it('leaves a transient failure to the bus’s retries without announcing it', async () => {
+    const { sut, announced } = harness(async () => Promise.reject(new Error('index busy')));
+    await expect(sut.process(change, { attempt: 1, maxAttempts: 3 })).rejects.toThrow('index busy');
+    expect(announced).toEqual([]);
+  });
+
+  it('announces the failure on the last attempt, so the operation fails instead of waiting forever', async () => {
+    const { sut, announced } = harness(async () => Promise.reject(new Error('index broken')));
+    await expect(sut.process(change, { attempt: 3, maxAttempts: 3 })).rejects.toThrow('index broken');
+    expect(announced[0]!.failure).toEqual({ code: 'INTERNAL', message: 'index broken' });
+  });
+});

@@ -1,0 +1,60 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode, MemoryChangeTypes, type MemoryChange, type MemoryIndexed } from '@recollect/contracts';
+import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import { MemoryIndexingService, type IndexCounts } from './memory-indexing.service';
+
+export interface Delivery {
+  attempt: number;
+  maxAttempts: number;
+}
+
+/**
+ * Applies one memory change to the index and announces it on `memory.indexed.v1`, which completes the
+ * memory operation. On the last attempt the failure is announced too, so no operation waits forever.
+ */
+@Injectable()
+export class MemoryChangeProcessor {
+  private readonly logger = new Logger(MemoryChangeProcessor.name);
+
+  constructor(
+    private readonly indexing: MemoryIndexingService,
+    private readonly events: IngestionEventsPublisher,
+  ) {}
+
+  async process(change: MemoryChange, delivery: Delivery): Promise<void> {
+    let counts: IndexCounts;
+    try {
+      counts = await this.apply(change);
+    } catch (error) {
+      const final = error instanceof DomainError || delivery.attempt >= delivery.maxAttempts;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!final) {
+        this.logger.warn(`memory operation ${change.payload.operationId} attempt ${delivery.attempt} failed, will retry: ${reason}`);
+        throw error;
+      }
+      const code = error instanceof DomainError ? error.code : ErrorCode.Internal;
+      await this.events.memoryIndexed(change, this.outcome(change, { chunksWritten: 0, chunksDeleted: 0 }, { code, message: reason }));
+      if (!(error instanceof DomainError)) throw error; // lets the bus dead-letter it
+      return;
+    }
+    await this.events.memoryIndexed(change, this.outcome(change, counts, null));
+  }
+
+  private apply(change: MemoryChange): Promise<IndexCounts> {
+    return change.type === MemoryChangeTypes.messagesUpserted
+      ? this.indexing.indexMessages(change.tenant, change.payload)
+      : this.indexing.unindexSession(change.tenant, change.payload);
+  }
+
+  private outcome(change: MemoryChange, counts: IndexCounts, failure: MemoryIndexed['failure']): MemoryIndexed {
+    const upserted = change.type === MemoryChangeTypes.messagesUpserted;
+    return {
+      operationId: change.payload.operationId,
+      sessionId: change.payload.sessionId,
+      change: upserted ? 'upserted' : 'deleted',
+      messageIds: upserted ? change.payload.messages.map((m) => m.id) : change.payload.messageIds,
+      ...counts,
+      failure,
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Topics, memoryChangeSchema, parseOrThrow } from '@recollect/contracts';
+import { DELIVERY_POLICY, type DeliveryPolicy } from '../ingestion.tokens';
+import { MemoryChangeProcessor } from './memory-change.processor';
+
+const attemptOf = (context: unknown): number => (context as { getAttempt?: () => number } | null)?.getAttempt?.() ?? 1;
+
+@Controller()
+export class MemoryChangesConsumer {
+  constructor(
+    private readonly processor: MemoryChangeProcessor,
+    @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
+  ) {}
+
+  /** A change that fails validation throws, so the bus dead-letters it after its retries. */
+  @EventPattern(Topics.memoryChanges)
+  async onMemoryChange(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
+    const change = parseOrThrow(memoryChangeSchema, value, 'memory change');
+    await this.processor.process(change, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { memorySource, type MessagesUpserted, type SessionDeleted, type Tenant } from '@recollect/contracts';
+import { EMBEDDER, type Embedder } from '@recollect/embedder';
+import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
+import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
+import { memoryDocumentId, planMessageChunks, type PlannedChunk } from './memory-chunks';
+
+const EMBED_BATCH = 256;
+
+export interface IndexCounts {
+  chunksWritten: number;
+  chunksDeleted: number;
+}
+
+/** Indexes, re-indexes and un-indexes memory messages. Safe to run again for the same change. */
+@Injectable()
+export class MemoryIndexingService {
+  constructor(
+    @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(CHUNKING_OPTIONS) private readonly chunking: ChunkingOptions,
+  ) {}
+
+  async indexMessages(tenant: Tenant, change: MessagesUpserted): Promise<IndexCounts> {
+    const planned = change.messages.flatMap((message) => planMessageChunks(tenant, change, message, this.chunking));
+    const chunksDeleted = await this.removeShrunkMessages(tenant, change, planned);
+    for (let start = 0; start < planned.length; start += EMBED_BATCH) {
+      const batch = planned.slice(start, start + EMBED_BATCH);
+      const vectors = await this.embedder.embed(batch.map((p) => p.embedText));
+      await this.index.upsert(batch.map((p, i) => ({ ...p.record, vector: vectors[i]! })));
+    }
+    return { chunksWritten: planned.length, chunksDeleted };
+  }
+
+  async unindexSession(tenant: Tenant, change: SessionDeleted): Promise<IndexCounts> {
+    return { chunksWritten: 0, chunksDeleted: await this.index.deleteWhere({ tenant, source: memorySource(change.sessionId) }) };
+  }
+
+  /**
+   * A replaced message whose text now makes fewer chunks would keep its old tail chunks; those
+   * messages are cleared before they are written again. Growing or equal ones are simply overwritten.
+   */
+  private async removeShrunkMessages(tenant: Tenant, change: MessagesUpserted, planned: PlannedChunk[]): Promise<number> {
+    const replaced = change.messages.filter((m) => m.replaced).map((m) => memoryDocumentId(tenant, change.sessionId, m.id));
+    if (replaced.length === 0) return 0;
+    const newCount = new Map<string, number>();
+    for (const { record } of planned) newCount.set(record.documentId, (newCount.get(record.documentId) ?? 0) + 1);
+    const existing = await this.index.listChunks({ tenant, documentIds: replaced }, { limit: 1_000_000, offset: 0 });
+    const shrunk = [...new Set(existing.filter((chunk) => chunk.chunkIndex >= (newCount.get(chunk.documentId) ?? 0)).map((chunk) => chunk.documentId))];
+    return shrunk.length === 0 ? 0 : this.index.deleteWhere({ tenant, documentIds: shrunk });
+  }
+}
