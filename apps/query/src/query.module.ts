@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { QueryController } from './query.controller';
+import { RetrieveController } from './retrieve/retrieve.controller';
+import { RetrieveService } from './retrieve/retrieve.service';
 import { SearchService } from './search/search.service';
 import { ViewService } from './view/view.service';
 
@@ -15,8 +17,14 @@ export class QueryModule {
   static forRoot(options: QueryOptions): DynamicModule {
     return {
       module: QueryModule,
-      controllers: [QueryController],
-      providers: [{ provide: SEARCH_INDEX, useValue: options.searchIndex }, { provide: EMBEDDER, useValue: options.embedder }, SearchService, ViewService],
+      controllers: [QueryController, RetrieveController],
+      providers: [
+        { provide: SEARCH_INDEX, useValue: options.searchIndex },
+        { provide: EMBEDDER, useValue: options.embedder },
+        SearchService,
+        ViewService,
+        RetrieveService,
+      ],
     };
   }
 }

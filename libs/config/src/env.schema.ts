@@ -43,6 +43,8 @@ export const envSchema = z.object({
   // Distributed mode: which adapters carry the bus and hold the index.
   BUS: z.enum(['inprocess', 'kafka']).default('inprocess'),
   SEARCH_INDEX: z.enum(['lancedb', 'opensearch']).default('lancedb'),
+  /** Where a distributed bus service (ingestion, query, memory) answers /health/live and /health/ready. */
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   KAFKA_BROKERS: z
     .string()
     .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))

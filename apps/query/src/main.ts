@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { loadEnv } from '@recollect/config';
+import {
+  embedderFromEnv,
+  exitOnStartFailure,
+  kafkaServer,
+  createServiceLogger,
+  requireDistributed,
+  searchIndexFromEnv,
+  startHealthServer,
+  startMicroservice,
+  stopOnSignals,
+  trackStatus,
+} from '@recollect/runtime';
+import { QueryModule } from './query.module';
+
+/** Distributed mode: the query service alone, answering search and view requests from Kafka in the `query` group. */
+async function main(): Promise<void> {
+  const env = loadEnv();
+  requireDistributed(env, { sharedIndex: true });
+  const logger = createServiceLogger(env.LOG_LEVEL, 'query');
+
+  const embedder = await embedderFromEnv(env);
+  const searchIndex = await searchIndexFromEnv(env);
+  await searchIndex.open({ modelId: embedder.modelId, dimension: embedder.dimension });
+  const strategy = kafkaServer(env, 'query', () => process.exit(1));
+  const consumerStatus = trackStatus(strategy.status);
+
+  const service = await startMicroservice(QueryModule.forRoot({ searchIndex, embedder }), strategy, logger);
+  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, async () => ({ kafka: consumerStatus() !== 'crashed' && consumerStatus() !== 'disconnected' }));
+  logger.log(`query answering from ${env.KAFKA_BROKERS!.join(',')}; health on port ${env.HEALTH_PORT}`, 'Query');
+
+  stopOnSignals(logger, [
+    () => service.close(),
+    () => searchIndex.close(),
+    async () => embedder.close?.(),
+    () => new Promise((resolve) => health.close(resolve)),
+  ]);
+}
+
+main().catch(exitOnStartFailure('query'));

@@ -1,0 +1,47 @@
+import { loadEnv } from '@recollect/config';
+import { Rpc, topicCatalog } from '@recollect/contracts';
+import { freePort } from '@recollect/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogTopics, kafkaConnection, requestPatterns, requireDistributed, topicSettings } from './adapters';
+import { startHealthServer } from './health-server';
+
+describe('distributed wiring', () => {
+  it('refuses to run a service on the in-process bus or without a shared index, naming what is missing', () => {
+    expect(() => requireDistributed(loadEnv({}), { database: true, sharedIndex: true })).toThrow(
+      /needs BUS=kafka[\s\S]*needs DATABASE_URL[\s\S]*needs SEARCH_INDEX=opensearch/,
+    );
+    const env = loadEnv({ BUS: 'kafka', KAFKA_BROKERS: 'k:9092', SEARCH_INDEX: 'opensearch', OPENSEARCH_URL: 'http://os:9200', DATABASE_URL: 'postgres://db/x' });
+    expect(() => requireDistributed(env, { database: true, sharedIndex: true })).not.toThrow();
+  });
+
+  it('takes Kafka settings from the environment, SASL included', () => {
+    const env = loadEnv({ KAFKA_BROKERS: 'a:9092,b:9092', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_REPLICATION_FACTOR: '3' });
+    expect(kafkaConnection(env)).toEqual({ brokers: ['a:9092', 'b:9092'], clientId: 'recollect', ssl: false, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } });
+    expect(topicSettings(env)).toEqual({ partitions: 12, replicationFactor: 3, maxMessageBytes: 64 * 1024 * 1024 });
+  });
+
+  it('sends requests to every RPC pattern and creates every catalogued topic, so new ones need no change here', () => {
+    expect(requestPatterns()).toEqual(Object.values(Rpc));
+    expect(catalogTopics()).toEqual(topicCatalog.map((entry) => entry.topic));
+  });
+});
+
+describe(startHealthServer.name, () => {
+  let close: (() => Promise<void>) | undefined;
+  afterEach(async () => close?.());
+
+  it('answers live always and ready only while every check passes', async () => {
+    let kafka = true;
+    const port = await freePort();
+    const server = await startHealthServer(port, '127.0.0.1', async () => ({ kafka }));
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+    const get = async (path: string) => {
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
+      return [response.status, await response.json()];
+    };
+    expect(await get('/health/live')).toEqual([200, { status: 'ok' }]);
+    expect(await get('/health/ready')).toEqual([200, { status: 'ok', checks: { kafka: true } }]);
+    kafka = false;
+    expect(await get('/health/ready')).toEqual([503, { status: 'unavailable', checks: { kafka: false } }]);
+  });
+});

@@ -1,0 +1,45 @@
+import type { INestMicroservice, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { BusExceptionFilter } from '@recollect/bus';
+import type { Observable } from 'rxjs';
+
+/** Starts one service's Nest microservice on its bus strategy; handler errors reach the bus unchanged. */
+export async function startMicroservice(module: Parameters<typeof NestFactory.createMicroservice>[0], strategy: CustomTransportStrategy, logger: LoggerService): Promise<INestMicroservice> {
+  const service = await NestFactory.createMicroservice(module, { strategy, logger, abortOnError: false });
+  service.useGlobalFilters(new BusExceptionFilter());
+  await service.listen();
+  return service;
+}
+
+/** Follows a transport's status stream (ServerKafka's, ClientKafka's) so readiness can ask for the latest. */
+export function trackStatus(status: Observable<string>): () => string | undefined {
+  let last: string | undefined;
+  status.subscribe((value) => (last = value));
+  return () => last;
+}
+
+/**
+ * SIGTERM/SIGINT run the steps in order (stop taking work, let in-flight work finish, close
+ * clients), then exit. A second signal exits at once.
+ */
+export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>): void {
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.log(`${signal}: finishing in-flight work and stopping`, 'Lifecycle');
+    for (const step of steps) await step().catch((error: unknown) => logger.error(`shutdown step failed: ${String(error)}`, undefined, 'Lifecycle'));
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Logs why start-up failed and exits non-zero, so the orchestrator restarts the process. */
+export function exitOnStartFailure(service: string): (error: unknown) => never {
+  return (error: unknown) => {
+    process.stderr.write(`Recollect ${service} failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  };
+}
