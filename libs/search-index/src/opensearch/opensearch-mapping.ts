@@ -63,3 +63,31 @@ export function identityFromMapping(mapping: unknown): { modelId: string | null;
     dimension: typeof meta?.dimension === 'number' ? meta.dimension : null,
   };
 }
+
+/**
+ * The documents index beside the chunks: one record per document for document-level BM25. Its
+ * filter fields carry the chunks' names and types, so the same filter clauses select both.
+ */
+export function documentIndexBody(identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
+  return {
+    settings: { index: { number_of_shards: settings.shards, number_of_replicas: settings.replicas } },
+    mappings: {
+      dynamic: 'strict',
+      _meta: { modelId: identity.modelId, dimension: identity.dimension, writtenBy: 'recollect' },
+      properties: {
+        tenant: { properties: { userId: keyword, organizationId: keyword } },
+        documentId: keyword,
+        source: keyword,
+        contextType: keyword,
+        scope: keyword,
+        fileName: keyword,
+        groupName: keyword,
+        lastModified: { type: 'date' },
+        title: { type: 'text', analyzer: 'english' },
+        text: { type: 'text', analyzer: 'english' },
+        createdAt: { type: 'date' },
+        updatedAt: { type: 'date' },
+      },
+    },
+  };
+}

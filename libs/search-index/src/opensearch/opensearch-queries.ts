@@ -92,3 +92,16 @@ export function listDocumentsBody(filter: ChunkFilter, pageSize: number, after?:
 export function cosineFromScore(score: number): number {
   return Math.min(1, Math.max(0, 2 * score - 1));
 }
+
+/** BM25 over whole documents (Lucene's k1 1.2, b 0.75); a title match adds titleBoost times its own BM25. */
+export function documentSearchBody(text: string, filter: ChunkFilter, limit: number, titleBoost: number): Clause {
+  const query = text.split(/\s+/).filter(Boolean).slice(0, MAX_QUERY_WORDS).join(' ');
+  const should: Clause[] = [{ match: { text: { query } } }];
+  if (titleBoost > 0) should.push({ match: { title: { query, boost: titleBoost } } });
+  return {
+    size: limit,
+    track_total_hits: false,
+    _source: ['documentId'],
+    query: { bool: { should, minimum_should_match: 1, filter: filterClauses(filter) } },
+  };
+}

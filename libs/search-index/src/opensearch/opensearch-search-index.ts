@@ -1,9 +1,9 @@
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
 import { assertValidIdentity } from '../lancedb/index-identity';
 import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
-import { chunkIndexBody, chunkIndexTemplate, identityFromMapping, type OpenSearchIndexSettings } from './opensearch-mapping';
-import { cosineFromScore, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
+import { chunkIndexBody, chunkIndexTemplate, documentIndexBody, identityFromMapping, type OpenSearchIndexSettings } from './opensearch-mapping';
+import { cosineFromScore, documentSearchBody, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
 
 /** The one call the adapter makes: the client's transport, so tests can stand in for the cluster. */
 export interface OpenSearchTransport {
@@ -26,6 +26,12 @@ export interface OpenSearchSearchIndexOptions {
 }
 
 type StoredChunk = Omit<ChunkRecord, 'vector'>;
+
+/** A whole document for document-level BM25 (the port's DocumentRecord). */
+export interface DocumentText extends Pick<ChunkRecord, 'tenant' | 'documentId' | 'source' | 'contextType' | 'scope' | 'fileName' | 'groupName' | 'lastModified' | 'createdAt' | 'updatedAt'> {
+  title: string | null;
+  text: string;
+}
 interface Hit {
   _id: string;
   _score: number | null;
@@ -64,6 +70,9 @@ const iso = (value: string | null, what: string): string | null => {
   if (Number.isNaN(time)) throw new DomainError(ErrorCode.ValidationFailed, `${what} is not an ISO 8601 timestamp: ${value}`);
   return new Date(time).toISOString();
 };
+
+/** Documents are unique per tenant; the separator cannot occur in a tenant key or an id. */
+const documentRecordId = (document: Pick<DocumentText, 'tenant' | 'documentId'>): string => `${tenantKey(document.tenant)}\u0000${document.documentId}`;
 
 /** Plain code-unit order, like the embedded index and like OpenSearch sorts keywords. */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -104,6 +113,8 @@ export function fromSource(source: Record<string, unknown>): StoredChunk {
 export class OpenSearchSearchIndex implements SearchIndex {
   private readonly transport: OpenSearchTransport;
   private readonly index: string;
+  /** Whole documents for document-level BM25, beside the chunks. */
+  private readonly documentIndex: string;
   private readonly ownsTransport: boolean;
   private transportClosed = false;
   private identity: IndexIdentity | undefined;
@@ -113,6 +124,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     this.ownsTransport = options.transport === undefined;
     this.transport = options.transport ?? clientTransport(options);
     this.index = options.index;
+    this.documentIndex = `${options.index}-documents`;
   }
 
   async open(identity: IndexIdentity): Promise<void> {
@@ -120,6 +132,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const stored = await this.storedIdentity();
     if (stored === undefined) await this.create(identity);
     else this.assertSame(stored, identity);
+    await this.ensureDocumentIndex(identity);
     this.identity = identity;
   }
 
@@ -132,24 +145,56 @@ export class OpenSearchSearchIndex implements SearchIndex {
     }
     const size = this.options.bulkSize ?? 500;
     for (let start = 0; start < latest.length; start += size) {
-      const bulkBody = latest.slice(start, start + size).flatMap((chunk) => [{ index: { _index: this.index, _id: chunk.id } }, toDocument(chunk)]);
-      const { body } = await this.transport.request({ method: 'POST', path: '/_bulk', bulkBody, querystring: { refresh: 'wait_for' } });
-      const result = body as { errors: boolean; items: Array<Record<string, { status: number; error?: { type: string; reason: string } }>> };
-      if (result.errors) {
-        const failed = result.items.map((item) => Object.values(item)[0]).find((outcome) => outcome?.error);
-        throw new Error(`OpenSearch refused chunks: ${failed?.error?.type}: ${failed?.error?.reason}`);
-      }
+      await this.bulk(latest.slice(start, start + size).flatMap((chunk) => [{ index: { _index: this.index, _id: chunk.id } }, toDocument(chunk)]));
     }
+  }
+
+  private async bulk(bulkBody: unknown[]): Promise<void> {
+    const { body } = await this.transport.request({ method: 'POST', path: '/_bulk', bulkBody, querystring: { refresh: 'wait_for' } });
+    const result = body as { errors: boolean; items: Array<Record<string, { status: number; error?: { type: string; reason: string } }>> };
+    if (result.errors) {
+      const failed = result.items.map((item) => Object.values(item)[0]).find((outcome) => outcome?.error);
+      throw new Error(`OpenSearch refused a write: ${failed?.error?.type}: ${failed?.error?.reason}`);
+    }
+  }
+
+  /** Writes (or overwrites, by tenant and documentId) what document-level lexical search reads. */
+  async upsertDocuments(documents: readonly DocumentText[]): Promise<void> {
+    this.requireOpen();
+    const latest = [...new Map(documents.map((document) => [documentRecordId(document), document])).values()];
+    const size = this.options.bulkSize ?? 500;
+    for (let start = 0; start < latest.length; start += size) {
+      const bulkBody = latest.slice(start, start + size).flatMap((document) => [
+        { index: { _index: this.documentIndex, _id: documentRecordId(document) } },
+        { ...document, lastModified: iso(document.lastModified, `lastModified of document ${document.documentId}`) },
+      ]);
+      await this.bulk(bulkBody);
+    }
+  }
+
+  /** BM25 over whole documents, best first; callers use only ratios between the scores of one query. */
+  async lexicalSearchDocuments(query: string, filter: ChunkFilter, limit: number, options: { titleBoost?: number } = {}): Promise<Array<{ documentId: string; score: number }>> {
+    this.requireOpen();
+    const text = query.trim();
+    if (text.length === 0 || limit <= 0) return [];
+    const { body } = await this.transport.request({ method: 'POST', path: `/${encodeURIComponent(this.documentIndex)}/_search`, body: documentSearchBody(text, filter, limit, options.titleBoost ?? 0) });
+    return (body as SearchResponse).hits.hits.map((hit) => ({ documentId: String(hit._source.documentId), score: hit._score ?? 0 }));
   }
 
   async deleteWhere(filter: ChunkFilter): Promise<number> {
     this.requireOpen();
+    const deleted = await this.deleteByQuery(this.index, filter);
+    await this.deleteByQuery(this.documentIndex, filter);
+    return deleted;
+  }
+
+  private async deleteByQuery(index: string, filter: ChunkFilter): Promise<number> {
     let deleted = 0;
     // A chunk rewritten while the delete runs is a version conflict; run again until none is left.
     for (let round = 0; round < 5; round += 1) {
       const { body } = await this.transport.request({
         method: 'POST',
-        path: `/${encodeURIComponent(this.index)}/_delete_by_query`,
+        path: `/${encodeURIComponent(index)}/_delete_by_query`,
         body: { query: filterQuery(filter) },
         querystring: { refresh: true, conflicts: 'proceed' },
       });
@@ -157,7 +202,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
       deleted += result.deleted;
       if (result.version_conflicts === 0) return deleted;
     }
-    throw new Error(`Deleting from ${this.index} kept conflicting with concurrent writes`);
+    throw new Error(`Deleting from ${index} kept conflicting with concurrent writes`);
   }
 
   async vectorSearch(vector: Float32Array, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
@@ -256,6 +301,15 @@ export class OpenSearchSearchIndex implements SearchIndex {
     if (type !== 'resource_already_exists_exception') throw new Error(`OpenSearch refused to create index ${this.index}: ${JSON.stringify(body)}`);
     const stored = await this.storedIdentity();
     if (stored) this.assertSame(stored, identity);
+  }
+
+  private async ensureDocumentIndex(identity: IndexIdentity): Promise<void> {
+    const { statusCode } = await this.transport.request({ method: 'HEAD', path: `/${encodeURIComponent(this.documentIndex)}` }, { ignore: [404] });
+    if (statusCode !== 404) return;
+    const settings = this.options.settings ?? { shards: 1, replicas: 1 };
+    const created = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}`, body: documentIndexBody(identity, settings) }, { ignore: [400] });
+    const type = (created.body as { error?: { type?: string } }).error?.type;
+    if (created.statusCode === 400 && type !== 'resource_already_exists_exception') throw new Error(`OpenSearch refused to create index ${this.documentIndex}: ${JSON.stringify(created.body)}`);
   }
 
   private assertSame(stored: { modelId: string | null; dimension: number | null }, requested: IndexIdentity): void {
