@@ -9,6 +9,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '@recollect/database
 import { createEmbedder, type Embedder } from '@recollect/embedder';
 import { createGatewayApp } from '@recollect/gateway';
 import { IngestionModule } from '@recollect/ingestion';
+import { MemoryModule } from '@recollect/memory';
 import { QueryModule } from '@recollect/query';
 import { LanceDbSearchIndex } from '@recollect/search-index';
 import { derivedSecret, jwtSecretFor } from './secrets';
@@ -88,6 +89,12 @@ export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedS
     stops.push(() => ingestion.close());
     const query = await startService(QueryModule.forRoot({ searchIndex, embedder }), new InProcessServer({ broker, group: 'query' }), logger);
     stops.push(() => query.close());
+    const memory = await startService(
+      MemoryModule.forRoot({ databaseUrl: url, runMigrations: true, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
+      new InProcessServer({ broker, group: 'memory' }),
+      logger,
+    );
+    stops.push(() => memory.close());
 
     const gateway = await createGatewayApp(
       {
@@ -105,6 +112,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedS
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
         syncTimeoutMs: env.SYNC_TIMEOUT_MS,
         rpcTimeoutMs: env.RPC_TIMEOUT_MS,
+        memindAuth: env.MEMIND_AUTH,
         readiness: async () => ({ postgres: await pool.query('SELECT 1').then(() => true, () => false) }),
       },
       logger,

@@ -41,6 +41,12 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
       logger.log(line, 'Http');
     });
   }
+  if (options.memindAuth === 'none' && logger) {
+    logger.warn(
+      'MEMIND_AUTH=none: the Memind routes under /open/v1 accept requests WITHOUT a token and trust the userId in the body. Only run this on a trusted internal network.',
+      'Security',
+    );
+  }
   app.enableShutdownHooks();
   await app.init();
   return app;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@recollect/auth';
@@ -14,6 +15,11 @@ import { JobIds } from './jobs/job-ids';
 import { JobsController } from './jobs/jobs.controller';
 import { JOB_IDS } from './jobs/jobs.tokens';
 import { TenantRateLimitGuard } from './limits/tenant-rate-limiter';
+import { MemindController } from './memind/memind.controller';
+import { MemoryCommandsService } from './memory/memory-commands.service';
+import { MemoryController } from './memory/memory.controller';
+import { OPERATION_IDS } from './memory/memory.tokens';
+import { OperationWaiter } from './memory/operation-waiter.service';
 
 @Module({})
 export class GatewayModule {
@@ -21,17 +27,21 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [AuthModule.forRoot(options.jwt)],
-      controllers: [ContextController, JobsController, HealthController],
+      controllers: [ContextController, JobsController, MemoryController, MemindController, HealthController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: BUS_CLIENT, useValue: options.busClient },
         { provide: JOB_IDS, useValue: new JobIds(options.jobIdSecret) },
+        // Its own key, derived from the job one, so a job id never verifies as an operation id.
+        { provide: OPERATION_IDS, useValue: new JobIds(createHmac('sha256', options.jobIdSecret).update('memory-operations').digest('hex'), 'op') },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         BusGateway,
         JobWaiter,
         ContextCommandsService,
         ContextQueriesService,
         TenantRateLimitGuard,
+        OperationWaiter,
+        MemoryCommandsService,
       ],
     };
   }

@@ -10,6 +10,8 @@ export interface GatewayOptions {
   syncTimeoutMs: number;
   /** How long a read waits for its reply before answering 504. */
   rpcTimeoutMs: number;
+  /** `bearer`: Memind routes take the token like every route; `none`: they trust `userId` in the body (trusted networks only). */
+  memindAuth: 'bearer' | 'none';
   /** Readiness: every dependency this process relies on answers. */
   readiness: () => Promise<Record<string, boolean>>;
 }

@@ -16,10 +16,15 @@ export class BusGateway {
   ) {}
 
   /** Resolves once the command is durable on the bus; otherwise 503, so the client never gets a false acknowledgement. */
-  async sendCommand(type: string, tenant: Tenant, correlationId: string, payload: unknown): Promise<void> {
+  sendCommand(type: string, tenant: Tenant, correlationId: string, payload: unknown): Promise<void> {
+    return this.sendCommandTo(Topics.contextCommands, tenantKey(tenant), type, tenant, correlationId, payload);
+  }
+
+  /** The same, on another command topic and key (memory commands are keyed by session). */
+  async sendCommandTo(topic: string, key: string, type: string, tenant: Tenant, correlationId: string, payload: unknown): Promise<void> {
     const value = makeEnvelope(type, tenant, correlationId, payload);
     try {
-      await lastValueFrom(this.client.emit(Topics.contextCommands, { key: tenantKey(tenant), value, headers: { 'x-correlation-id': correlationId } }), {
+      await lastValueFrom(this.client.emit(topic, { key, value, headers: { 'x-correlation-id': correlationId } }), {
         defaultValue: undefined,
       });
     } catch (error) {

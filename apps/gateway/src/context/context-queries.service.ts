@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
+  DomainError,
+  ErrorCode,
   Rpc,
+  memorySource,
   type ContextNode,
   type DocumentListing,
   type SearchContextBody,
@@ -12,12 +15,24 @@ import {
 } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
 
+/** A memory session's messages are indexed under the source `memory:<sessionId>`. */
+function sourceOf(input: SearchFilterInput): string | undefined {
+  const session = input.sessionId ?? input.memoryId;
+  if (session === undefined) return input.source;
+  if (input.source !== undefined) {
+    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid body: metadata.sessionId: filter by source or by memory session, not both', {
+      issues: [{ field: 'metadata.sessionId', rule: 'exclusive', message: 'filter by source or by memory session, not both' }],
+    });
+  }
+  return memorySource(session);
+}
+
 function toFilter(body: SearchContextBody): SearchRequest['filter'] {
   const input: SearchFilterInput = { ...body.body_metadata, ...body.metadata };
   return {
     fileName: input.fileName,
     groupName: input.groupName,
-    source: input.source,
+    source: sourceOf(input),
     contextType: input.context_type,
     scope: input.scope ?? body.scope,
     lastModifiedFrom: input.lastModified?.from,

@@ -6,15 +6,23 @@ import { tenantKey, type Tenant } from '@recollect/contracts';
  * but has not consumed yet (waiting) from an id it never issued or that belongs to someone else (404).
  */
 export class JobIds {
-  constructor(private readonly secret: string) {}
+  private readonly pattern: RegExp;
+
+  /** `prefix` names the kind of id (`job`, `op`); give each kind its own secret so one kind never verifies as another. */
+  constructor(
+    private readonly secret: string,
+    private readonly prefix = 'job',
+  ) {
+    this.pattern = new RegExp(`^${prefix}-([0-9a-f]{32})-([0-9a-f]{16})$`);
+  }
 
   issue(tenant: Tenant): string {
     const id = randomUUID().replace(/-/g, '');
-    return `job-${id}-${this.sign(id, tenant)}`;
+    return `${this.prefix}-${id}-${this.sign(id, tenant)}`;
   }
 
   isIssuedTo(jobId: string, tenant: Tenant): boolean {
-    const match = /^job-([0-9a-f]{32})-([0-9a-f]{16})$/.exec(jobId);
+    const match = this.pattern.exec(jobId);
     if (!match) return false;
     const expected = Buffer.from(this.sign(match[1]!, tenant));
     const given = Buffer.from(match[2]!);
