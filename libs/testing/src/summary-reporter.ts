@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule } from 'vitest/node' with { 'resolution-mode': 'import' };
 
 /**
  * Ends the run with one plain line, `vitest: N passed, N failed, N skipped`, that any CI log reader
