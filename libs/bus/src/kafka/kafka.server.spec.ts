@@ -74,7 +74,8 @@ describe(KafkaServer.name, () => {
     return sut;
   }
 
-  const consumer = () => kafka.consumers[0]!;
+  /** The consumer subscribed to the topic: events and requests have one each. */
+  const consumerOf = (topic: string) => kafka.consumers.find((consumer) => consumer.subscriptions.some((s) => s.topics.includes(topic)))!;
   const producer = () => kafka.producers[0]!;
 
   afterEach(async () => {
@@ -96,20 +97,20 @@ describe(KafkaServer.name, () => {
     expect(kafka.admin_.created[1]!.configEntries).toContainEqual({ name: 'retention.ms', value: String(14 * 24 * 3600 * 1000) });
   });
 
-  it('joins its group, reads event topics from the beginning and request topics from now on', async () => {
+  it('reads events in its group from the beginning, and requests with a consumer of their own from now on', async () => {
     await start();
-    expect(consumer().config).toMatchObject({ groupId: 'indexer', sessionTimeout: 3_000, heartbeatInterval: 300, allowAutoTopicCreation: false });
-    expect(consumer().subscriptions).toEqual([
-      { topics: [TOPIC], fromBeginning: true },
-      { topics: [RPC], fromBeginning: false },
-    ]);
-    expect(consumer().runOptions).toMatchObject({ partitionsConsumedConcurrently: 4, autoCommitInterval: 1_000 });
+    const [events, requests] = kafka.consumers;
+    expect(events!.config).toMatchObject({ groupId: 'indexer', sessionTimeout: 3_000, heartbeatInterval: 300, allowAutoTopicCreation: false });
+    expect(events!.subscriptions).toEqual([{ topics: [TOPIC], fromBeginning: true }]);
+    expect(requests!.config).toMatchObject({ groupId: 'indexer-requests' });
+    expect(requests!.subscriptions).toEqual([{ topics: [RPC], fromBeginning: false }]);
+    expect(events!.runOptions).toMatchObject({ partitionsConsumedConcurrently: 4, autoCommitInterval: 1_000 });
     expect(producer().config).toMatchObject({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   });
 
   it('hands every event handler the value and a BusContext with key, partition, offset, headers and attempt', async () => {
     await start();
-    await consumer().deliver(TOPIC, { key: 'tenant-1', value: JSON.stringify({ n: 1 }), headers: { 'x-correlation-id': 'c1' }, partition: 2, offset: '41' });
+    await consumerOf(TOPIC).deliver(TOPIC, { key: 'tenant-1', value: JSON.stringify({ n: 1 }), headers: { 'x-correlation-id': 'c1' }, partition: 2, offset: '41' });
     const expected = { value: { n: 1 }, topic: TOPIC, key: 'tenant-1', partition: 2, offset: '41', headers: { 'x-correlation-id': 'c1' }, attempt: 1 };
     expect(seen).toEqual([
       { ...expected, handler: 'first' },
@@ -119,7 +120,7 @@ describe(KafkaServer.name, () => {
 
   it('keeps JSON values as they were sent: numbers, strings and null', async () => {
     await start();
-    for (const value of ['7', '"seven"', 'null']) await consumer().deliver(TOPIC, { value });
+    for (const value of ['7', '"seven"', 'null']) await consumerOf(TOPIC).deliver(TOPIC, { value });
     expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual([7, 'seven', null]);
   });
 
@@ -128,7 +129,7 @@ describe(KafkaServer.name, () => {
     behaviour.onEvent = (_value, ctx) => {
       if (ctx.getAttempt() < 3) throw new Error(`flaky ${ctx.getAttempt()}`);
     };
-    await consumer().deliver(TOPIC, { key: 'k', value: '{"job":1}' });
+    await consumerOf(TOPIC).deliver(TOPIC, { key: 'k', value: '{"job":1}' });
     expect(seen.filter((s) => s.handler === 'first').map((s) => s.attempt)).toEqual([1, 2, 3]);
     expect(producer().sent).toEqual([]);
   });
@@ -138,7 +139,7 @@ describe(KafkaServer.name, () => {
     behaviour.onEvent = () => {
       throw new Error('cannot digest this');
     };
-    await expect(consumer().deliver(TOPIC, { key: 'k', value: '{"poison":true}', headers: { 'x-trace': 't' }, partition: 1, offset: '9' })).resolves.toBeUndefined();
+    await expect(consumerOf(TOPIC).deliver(TOPIC, { key: 'k', value: '{"poison":true}', headers: { 'x-trace': 't' }, partition: 1, offset: '9' })).resolves.toBeUndefined();
 
     expect(producer().sent).toEqual([
       {
@@ -168,7 +169,7 @@ describe(KafkaServer.name, () => {
       throw new Error('poison');
     };
     producer().onSend = () => Promise.reject(new Error('NOT_ENOUGH_REPLICAS'));
-    await expect(consumer().deliver(TOPIC, { value: '{}' })).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    await expect(consumerOf(TOPIC).deliver(TOPIC, { value: '{}' })).rejects.toThrow('NOT_ENOUGH_REPLICAS');
   });
 
   it('closes promptly during a retry backoff and leaves the message for redelivery', async () => {
@@ -176,7 +177,7 @@ describe(KafkaServer.name, () => {
     behaviour.onEvent = () => {
       throw new Error('not yet');
     };
-    const delivery = consumer().deliver(TOPIC, { value: '{}' });
+    const delivery = consumerOf(TOPIC).deliver(TOPIC, { value: '{}' });
     const outcome = delivery.then(
       () => 'resolved',
       (error: unknown) => String(error),
@@ -198,7 +199,7 @@ describe(KafkaServer.name, () => {
       await gate;
       return { ok: true, data: value };
     };
-    await consumer().deliver(RPC, {
+    await consumerOf(RPC).deliver(RPC, {
       value: '{"q":"cats"}',
       headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply`, kafka_replyPartition: '4', 'x-deadline': String(Date.now() + 60_000) },
     });
@@ -216,7 +217,7 @@ describe(KafkaServer.name, () => {
     behaviour.onRequest = () => {
       throw new Error('search index is gone');
     };
-    await consumer().deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply` } });
+    await consumerOf(RPC).deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply` } });
     await waitFor(() => producer().sent.length === 1);
     expect(producer().sent[0]!.messages[0]).toMatchObject({ value: null, headers: { 'kafka_nest-err': 'search index is gone' } });
   });
@@ -225,7 +226,7 @@ describe(KafkaServer.name, () => {
     await start();
     let called = false;
     behaviour.onRequest = () => (called = true);
-    await consumer().deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply`, 'x-deadline': String(Date.now() - 1) } });
+    await consumerOf(RPC).deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply`, 'x-deadline': String(Date.now() - 1) } });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(called).toBe(false);
     expect(producer().sent).toEqual([]);
@@ -235,7 +236,7 @@ describe(KafkaServer.name, () => {
     await start();
     let release!: () => void;
     behaviour.onRequest = () => new Promise((resolve) => (release = () => resolve({ ok: true, data: 'late' })));
-    await consumer().deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply` } });
+    await consumerOf(RPC).deliver(RPC, { value: '{}', headers: { kafka_correlationId: 'abc', kafka_replyTopic: `${RPC}.reply` } });
     const closed = app!.close();
     app = undefined;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -263,8 +264,9 @@ describe(KafkaServer.name, () => {
   it('reports a consumer that kafkajs will not restart', async () => {
     const fatal: unknown[] = [];
     await start({ onFatalError: (error) => fatal.push(error) });
-    consumer().fire(consumer().events.CRASH, { error: new Error('retriable'), restart: true });
-    consumer().fire(consumer().events.CRASH, { error: new Error('group authorization failed'), restart: false });
+    const events = consumerOf(TOPIC);
+    events.fire(events.events.CRASH, { error: new Error('retriable'), restart: true });
+    events.fire(events.events.CRASH, { error: new Error('group authorization failed'), restart: false });
     expect(fatal).toEqual([new Error('group authorization failed')]);
   });
 });

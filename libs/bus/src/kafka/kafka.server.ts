@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, ServerKafka } from '@nestjs/microservices';
 import { DomainError, ErrorCode, deadLetterTopic } from '@recollect/contracts';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { BusContext, type BusRecord } from '../bus.context';
 import { errorText } from '../error-text';
@@ -44,6 +44,7 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
   private readonly sleepers = new Set<() => void>();
   private requestSlotWaiters: Array<() => void> = [];
   private stopping = false;
+  private requestConsumer: Consumer | null = null;
 
   constructor(options: KafkaServerOptions) {
     const settings = { ...DEFAULTS, ...options };
@@ -84,26 +85,56 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     for (const wake of this.sleepers) wake();
     for (const release of this.requestSlotWaiters.splice(0)) release();
     try {
-      if (this.consumer) await this.consumer.disconnect();
+      await Promise.all([this.consumer?.disconnect(), this.requestConsumer?.disconnect()]);
       await Promise.allSettled([...this.inFlightRequests]);
       if (this.producer) await this.producer.disconnect();
     } finally {
       this.consumer = null;
+      this.requestConsumer = null;
       this.producer = null;
       this.client = null;
     }
   }
 
-  /** Event topics are read from the beginning by a new group (no command is lost); request topics from now on. */
-  override async bindEvents(consumer: Consumer): Promise<void> {
+  /**
+   * Two consumers: kafkajs fetches from a broker only once the previous fetch's messages are all
+   * handled, so a long indexing job would hold up requests (job status polls) behind it. Events are
+   * read in the group itself, from the beginning for a new group (no command is lost); requests in
+   * `<group>-requests`, from now on.
+   */
+  override async start(callback: () => void): Promise<void> {
+    const kafka = this.client as unknown as Kafka;
     const { events, requests } = this.patterns();
-    if (events.length > 0) await consumer.subscribe({ topics: events, fromBeginning: true });
-    if (requests.length > 0) await consumer.subscribe({ topics: requests, fromBeginning: false });
+    const consumerOptions = { ...(this.options.consumer as ConsumerConfig), groupId: this.groupId };
+    const eventConsumer = events.length > 0 ? kafka.consumer(consumerOptions) : null;
+    const requestConsumer = requests.length > 0 ? kafka.consumer({ ...consumerOptions, groupId: `${this.groupId}-requests` }) : null;
+    const producer = kafka.producer(this.options.producer as ProducerConfig);
+    this.consumer = eventConsumer as never;
+    this.requestConsumer = requestConsumer;
+    this.producer = producer as never;
+    this.registerProducerEventListeners();
+    await producer.connect();
+    if (eventConsumer) await this.consume(eventConsumer, events, true);
+    if (requestConsumer) await this.consume(requestConsumer, requests, false);
+    callback();
+  }
+
+  private async consume(consumer: Consumer, topics: string[], fromBeginning: boolean): Promise<void> {
+    // ServerKafka's statuses ('connected', 'rebalancing', 'crashed'...), for readiness probes; a const enum there, so plain strings here.
+    const status = (value: string) => () => this._status$.next(value as never);
+    consumer.on(consumer.events.CONNECT, status('connected'));
+    consumer.on(consumer.events.DISCONNECT, status('disconnected'));
+    consumer.on(consumer.events.REBALANCING, status('rebalancing'));
+    consumer.on(consumer.events.STOP, status('stopped'));
     consumer.on(consumer.events.CRASH, (event) => {
+      this._status$.next('crashed' as never);
       if (event.payload.restart) return;
-      this.logger.error(`Kafka consumer ${this.settings.group} stopped for good: ${errorText(event.payload.error)}`);
+      this.logger.error(`Kafka consumer of ${topics.join(', ')} stopped for good: ${errorText(event.payload.error)}`);
       this.settings.onFatalError?.(event.payload.error);
     });
+    consumer.on(consumer.events.GROUP_JOIN, status('connected'));
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning });
     await consumer.run({ ...this.options.run, eachMessage: (payload) => this.handleMessage(payload) });
   }
 
