@@ -4,6 +4,7 @@ import type { INestMicroservice, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Pool } from 'pg';
 import type { Env } from '@recollect/config';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { BusExceptionFilter, InProcessBroker, InProcessClient, InProcessServer } from '@recollect/bus';
 import { startEmbeddedPostgres, type RunningPostgres } from '@recollect/database';
 import { createEmbedder, type Embedder } from '@recollect/embedder';
@@ -11,7 +12,7 @@ import { createGatewayApp } from '@recollect/gateway';
 import { IngestionModule } from '@recollect/ingestion';
 import { MemoryModule } from '@recollect/memory';
 import { QueryModule } from '@recollect/query';
-import { LanceDbSearchIndex } from '@recollect/search-index';
+import { kafkaClient, kafkaServer, searchIndexFromEnv } from '@recollect/runtime';
 import { derivedSecret, jwtSecretFor } from './secrets';
 
 export interface EmbeddedStack {
@@ -75,23 +76,32 @@ export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedS
 
     const embedder = embedderFor(env);
     stops.push(async () => embedder.close?.());
-    const searchIndex = new LanceDbSearchIndex({ directory: join(dataDir, 'index') });
+    // LanceDB under DATA_DIR unless SEARCH_INDEX=opensearch.
+    const searchIndex = await searchIndexFromEnv(env);
     await searchIndex.open({ modelId: embedder.modelId, dimension: embedder.dimension });
     stops.push(() => searchIndex.close());
 
-    const busClient = new InProcessClient(broker);
+    // BUS=kafka runs the same services in one process over Kafka instead of the PostgreSQL log.
+    const overKafka = env.BUS === 'kafka';
+    const busClient = overKafka ? kafkaClient(env, 'embedded', { sendsRequests: true }) : new InProcessClient(broker);
+    if (overKafka) {
+      await busClient.connect();
+      stops.push(() => busClient.close());
+    }
+    const serverFor = (group: string): CustomTransportStrategy =>
+      overKafka ? kafkaServer(env, group, (error) => logger && logger.error(`Kafka consumer ${group} stopped: ${String(error)}`)) : new InProcessServer({ broker, group });
     const chunking = { maxWords: env.CHUNK_MAX_WORDS ?? embedder.maxInputWords, overlapWords: env.CHUNK_OVERLAP_WORDS };
     const ingestion = await startService(
       IngestionModule.forRoot({ databaseUrl: url, runMigrations: true, searchIndex, embedder, busClient, chunking, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
-      new InProcessServer({ broker, group: 'ingestion' }),
+      serverFor('ingestion'),
       logger,
     );
     stops.push(() => ingestion.close());
-    const query = await startService(QueryModule.forRoot({ searchIndex, embedder }), new InProcessServer({ broker, group: 'query' }), logger);
+    const query = await startService(QueryModule.forRoot({ searchIndex, embedder }), serverFor('query'), logger);
     stops.push(() => query.close());
     const memory = await startService(
       MemoryModule.forRoot({ databaseUrl: url, runMigrations: true, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
-      new InProcessServer({ broker, group: 'memory' }),
+      serverFor('memory'),
       logger,
     );
     stops.push(() => memory.close());
@@ -129,7 +139,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedS
   }
 }
 
-async function startService(module: Parameters<typeof NestFactory.createMicroservice>[0], strategy: InProcessServer, logger: LoggerService | false): Promise<INestMicroservice> {
+async function startService(module: Parameters<typeof NestFactory.createMicroservice>[0], strategy: CustomTransportStrategy, logger: LoggerService | false): Promise<INestMicroservice> {
   const service = await NestFactory.createMicroservice(module, { strategy, logger, abortOnError: false });
   // Handler errors reach the bus as they are, so retries log them and dead letters name them.
   service.useGlobalFilters(new BusExceptionFilter());
