@@ -117,6 +117,8 @@ export class BusTestKit {
   static async create(options: Partial<InProcessBrokerOptions> = {}): Promise<BusTestKit> {
     const database = await createTestDatabase();
     const pool = new Pool({ connectionString: database.url, max: 20 });
+    // Dropping the database (WITH FORCE) at dispose can reach a client the pool is still ending: not a test failure.
+    pool.on('error', () => undefined);
     const broker = new InProcessBroker({ pool, ...TEST_BROKER_OPTIONS, ...options });
     await broker.start();
     return new BusTestKit(pool, broker, database.drop);
