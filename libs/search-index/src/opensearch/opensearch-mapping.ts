@@ -14,14 +14,15 @@ const keyword = { type: 'keyword' } as const;
  * One document per chunk. Every filter is a keyword (exact, case-sensitive, like the embedded index);
  * `text` is analysed for BM25 with English stemming and stop words; the vector uses Lucene's HNSW with
  * cosine similarity, which filters while it searches (efficient k-NN filtering, OpenSearch 2.4+).
- * `metadata` is kept in `_source` only, so clients' arbitrary keys never grow the mapping.
+ * `metadata` is kept in `_source` only, so clients' arbitrary keys never grow the mapping; a field
+ * the mapping does not name (a later version's) is kept in `_source` too, not refused.
  * `_meta` records the embedder that wrote the vectors.
  */
 export function chunkIndexBody(identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
   return {
     settings: { index: { knn: true, number_of_shards: settings.shards, number_of_replicas: settings.replicas } },
     mappings: {
-      dynamic: 'strict',
+      dynamic: false,
       _meta: { modelId: identity.modelId, dimension: identity.dimension, writtenBy: 'recollect' },
       properties: {
         id: keyword,
@@ -72,7 +73,7 @@ export function documentIndexBody(identity: IndexIdentity, settings: OpenSearchI
   return {
     settings: { index: { number_of_shards: settings.shards, number_of_replicas: settings.replicas } },
     mappings: {
-      dynamic: 'strict',
+      dynamic: false,
       _meta: { modelId: identity.modelId, dimension: identity.dimension, writtenBy: 'recollect' },
       properties: {
         tenant: { properties: { userId: keyword, organizationId: keyword } },

@@ -7,7 +7,7 @@ describe('OpenSearch request bodies', () => {
   it('maps the vector as a Lucene HNSW knn_vector sized from the embedder, with cosine similarity and the identity in _meta', () => {
     const body = chunkIndexBody({ modelId: 'use-lite', dimension: 512 }, { shards: 3, replicas: 2 }) as any;
     expect(body.settings).toEqual({ index: { knn: true, number_of_shards: 3, number_of_replicas: 2 } });
-    expect(body.mappings.dynamic).toBe('strict');
+    expect(body.mappings.dynamic).toBe(false);
     expect(body.mappings._meta).toEqual({ modelId: 'use-lite', dimension: 512, writtenBy: 'recollect' });
     expect(body.mappings.properties.vector).toEqual({
       type: 'knn_vector',

@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import { describe, expect, it } from 'vitest';
 import { makeChunk, makeDocument, TENANT_A, unitVector, withoutVector } from '../testing/contract-fixtures';
-import { OpenSearchSearchIndex, type OpenSearchTransport } from './opensearch-search-index';
+import { fromSource, OpenSearchSearchIndex, toDocument, type OpenSearchTransport } from './opensearch-search-index';
 
 type Request = Parameters<OpenSearchTransport['request']>[0];
 type Answer = { statusCode: number; body: unknown };
@@ -158,5 +158,13 @@ describe(OpenSearchSearchIndex.name, () => {
     await sut.close();
     await sut.close();
     expect(transport.closed).toBe(0);
+  });
+
+  it('stores a chunk as its fields with the vector as an array, and reads every stored field back, a later version’s too', () => {
+    const chunk = makeChunk({ documentId: 'd', lastModified: null });
+    const document = toDocument(chunk);
+    expect(document).toEqual({ ...withoutVector(chunk), vector: Array.from(chunk.vector) });
+    expect(fromSource(document)).toEqual(withoutVector(chunk));
+    expect(fromSource({ ...document, addedLater: 'kept' })).toMatchObject({ addedLater: 'kept' });
   });
 });

@@ -84,7 +84,9 @@ export function toDocument(chunk: ChunkRecord): Record<string, unknown> {
 
 export function fromSource(source: Record<string, unknown>): StoredChunk {
   const tenant = source.tenant as { userId: string; organizationId?: string | null };
+  const { vector: _vector, ...stored } = source;
   return {
+    ...stored,
     id: String(source.id),
     tenant: { userId: tenant.userId, organizationId: tenant.organizationId ?? null },
     documentId: String(source.documentId),
