@@ -39,6 +39,28 @@ export interface ChunkFilter {
   lastModifiedTo?: string;
 }
 
+/**
+ * A whole document as document-level lexical search sees it, stored beside its chunks. Its filter
+ * fields equal its chunks', so a ChunkFilter selects a document exactly when it selects its chunks.
+ */
+export interface DocumentRecord extends Pick<ChunkRecord, 'tenant' | 'documentId' | 'source' | 'contextType' | 'scope' | 'fileName' | 'groupName' | 'lastModified' | 'createdAt' | 'updatedAt'> {
+  /** Searched as its own field (see LexicalOptions.titleBoost); null when the document has none. */
+  title: string | null;
+  /** The document's whole searchable text: BM25 over it ranks documents, not pieces of them. */
+  text: string;
+}
+
+export interface LexicalOptions {
+  /** Weight of a BM25 match in the title, added to the match in the text; 0 (the default) ignores titles. */
+  titleBoost?: number;
+}
+
+export interface ScoredDocument {
+  documentId: string;
+  /** BM25 over the whole text, plus titleBoost × BM25 over the title (unbounded, engine-scaled). */
+  score: number;
+}
+
 export interface ScoredChunk {
   chunk: Omit<ChunkRecord, 'vector'>;
   /** Vector search: cosine similarity clamped to 0..1. Lexical search: the engine's BM25 score (unbounded). */
@@ -66,10 +88,19 @@ export interface SearchIndex {
   /** Creates the index if missing; fails with INDEX_MISMATCH when it was written by another model or dimension. */
   open(identity: IndexIdentity): Promise<void>;
   upsert(chunks: readonly ChunkRecord[]): Promise<void>;
-  /** Deletes every chunk matching the filter; answers how many went. */
+  /** Writes (or overwrites, by tenant and documentId) what document-level lexical search reads. */
+  upsertDocuments(documents: readonly DocumentRecord[]): Promise<void>;
+  /** Deletes every chunk and document record matching the filter; answers how many chunks went. */
   deleteWhere(filter: ChunkFilter): Promise<number>;
   vectorSearch(vector: Float32Array, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
+  /** BM25 over chunk texts, best first. */
   lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
+  /**
+   * BM25 over whole documents, best first: k1 1.2, b 0.75, English stemming and stop words on both
+   * adapters. Engines scale it differently (Lucene drops the constant k1 + 1 factor), so callers use
+   * only ratios between the scores of one query.
+   */
+  lexicalSearchDocuments(query: string, filter: ChunkFilter, limit: number, options?: LexicalOptions): Promise<ScoredDocument[]>;
   /** Chunks in document order (createdAt, documentId, chunkIndex). */
   listChunks(filter: ChunkFilter, page: { limit: number; offset: number }): Promise<Array<Omit<ChunkRecord, 'vector'>>>;
   /** One summary per document, described by its first chunk, ordered by createdAt then documentId. */

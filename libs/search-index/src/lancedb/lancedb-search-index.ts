@@ -1,14 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, Index, MatchQuery, type Connection, type FtsOptions, type Table } from '@lancedb/lancedb';
+import { BooleanQuery, connect, Index, MatchQuery, Occur, type Connection, type FtsOptions, type FullTextQuery, type Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 import { DomainError, ErrorCode } from '@recollect/contracts';
-import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
+import type { ChunkFilter, ChunkRecord, DocumentRecord, DocumentSummary, IndexIdentity, LexicalOptions, ScoredChunk, ScoredDocument, SearchIndex } from '../search-index.port';
 import { chunksToArrowTable } from './chunk-batch';
 import { chunkTableSchema, COLUMNS_WITHOUT_VECTOR, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
 import { filterToSql } from './filter-to-sql';
 import { assertValidIdentity, indexMismatchError } from './index-identity';
 import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
+import { documentRowId, documentsToArrowTable, documentTableSchema } from './document-table';
 import { SerialQueue } from './serial-queue';
 
 export interface LanceDbSearchIndexOptions {
@@ -50,10 +51,18 @@ const FTS_OPTIONS: Partial<FtsOptions> = {
  */
 const DEFAULTS = { tableName: 'chunks', maintenanceEveryWrites: 50, maintenanceEveryRows: 5_000 };
 
+interface OpenTables {
+  table: Table;
+  /** Whole documents for document-level BM25 (`<tableName>_documents`). */
+  documents: Table;
+  identity: IndexIdentity;
+  schema: Schema;
+}
+
 /** Embedded SearchIndex on LanceDB: one table of chunks, exact cosine vector search, native BM25 full-text search. */
 export class LanceDbSearchIndex implements SearchIndex {
   private connection: Connection | undefined;
-  private opened: { table: Table; identity: IndexIdentity; schema: Schema } | undefined;
+  private opened: OpenTables | undefined;
   private hasVectorIndex = false;
   private writesSinceMaintenance = 0;
   private rowsSinceMaintenance = 0;
@@ -68,7 +77,8 @@ export class LanceDbSearchIndex implements SearchIndex {
   }
 
   async upsert(chunks: readonly ChunkRecord[]): Promise<void> {
-    const { table, identity, schema } = this.requireOpen();
+    const opened = this.requireOpen();
+    const { table, identity, schema } = opened;
     if (chunks.length === 0) return;
     // Last one wins within a batch: duplicate source keys would make merge-insert write the row twice.
     const latest = [...new Map(chunks.map((chunk) => [chunk.id, chunk])).values()];
@@ -76,19 +86,32 @@ export class LanceDbSearchIndex implements SearchIndex {
     const data = chunksToArrowTable(latest, schema, identity.dimension);
     await this.writes.run(async () => {
       await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
-      this.afterWrite(table, latest.length);
+      this.afterWrite(opened, latest.length);
+    });
+  }
+
+  async upsertDocuments(records: readonly DocumentRecord[]): Promise<void> {
+    const opened = this.requireOpen();
+    if (records.length === 0) return;
+    const latest = [...new Map(records.map((record) => [documentRowId(record), record])).values()];
+    const data = documentsToArrowTable(latest);
+    await this.writes.run(async () => {
+      await opened.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      this.afterWrite(opened, latest.length);
     });
   }
 
   async deleteWhere(filter: ChunkFilter): Promise<number> {
-    const { table } = this.requireOpen();
+    const opened = this.requireOpen();
+    const { table, documents } = opened;
     const where = filterToSql(filter);
     return this.writes.run(async () => {
       // Counted inside the write queue, so no other write of ours can change the answer in between.
       const count = await table.countRows(where);
-      if (count === 0) return 0;
-      await table.delete(where);
-      this.afterWrite(table, 0);
+      const documentCount = await documents.countRows(where);
+      if (count > 0) await table.delete(where);
+      if (documentCount > 0) await documents.delete(where);
+      if (count + documentCount > 0) this.afterWrite(opened, 0);
       return count;
     });
   }
@@ -127,6 +150,28 @@ export class LanceDbSearchIndex implements SearchIndex {
     return rows.map((row) => ({ chunk: rowToChunk(row), score: Number(row._score) }));
   }
 
+  async lexicalSearchDocuments(query: string, filter: ChunkFilter, limit: number, options: LexicalOptions = {}): Promise<ScoredDocument[]> {
+    const { documents } = this.requireOpen();
+    const text = query.trim();
+    if (text.length === 0 || limit <= 0) return [];
+    const titleBoost = options.titleBoost ?? 0;
+    const match: FullTextQuery =
+      titleBoost > 0
+        ? new BooleanQuery([
+            [Occur.Should, new MatchQuery(text, 'text')],
+            [Occur.Should, new MatchQuery(text, 'title', { boost: titleBoost })],
+          ])
+        : new MatchQuery(text, 'text');
+    const rows = (await documents
+      .query()
+      .fullTextSearch(match)
+      .where(filterToSql(filter))
+      .select(['document_id', '_score'])
+      .limit(limit)
+      .toArray()) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({ documentId: String(row.document_id), score: Number(row._score) }));
+  }
+
   async listChunks(filter: ChunkFilter, page: { limit: number; offset: number }): Promise<StoredChunk[]> {
     const { table } = this.requireOpen();
     if (page.limit <= 0) return [];
@@ -162,8 +207,8 @@ export class LanceDbSearchIndex implements SearchIndex {
 
   /** Compacts data files and folds rows written since the last run into the FTS (and vector) index. */
   async optimize(): Promise<void> {
-    const { table } = this.requireOpen();
-    return this.writes.run(() => this.maintain(table));
+    const opened = this.requireOpen();
+    return this.writes.run(() => this.maintain(opened));
   }
 
   /** For health checks and tests: table size and how much of it the indices do not cover yet. */
@@ -182,6 +227,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     // Queued writes captured the table handle; let them (and any maintenance) finish first.
     await this.writes.idle();
     opened?.table.close();
+    opened?.documents.close();
     connection?.close();
   }
 
@@ -194,9 +240,11 @@ export class LanceDbSearchIndex implements SearchIndex {
     await mkdir(this.options.directory, { recursive: true });
     const connection = await connect(this.options.directory);
     let table: Table | undefined;
+    let documents: Table | undefined;
     try {
       const name = this.tableName();
-      table = (await connection.tableNames()).includes(name)
+      const existing = await connection.tableNames();
+      table = existing.includes(name)
         ? await connection.openTable(name)
         : await connection.createEmptyTable(name, chunkTableSchema(identity), { mode: 'create', existOk: true });
       const stored = storedIdentity(await table.schema());
@@ -208,13 +256,24 @@ export class LanceDbSearchIndex implements SearchIndex {
         await table.createIndex('text', { config: Index.fts(FTS_OPTIONS) });
       }
       this.hasVectorIndex = indices.some((index) => index.columns.includes('vector'));
+      // Indices written before document-level search existed have no documents table: start one
+      // (documents indexed earlier are found by chunk search until they are written again).
+      const documentsName = `${name}_documents`;
+      documents = existing.includes(documentsName)
+        ? await connection.openTable(documentsName)
+        : await connection.createEmptyTable(documentsName, documentTableSchema, { mode: 'create', existOk: true });
+      const documentIndices = await documents.listIndices();
+      for (const column of ['text', 'title']) {
+        if (!documentIndices.some((index) => index.columns.includes(column))) await documents.createIndex(column, { config: Index.fts(FTS_OPTIONS) });
+      }
     } catch (error) {
       table?.close();
+      documents?.close();
       connection.close();
       throw error;
     }
     this.connection = connection;
-    this.opened = { table, identity, schema: chunkTableSchema(identity) };
+    this.opened = { table, documents, identity, schema: chunkTableSchema(identity) };
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
   }
@@ -223,7 +282,7 @@ export class LanceDbSearchIndex implements SearchIndex {
    * Rows not yet in the FTS index are still found (LanceDB scans them), so search is correct
    * right after a write; periodic maintenance keeps that scan, and the fragment count, small.
    */
-  private afterWrite(table: Table, rows: number): void {
+  private afterWrite(opened: OpenTables, rows: number): void {
     this.writesSinceMaintenance += 1;
     this.rowsSinceMaintenance += rows;
     const everyWrites = this.options.maintenanceEveryWrites ?? DEFAULTS.maintenanceEveryWrites;
@@ -232,13 +291,14 @@ export class LanceDbSearchIndex implements SearchIndex {
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
     // Queued, not awaited: the caller's write is done; the next write simply waits its turn.
-    this.writes.run(() => this.maintain(table)).catch((error: unknown) => this.reportBackgroundError(error));
+    this.writes.run(() => this.maintain(opened)).catch((error: unknown) => this.reportBackgroundError(error));
   }
 
-  private async maintain(table: Table): Promise<void> {
+  private async maintain({ table, documents }: OpenTables): Promise<void> {
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
     await table.optimize();
+    await documents.optimize();
     await this.buildVectorIndexIfDue(table);
   }
 
@@ -258,7 +318,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     else console.error('LanceDB search index maintenance failed', error);
   }
 
-  private requireOpen(): { table: Table; identity: IndexIdentity; schema: Schema } {
+  private requireOpen(): OpenTables {
     if (!this.opened) throw new DomainError(ErrorCode.Internal, 'The search index is not open; call open() first');
     return this.opened;
   }

@@ -1,5 +1,5 @@
 import { tenantKey, type Tenant } from '@recollect/contracts';
-import type { ChunkRecord, IndexIdentity, ScoredChunk } from '../search-index.port';
+import type { ChunkRecord, DocumentRecord, IndexIdentity, ScoredChunk } from '../search-index.port';
 
 /** Small on purpose: the contract is about behaviour, not embeddings. */
 export const CONTRACT_DIMENSION = 8;
@@ -76,3 +76,29 @@ export function withoutVector(chunk: ChunkRecord): Omit<ChunkRecord, 'vector'> {
 export const idsOf = (results: ReadonlyArray<ScoredChunk>): string[] => results.map((result) => result.chunk.id);
 
 export const documentIdsOf = (chunks: ReadonlyArray<{ documentId: string }>): string[] => [...new Set(chunks.map((chunk) => chunk.documentId))].sort();
+
+/** The document record matching a document's chunks: same filter fields, their texts joined. */
+export function documentRecordOf(chunks: readonly ChunkRecord[], fields: Partial<Pick<DocumentRecord, 'title' | 'text'>> = {}): DocumentRecord {
+  const first = chunks[0];
+  if (!first) throw new Error('A document needs at least one chunk');
+  return {
+    tenant: first.tenant,
+    documentId: first.documentId,
+    source: first.source,
+    contextType: first.contextType,
+    scope: first.scope,
+    fileName: first.fileName,
+    groupName: first.groupName,
+    lastModified: first.lastModified,
+    createdAt: first.createdAt,
+    updatedAt: first.updatedAt,
+    title: fields.title ?? null,
+    text: fields.text ?? chunks.map((chunk) => chunk.text).join(' '),
+  };
+}
+
+/** A document record on its own, with the defaults of makeChunk. */
+export function makeDocumentRecord(input: ChunkInput & Partial<Pick<DocumentRecord, 'title' | 'text'>>): DocumentRecord {
+  const { title, text, ...chunk } = input;
+  return documentRecordOf([makeChunk(chunk)], { title: title ?? null, text: text ?? `Document ${input.documentId}` });
+}

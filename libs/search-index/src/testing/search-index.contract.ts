@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { IndexIdentity, SearchIndex } from '../search-index.port';
 import { CONTRACT_IDENTITY } from './contract-fixtures';
+import { documentCases } from './contract/documents.cases';
 import { filterCases } from './contract/filter.cases';
 import { lifecycleCases } from './contract/lifecycle.cases';
 import { listingCases } from './contract/listing.cases';
@@ -56,6 +57,7 @@ export function describeSearchIndexContract(name: string, factory: () => Promise
     };
 
     describe('search', () => searchCases(context));
+    describe('document-level lexical search', () => documentCases(context));
     describe('tenant isolation', () => tenantCases(context));
     describe('filters', () => filterCases(context));
     describe('listing', () => listingCases(context));

@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import type { ChunkFilter, ChunkRecord } from '../../search-index.port';
 import type { ContractContext } from '../search-index.contract';
-import { documentIdsOf, makeDocument, TENANT_A, TENANT_D, unitVector } from '../contract-fixtures';
+import { documentIdsOf, documentRecordOf, makeDocument, TENANT_A, TENANT_D, unitVector } from '../contract-fixtures';
 
 type DocumentFields = Partial<ChunkRecord> & { documentId: string };
 
@@ -83,17 +83,17 @@ const CASES: Case[] = [
   ],
 ];
 
-function seed(): ChunkRecord[] {
+function seed(): ChunkRecord[][] {
   return [TENANT_A, TENANT_D].flatMap((tenant) =>
-    DOCUMENTS.flatMap((fields) =>
-      makeDocument({ ...fields, tenant, vector: unitVector(1), texts: [`Shared words from ${fields.documentId}.`, 'More shared words.'] }),
-    ),
+    DOCUMENTS.map((fields) => makeDocument({ ...fields, tenant, vector: unitVector(1), texts: [`Shared words from ${fields.documentId}.`, 'More shared words.'] })),
   );
 }
 
 export function filterCases(context: ContractContext): void {
   beforeEach(async () => {
-    await context.index().upsert(seed());
+    const documents = seed();
+    await context.index().upsert(documents.flat());
+    await context.index().upsertDocuments(documents.map((chunks) => documentRecordOf(chunks)));
   });
 
   it.each(CASES)('%s: every read applies it', async (_description, fields, expected) => {
@@ -104,8 +104,10 @@ export function filterCases(context: ContractContext): void {
     const lexical = await index.lexicalSearch('shared words', filter, 100);
     const chunks = await index.listChunks(filter, { limit: 100, offset: 0 });
     const documents = await index.listDocuments(filter);
+    const wholeDocuments = await index.lexicalSearchDocuments('shared words', filter, 100, { titleBoost: 0.5 });
 
     expect(documentIdsOf(vector.map((result) => result.chunk)), 'vectorSearch').toEqual(expected);
+    expect(documentIdsOf(wholeDocuments), 'lexicalSearchDocuments').toEqual(expected);
     expect(documentIdsOf(lexical.map((result) => result.chunk)), 'lexicalSearch').toEqual(expected);
     expect(documentIdsOf(chunks), 'listChunks').toEqual(expected);
     expect(documents.map((document) => document.documentId).sort(), 'listDocuments').toEqual(expected);
@@ -118,6 +120,8 @@ export function filterCases(context: ContractContext): void {
 
     const left = await index.listChunks({ tenant: TENANT_A }, { limit: 100, offset: 0 });
     expect(documentIdsOf(left)).toEqual(ALL.filter((id) => !expected.includes(id)));
+    expect(documentIdsOf(await index.lexicalSearchDocuments('shared words', { tenant: TENANT_A }, 100)), 'document records').toEqual(ALL.filter((id) => !expected.includes(id)));
+    expect(await index.lexicalSearchDocuments('shared words', { tenant: TENANT_D }, 100)).toHaveLength(ALL.length);
     expect(await index.listChunks({ tenant: TENANT_D }, { limit: 100, offset: 0 })).toHaveLength(ALL.length * 2);
   });
 }
