@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type AddContextCommand, type ContextIndexed, type Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
-import { SEARCH_INDEX, type ChunkRecord, type SearchIndex } from '@recollect/search-index';
+import { SEARCH_INDEX, type ChunkRecord, type DocumentRecord, type SearchIndex } from '@recollect/search-index';
+import { documentTitle } from '../chunking/document-title';
 import { chunkText } from '../chunking/sentence-chunker';
 import { DocumentEntity } from '../documents/document.entity';
 import { DocumentsRepository } from '../documents/documents.repository';
@@ -33,6 +34,7 @@ export class IndexingService {
       const vectors = await this.embedder.embed(batch.map((c) => c.text));
       await this.index.upsert(batch.map((chunk, i) => ({ ...chunk, vector: vectors[i]! })));
     }
+    await this.index.upsertDocuments(planned.map((doc) => this.documentRecord(tenant, command, doc, now)));
 
     const counts = new Map<string, number>();
     for (const chunk of chunks) counts.set(chunk.documentId, (counts.get(chunk.documentId) ?? 0) + 1);
@@ -81,6 +83,24 @@ export class IndexingService {
       createdAt: now,
       updatedAt: now,
     }));
+  }
+
+  /** The whole document for document-level BM25, with the same filter fields as its chunks. */
+  private documentRecord(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, now: string): DocumentRecord {
+    return {
+      tenant,
+      documentId: doc.id,
+      source: command.source,
+      contextType: command.contextType,
+      scope: command.scope,
+      fileName: doc.fileName,
+      groupName: doc.groupName,
+      lastModified: doc.lastModified,
+      createdAt: now,
+      updatedAt: now,
+      title: documentTitle(doc.content, doc.metadata),
+      text: doc.content,
+    };
   }
 
   private documentRow(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, chunkCount: number): DocumentEntity {
