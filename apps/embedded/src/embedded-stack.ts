@@ -27,12 +27,15 @@ export interface EmbeddedStackOptions {
   logger: LoggerService | false;
   /** Tests inject an already running database. */
   databaseUrl?: string;
+  /** Used instead of the one the environment names (the evaluation tool wraps it in a cache). Closed on stop. */
+  embedder?: Embedder;
 }
 
-function embedderFor(env: Env): Embedder {
+/** The embedder the environment names; nothing is loaded until its first use. */
+export function embedderFor(env: Env): Embedder {
   switch (env.EMBEDDER) {
     case 'use-lite':
-      return createEmbedder({ kind: 'use-lite' });
+      return createEmbedder({ kind: 'use-lite', threads: env.EMBEDDER_THREADS });
     case 'hashing':
       return createEmbedder({ kind: 'hashing', dimension: env.EMBEDDER_DIMENSION });
     case 'openai':
@@ -50,7 +53,7 @@ function embedderFor(env: Env): Embedder {
  * All four services in one process: a real PostgreSQL (embedded unless DATABASE_URL is set), the
  * PostgreSQL-backed in-process bus, and the embedded LanceDB index under DATA_DIR.
  */
-export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedStackOptions): Promise<EmbeddedStack> {
+export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: givenEmbedder }: EmbeddedStackOptions): Promise<EmbeddedStack> {
   const dataDir = resolve(env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const jwtSecret = jwtSecretFor(dataDir, env.JWT_SECRET);
@@ -74,7 +77,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl }: EmbeddedS
     await broker.start();
     stops.push(() => broker.stop());
 
-    const embedder = embedderFor(env);
+    const embedder = givenEmbedder ?? embedderFor(env);
     stops.push(async () => embedder.close?.());
     // LanceDB under DATA_DIR unless SEARCH_INDEX=opensearch.
     const searchIndex = await searchIndexFromEnv(env);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEmbedder } from './embedder.factory';
 import { HashingEmbedder } from './hashing/hashing.embedder';
 import { OpenAiCompatibleEmbedder } from './http/openai-compatible.embedder';
+import { UseLitePoolEmbedder } from './use-lite/use-lite-pool.embedder';
 import { UniversalSentenceEncoderEmbedder } from './use-lite/use-lite.embedder';
 
 describe('createEmbedder', () => {
@@ -12,6 +13,13 @@ describe('createEmbedder', () => {
     expect(remote).toBeInstanceOf(OpenAiCompatibleEmbedder);
     expect(remote).toMatchObject({ modelId: 'openai:bge-small/384', dimension: 384 });
     expect(createEmbedder({ kind: 'hashing' })).toBeInstanceOf(HashingEmbedder);
+  });
+
+  it('spreads USE-lite over worker threads when asked for more than one', () => {
+    expect(createEmbedder({ kind: 'use-lite', threads: 1 })).toBeInstanceOf(UniversalSentenceEncoderEmbedder);
+    const pooled = createEmbedder({ kind: 'use-lite', threads: 2 });
+    expect(pooled).toBeInstanceOf(UseLitePoolEmbedder);
+    expect(pooled.modelId).toBe(new UniversalSentenceEncoderEmbedder().modelId);
   });
 
   it('rejects an unknown kind', () => {

@@ -1,10 +1,11 @@
 import type { Embedder } from './embedder.port';
 import { HashingEmbedder, type HashingEmbedderOptions } from './hashing/hashing.embedder';
 import { OpenAiCompatibleEmbedder, type OpenAiCompatibleEmbedderOptions } from './http/openai-compatible.embedder';
+import { UseLitePoolEmbedder } from './use-lite/use-lite-pool.embedder';
 import { UniversalSentenceEncoderEmbedder, type UniversalSentenceEncoderOptions } from './use-lite/use-lite.embedder';
 
 export type EmbedderConfig =
-  | ({ kind: 'use-lite' } & UniversalSentenceEncoderOptions)
+  | ({ kind: 'use-lite'; /** Worker threads; 1 (the default) encodes on the calling thread. */ threads?: number } & UniversalSentenceEncoderOptions)
   | ({ kind: 'openai' } & OpenAiCompatibleEmbedderOptions)
   | ({ kind: 'hashing' } & HashingEmbedderOptions);
 
@@ -14,7 +15,7 @@ export type EmbedderKind = EmbedderConfig['kind'];
 export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.kind) {
     case 'use-lite':
-      return new UniversalSentenceEncoderEmbedder(config);
+      return (config.threads ?? 1) > 1 ? new UseLitePoolEmbedder({ threads: config.threads! }) : new UniversalSentenceEncoderEmbedder(config);
     case 'openai':
       return new OpenAiCompatibleEmbedder(config);
     case 'hashing':

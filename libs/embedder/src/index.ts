@@ -5,3 +5,4 @@ export * from './hashing/hashing.embedder';
 export * from './http/embedding-request.error';
 export * from './http/openai-compatible.embedder';
 export * from './use-lite/use-lite.embedder';
+export * from './use-lite/use-lite-pool.embedder';
