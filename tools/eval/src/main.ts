@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startEvalStack } from './eval-stack';
+import { loadLocomo } from './locomo/locomo-dataset';
+import { ingestConversations, scoreQuestions } from './locomo/locomo.runner';
 import { loadBeir } from './scifact/beir-dataset';
 import { ingestCorpus, scoreQueries } from './scifact/scifact.runner';
 
@@ -9,8 +11,8 @@ const USAGE = `usage: npm run eval -- <scifact|locomo> --data <path> [options]
   locomo  --data <locomo json>                         turn Recall@5, Recall@10, Hit@10 of /open/v1/memory/retrieve
 
 options:
-  --mode fast|standard      search mode (default standard)
-  --queries <n>             only the first n queries (a quick look; not comparable to full runs)
+  --mode fast|standard      search mode of scifact (default standard); retrieve always runs standard
+  --queries <n>             only the first n queries or questions (a quick look; not comparable to full runs)
   --embedding-cache <dir>   keep vectors on disk between runs (same figures, faster re-runs)
 
 The instance is configured like the service, from the environment: EMBEDDER, CHUNK_MAX_WORDS, ...
@@ -45,6 +47,22 @@ async function main(): Promise<void> {
         await ingestCorpus(client, data);
         const result = await scoreQueries(client, { ...data, queries }, { mode });
         printResult({ dataset: 'scifact', split: data.split, mode, ...result });
+      } finally {
+        await stack.stop();
+      }
+      return;
+    }
+    case 'locomo': {
+      const data = loadLocomo(values.data);
+      const questions = queryLimit ? data.questions.slice(0, queryLimit) : data.questions;
+      // A quick look ingests only the conversations its questions ask about.
+      const conversations = data.conversations.filter((c) => questions.some((q) => q.conversation === c.id));
+      process.stderr.write(`locomo: ${conversations.length} conversations, ${questions.length} questions\n`);
+      const stack = await startEvalStack({ embeddingCache: values['embedding-cache'] });
+      try {
+        const client = stack.client('locomo');
+        await ingestConversations(client, conversations);
+        printResult({ dataset: 'locomo', ...(await scoreQuestions(client, questions)) });
       } finally {
         await stack.stop();
       }

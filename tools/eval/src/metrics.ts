@@ -26,6 +26,9 @@ export function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
+/** Three decimals: what the reports print. */
+export const round = (value: number): number => Math.round(value * 1000) / 1000;
+
 /**
  * LoCoMo evidence ids as `D<session>:<turn>`. Some strings hold several ids ("D8:6; D9:17") or
  * zero-padded turns ("D30:05"); anything else that is not an id is dropped. Order kept, no repeats.

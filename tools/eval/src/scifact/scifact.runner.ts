@@ -1,6 +1,6 @@
 import type { ApiClient } from '../api-client';
 import { mapLimit } from '../concurrency';
-import { mean, ndcgAt, recallAt } from '../metrics';
+import { mean, ndcgAt, recallAt, round } from '../metrics';
 import { Progress } from '../progress';
 import type { BeirDataset } from './beir-dataset';
 
@@ -57,5 +57,3 @@ export async function scoreQueries(client: ApiClient, dataset: BeirDataset, sett
     queries: perQuery.length,
   };
 }
-
-export const round = (value: number): number => Math.round(value * 1000) / 1000;
