@@ -100,7 +100,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
       logger,
     );
     stops.push(() => ingestion.close());
-    const query = await startService(QueryModule.forRoot({ searchIndex, embedder }), serverFor('query'), logger);
+    const query = await startService(QueryModule.forRoot({ searchIndex, embedder, scoring: { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST } }), serverFor('query'), logger);
     stops.push(() => query.close());
     const memory = await startService(
       MemoryModule.forRoot({ databaseUrl: url, runMigrations: true, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),

@@ -1,1 +1,2 @@
 export * from './query.module';
+export type { SearchScoring } from './search/hybrid-fusion';

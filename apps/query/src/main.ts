@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const strategy = kafkaServer(env, 'query', () => process.exit(1));
   const consumerStatus = trackStatus(strategy.status);
 
-  const service = await startMicroservice(QueryModule.forRoot({ searchIndex, embedder }), strategy, logger);
+  const service = await startMicroservice(QueryModule.forRoot({ searchIndex, embedder, scoring: { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST } }), strategy, logger);
   const health = await startHealthServer(env.HEALTH_PORT, env.HOST, async () => ({ kafka: consumerStatus() !== 'crashed' && consumerStatus() !== 'disconnected' }));
   logger.log(`query answering from ${env.KAFKA_BROKERS!.join(',')}; health on port ${env.HEALTH_PORT}`, 'Query');
 

@@ -4,12 +4,15 @@ import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { QueryController } from './query.controller';
 import { RetrieveController } from './retrieve/retrieve.controller';
 import { RetrieveService } from './retrieve/retrieve.service';
+import { SEARCH_SCORING, scoringWith, type SearchScoring } from './search/hybrid-fusion';
 import { SearchService } from './search/search.service';
 import { ViewService } from './view/view.service';
 
 export interface QueryOptions {
   searchIndex: SearchIndex;
   embedder: Embedder;
+  /** Over the defaults of hybrid-fusion.ts. */
+  scoring?: Partial<SearchScoring>;
 }
 
 @Module({})
@@ -21,6 +24,7 @@ export class QueryModule {
       providers: [
         { provide: SEARCH_INDEX, useValue: options.searchIndex },
         { provide: EMBEDDER, useValue: options.embedder },
+        { provide: SEARCH_SCORING, useValue: scoringWith(options.scoring) },
         SearchService,
         ViewService,
         RetrieveService,

@@ -37,6 +37,10 @@ export const envSchema = z.object({
   BUS_PARTITIONS: int(8),
   CHUNK_MAX_WORDS: z.coerce.number().int().positive().optional(),
   CHUNK_OVERLAP_WORDS: z.coerce.number().int().min(0).default(12),
+  /** Hybrid search (`mode=standard`): weight of the BM25 share against the cosine, 0..1 (default in the query service). */
+  SEARCH_LEXICAL_WEIGHT: z.coerce.number().min(0).max(1).optional(),
+  /** Hybrid search: how much a title match counts on top of the same match in the text (default in the query service). */
+  SEARCH_TITLE_BOOST: z.coerce.number().min(0).max(100).optional(),
   /** `bearer`: Memind routes (/open/v1) take the token like every route. `none`: they trust `userId` in the body; trusted networks only. */
   MEMIND_AUTH: z.enum(['bearer', 'none']).default('bearer'),
 

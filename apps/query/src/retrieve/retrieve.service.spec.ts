@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '@recollect/embedder';
 import { LanceDbSearchIndex, type ChunkRecord } from '@recollect/search-index';
+import { scoringWith } from '../search/hybrid-fusion';
 import { SearchService } from '../search/search.service';
 import { RetrieveService } from './retrieve.service';
 
@@ -61,7 +62,7 @@ describe(RetrieveService.name, () => {
       // A Context API document that happens to carry the memory tag is not a message.
       { ...document, id: 'doc', documentId: 'doc', source: 'uploads', metadata: { context_id: 'ctx' } },
     ]);
-    const search = new SearchService(index, embedder);
+    const search = new SearchService(index, embedder, scoringWith());
     sut = new RetrieveService(search, index, embedder);
   });
   afterAll(async () => {

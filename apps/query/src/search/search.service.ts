@@ -2,64 +2,78 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SearchHit, SearchRequest, Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type ChunkFilter, type ScoredChunk, type SearchIndex } from '@recollect/search-index';
-import { hybridScore } from './hybrid-score';
+import { SEARCH_SCORING, fusedScore, lexicalShare, type SearchScoring } from './hybrid-fusion';
 
+/** A document in the running: its most similar chunk, that chunk's cosine and the document's BM25. */
 interface Candidate {
   chunk: ScoredChunk['chunk'];
   cosine: number;
   bm25: number;
 }
 
-/** How many chunks each retriever hands to fusion, per result asked for. */
+/** How many documents each retriever hands to fusion, per result asked for, and at least. */
 const CANDIDATES_PER_RESULT = 5;
+const MIN_CANDIDATES = 50;
+/** Chunks read per lexical-only document when looking for its most similar chunk. */
+const CHUNKS_PER_RESCORED_DOCUMENT = 20;
 
 @Injectable()
 export class SearchService {
   constructor(
     @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
+    @Inject(SEARCH_SCORING) private readonly scoring: SearchScoring,
   ) {}
 
-  /** `fast` ranks by vector similarity alone; `standard` fuses it with BM25. One hit per document, its best chunk. */
+  /**
+   * `fast` ranks chunks by vector similarity alone. `standard` fuses that with BM25 over whole
+   * documents (see hybrid-fusion.ts). Either way one hit per document: its most similar chunk.
+   */
   async search(tenant: Tenant, request: SearchRequest): Promise<SearchHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
+    const depth = Math.max(MIN_CANDIDATES, request.limit * CANDIDATES_PER_RESULT);
     const [vector] = await this.embedder.embed([request.query]);
-    const depth = request.limit * CANDIDATES_PER_RESULT;
+    const [semantic, lexical] = await Promise.all([
+      this.index.vectorSearch(vector!, filter, depth),
+      request.mode === 'standard' ? this.index.lexicalSearchDocuments(request.query, filter, depth, { titleBoost: this.scoring.titleBoost }) : [],
+    ]);
+
     const candidates = new Map<string, Candidate>();
-
-    for (const hit of await this.index.vectorSearch(vector!, filter, depth)) {
-      candidates.set(hit.chunk.id, { chunk: hit.chunk, cosine: hit.score, bm25: 0 });
+    addBestChunks(candidates, semantic);
+    await this.addLexicalOnly(candidates, lexical.map((hit) => hit.documentId).filter((id) => !candidates.has(id)), vector!, filter);
+    const bestBm25 = lexical[0]?.score ?? 0;
+    for (const hit of lexical) {
+      const candidate = candidates.get(hit.documentId);
+      if (candidate) candidate.bm25 = hit.score;
     }
-    if (request.mode === 'standard') await this.addLexical(candidates, request.query, vector!, filter, depth);
 
-    const bestPerDocument = new Map<string, SearchHit>();
+    const hits: SearchHit[] = [];
     for (const { chunk, cosine, bm25 } of candidates.values()) {
-      const score = request.mode === 'standard' ? hybridScore(cosine, bm25) : cosine;
-      if (score < request.minScore || score > request.maxScore) continue;
-      const current = bestPerDocument.get(chunk.documentId);
-      if (!current || score > current.score) bestPerDocument.set(chunk.documentId, toHit(chunk, score));
+      const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexicalShare(bm25, bestBm25)) : cosine;
+      if (score >= request.minScore && score <= request.maxScore) hits.push(toHit(chunk, score));
     }
-    return [...bestPerDocument.values()].sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId)).slice(0, request.limit);
+    return hits.sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId)).slice(0, request.limit);
   }
 
-  private async addLexical(candidates: Map<string, Candidate>, query: string, vector: Float32Array, filter: ChunkFilter, depth: number): Promise<void> {
-    const lexical = await this.index.lexicalSearch(query, filter, depth);
-    const missing = new Set<string>();
-    for (const hit of lexical) {
-      const known = candidates.get(hit.chunk.id);
-      if (known) known.bm25 = hit.score;
-      else {
-        candidates.set(hit.chunk.id, { chunk: hit.chunk, cosine: 0, bm25: hit.score });
-        missing.add(hit.chunk.documentId);
-      }
-    }
-    if (missing.size === 0) return;
-    // Lexical-only chunks still need their similarity: score them among their own documents.
-    const rescored = await this.index.vectorSearch(vector, { ...filter, documentIds: [...missing] }, depth * 4);
-    for (const hit of rescored) {
-      const known = candidates.get(hit.chunk.id);
-      if (known) known.cosine = hit.score;
-    }
+  /** Documents only BM25 found still need their most similar chunk, searched among their own chunks. */
+  private async addLexicalOnly(candidates: Map<string, Candidate>, documentIds: string[], vector: Float32Array, filter: ChunkFilter): Promise<void> {
+    if (documentIds.length === 0) return;
+    const limit = documentIds.length * CHUNKS_PER_RESCORED_DOCUMENT;
+    addBestChunks(candidates, await this.index.vectorSearch(vector, { ...filter, documentIds }, limit));
+    // Long documents can fill that limit on their own; the rest keep their first chunk and no similarity.
+    const unseen = documentIds.filter((id) => !candidates.has(id));
+    if (unseen.length === 0) return;
+    const firstChunks = await this.index.listChunks({ ...filter, documentIds: unseen }, { limit: unseen.length * CHUNKS_PER_RESCORED_DOCUMENT, offset: 0 });
+    for (const chunk of firstChunks) if (!candidates.has(chunk.documentId)) candidates.set(chunk.documentId, { chunk, cosine: 0, bm25: 0 });
+  }
+}
+
+/** Keeps each document's most similar chunk. */
+function addBestChunks(candidates: Map<string, Candidate>, hits: readonly ScoredChunk[]): void {
+  for (const { chunk, score } of hits) {
+    const known = candidates.get(chunk.documentId);
+    if (!known) candidates.set(chunk.documentId, { chunk, cosine: score, bm25: 0 });
+    else if (score > known.cosine) Object.assign(known, { chunk, cosine: score });
   }
 }
 

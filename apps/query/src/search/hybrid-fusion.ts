@@ -1,0 +1,33 @@
+/**
+ * One 0..1 score that means the same on every index adapter. Cosine similarity is already 0..1.
+ * BM25 is not, and engines scale it differently (Lucene drops BM25's constant k1 + 1 factor), so
+ * it enters as its share of the best BM25 score of the same query: a ratio both engines agree on.
+ * This is OpenSearch's min-max normalisation with the minimum pinned at 0, so the weakest match of
+ * a query still counts for something.
+ */
+export interface SearchScoring {
+  /** Weight of the lexical share in `standard` mode; the cosine gets the rest. */
+  lexicalWeight: number;
+  /** A title match counts this much on top of the same match in the text. */
+  titleBoost: number;
+}
+
+export const SEARCH_SCORING = Symbol('SEARCH_SCORING');
+
+export const DEFAULT_SCORING: SearchScoring = { lexicalWeight: 0.7, titleBoost: 1 };
+
+/** The defaults, with whatever the deployment sets over them. */
+export function scoringWith(overrides: Partial<SearchScoring> = {}): SearchScoring {
+  return {
+    lexicalWeight: overrides.lexicalWeight ?? DEFAULT_SCORING.lexicalWeight,
+    titleBoost: overrides.titleBoost ?? DEFAULT_SCORING.titleBoost,
+  };
+}
+
+export function lexicalShare(bm25: number, bestBm25: number): number {
+  return bm25 > 0 && bestBm25 > 0 ? Math.min(1, bm25 / bestBm25) : 0;
+}
+
+export function fusedScore(scoring: SearchScoring, cosine: number, lexical: number): number {
+  return (1 - scoring.lexicalWeight) * cosine + scoring.lexicalWeight * lexical;
+}
