@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messagesUpserted, storedMessage } from '@recollect/testing';
-import { memoryDocumentId, planMessageChunks } from './memory-chunks';
+import { memoryDocumentId, messageDocument, planMessageChunks } from './memory-chunks';
 
 const tenant = { userId: 'alice', organizationId: 'acme' };
 const chunking = { maxWords: 60, overlapWords: 12 };
@@ -73,5 +73,29 @@ describe(planMessageChunks.name, () => {
     expect(chunks.length).toBeGreaterThan(1);
     for (const chunk of chunks) expect(chunk.embedText.split(/\s+/).length).toBeLessThanOrEqual(chunking.maxWords);
     expect(chunks.map((c) => c.record.metadata.chunk_count)).toEqual(chunks.map(() => chunks.length));
+  });
+});
+
+describe(messageDocument.name, () => {
+  it('gives lexical search the turn before and the turn itself, speakers included, with the chunk filter fields', () => {
+    const message = storedMessage({ id: 'm2', authorName: 'Melanie', text: 'Yes, twice!', previous: { authorName: 'Caroline', text: 'Have you been to Paris?' } });
+    const change = messagesUpserted([message], { sessionId: 's1', agentId: 'bot' });
+    const document = messageDocument(tenant, change, message);
+    const [chunk] = planMessageChunks(tenant, change, message, chunking);
+    expect(document).toMatchObject({
+      documentId: chunk!.record.documentId,
+      source: chunk!.record.source,
+      contextType: chunk!.record.contextType,
+      scope: chunk!.record.scope,
+      groupName: chunk!.record.groupName,
+      lastModified: chunk!.record.lastModified,
+      title: null,
+      text: 'Caroline: Have you been to Paris?\nMelanie: Yes, twice!',
+    });
+  });
+
+  it('is the turn alone when it opens the session', () => {
+    const message = storedMessage({ id: 'm1', authorName: null, text: 'Hello there', previous: null });
+    expect(messageDocument(tenant, messagesUpserted([message], { sessionId: 's1' }), message).text).toBe('Hello there');
   });
 });

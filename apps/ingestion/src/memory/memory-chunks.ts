@@ -1,5 +1,5 @@
 import { MEMORY_CONTEXT_TYPE, MEMORY_TAG, agentTag, memorySource, type MessagesUpserted, type StoredMessage, type Tenant } from '@recollect/contracts';
-import type { ChunkRecord } from '@recollect/search-index';
+import type { ChunkRecord, DocumentRecord } from '@recollect/search-index';
 import { chunkId } from '../chunking/chunk-id';
 import { chunkText } from '../chunking/sentence-chunker';
 import type { ChunkingOptions } from '../ingestion.tokens';
@@ -72,4 +72,26 @@ export function planMessageChunks(tenant: Tenant, change: MessagesUpserted, mess
       updatedAt: message.updatedAt,
     },
   }));
+}
+
+/**
+ * What lexical search reads for one message: the turn before it and the turn itself, speakers
+ * included, so a reply is found by the words of the question it answers ("Yes, twice!").
+ */
+export function messageDocument(tenant: Tenant, change: MessagesUpserted, message: StoredMessage): DocumentRecord {
+  const own = spoken(message.authorName, message.text);
+  return {
+    tenant,
+    documentId: memoryDocumentId(tenant, change.sessionId, message.id),
+    source: memorySource(change.sessionId),
+    contextType: MEMORY_CONTEXT_TYPE,
+    scope: 'internal',
+    fileName: null,
+    groupName: change.agentId ? [MEMORY_TAG, agentTag(change.agentId)] : [MEMORY_TAG],
+    lastModified: message.occurredAt,
+    createdAt: message.createdAt,
+    updatedAt: message.updatedAt,
+    title: null,
+    text: message.previous ? `${spoken(message.previous.authorName, message.previous.text)}\n${own}` : own,
+  };
 }

@@ -3,7 +3,7 @@ import { memorySource, type MessagesUpserted, type SessionDeleted, type Tenant }
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
-import { memoryDocumentId, planMessageChunks, type PlannedChunk } from './memory-chunks';
+import { memoryDocumentId, messageDocument, planMessageChunks, type PlannedChunk } from './memory-chunks';
 
 const EMBED_BATCH = 256;
 
@@ -29,6 +29,7 @@ export class MemoryIndexingService {
       const vectors = await this.embedder.embed(batch.map((p) => p.embedText));
       await this.index.upsert(batch.map((p, i) => ({ ...p.record, vector: vectors[i]! })));
     }
+    await this.index.upsertDocuments(change.messages.map((message) => messageDocument(tenant, change, message)));
     return { chunksWritten: planned.length, chunksDeleted };
   }
 
