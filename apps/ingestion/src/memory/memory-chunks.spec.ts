@@ -77,7 +77,7 @@ describe(planMessageChunks.name, () => {
 });
 
 describe(messageDocument.name, () => {
-  it('gives lexical search the turn before and the turn itself, speakers included, with the chunk filter fields', () => {
+  it('gives lexical search the words of the turn before and the turn itself with its speaker, with the chunk filter fields', () => {
     const message = storedMessage({ id: 'm2', authorName: 'Melanie', text: 'Yes, twice!', previous: { authorName: 'Caroline', text: 'Have you been to Paris?' } });
     const change = messagesUpserted([message], { sessionId: 's1', agentId: 'bot' });
     const document = messageDocument(tenant, change, message);
@@ -90,7 +90,7 @@ describe(messageDocument.name, () => {
       groupName: chunk!.record.groupName,
       lastModified: chunk!.record.lastModified,
       title: null,
-      text: 'Caroline: Have you been to Paris?\nMelanie: Yes, twice!',
+      text: 'Have you been to Paris?\nMelanie: Yes, twice!',
     });
   });
 

@@ -75,8 +75,9 @@ export function planMessageChunks(tenant: Tenant, change: MessagesUpserted, mess
 }
 
 /**
- * What lexical search reads for one message: the turn before it and the turn itself, speakers
- * included, so a reply is found by the words of the question it answers ("Yes, twice!").
+ * What lexical search reads for one message: the words of the turn before it, so a reply is found by
+ * the question it answers ("Yes, twice!"), then the turn itself with its speaker. Only the turn's own
+ * speaker is named: with both names in every document, a name in a query would no longer say who spoke.
  */
 export function messageDocument(tenant: Tenant, change: MessagesUpserted, message: StoredMessage): DocumentRecord {
   const own = spoken(message.authorName, message.text);
@@ -92,6 +93,6 @@ export function messageDocument(tenant: Tenant, change: MessagesUpserted, messag
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
     title: null,
-    text: message.previous ? `${spoken(message.previous.authorName, message.previous.text)}\n${own}` : own,
+    text: message.previous ? `${message.previous.text}\n${own}` : own,
   };
 }
