@@ -72,6 +72,9 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
     }
 
     const pool = new Pool({ connectionString: url, max: 20 });
+    // An idle connection the server drops (a restart, or shutdown racing pool.end()) is reported
+    // here; unheard, it would crash the process. The pool replaces it on the next checkout.
+    pool.on('error', (error) => logger && logger.warn(`PostgreSQL dropped an idle connection: ${error.message}`, 'Embedded'));
     stops.push(() => pool.end());
     const broker = new InProcessBroker({ pool, partitions: env.BUS_PARTITIONS, maxAttempts: env.BUS_MAX_ATTEMPTS });
     await broker.start();
