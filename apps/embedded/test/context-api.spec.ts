@@ -37,6 +37,21 @@ describe('Context API over HTTP (embedded stack)', () => {
     expect(found.body.results[0]).toEqual({ contextId: added.body.context_id, contextData: found.body.contexts[0].content });
   });
 
+  it('answers each document once by default, and every matching chunk with group_by=chunk', async () => {
+    const filler = (topic: string) => Array.from({ length: 120 }, (_, i) => `${topic} note ${i}.`).join(' ');
+    await sut.call(alice, 'POST', `${API}/add`, addContextBody({ source: 'long', documents: [{ content: `${filler('Aurora borealis')} ${filler('Aurora australis')}` }] }));
+    const filter = { metadata: { source: 'long' }, limit: 100 };
+    const perDocument = await sut.call(alice, 'POST', `${API}/search`, searchBody('aurora note', filter));
+    const perChunk = await sut.call(alice, 'POST', `${API}/search?group_by=chunk`, searchBody('aurora note', filter));
+    expect(perDocument.status).toBe(202);
+    expect(perDocument.body.contexts).toHaveLength(1);
+    expect(perChunk.body.contexts.length).toBeGreaterThan(1);
+    expect(perChunk.body.contexts[0]).toEqual(perDocument.body.contexts[0]);
+    const bad = await sut.call(alice, 'POST', `${API}/search?group_by=page`, searchBody('aurora'));
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('group_by');
+  });
+
   it('omits metadata unless metadata=true', async () => {
     await sut.call(alice, 'POST', `${API}/add`, addContextBody({ documents: [{ content: 'Metadata flag probe about zebras.' }] }));
     const found = await sut.call(alice, 'POST', `${API}/search`, searchBody('zebras'));

@@ -44,13 +44,13 @@ function toFilter(body: SearchContextBody): SearchRequest['filter'] {
 export class ContextQueriesService {
   constructor(private readonly bus: BusGateway) {}
 
-  search(tenant: Tenant, body: SearchContextBody, mode: SearchRequest['mode'], correlationId: string): Promise<SearchHit[]> {
+  search(tenant: Tenant, body: SearchContextBody, options: Pick<SearchRequest, 'mode' | 'groupBy'>, correlationId: string): Promise<SearchHit[]> {
     const request: SearchRequest = {
       query: body.query,
       minScore: body.minimum_similarity_threshold,
       maxScore: body.similarity_threshold,
       limit: body.limit,
-      mode,
+      ...options,
       filter: toFilter(body),
     };
     return this.bus.request<SearchHit[]>(Rpc.contextSearch, tenant, correlationId, request);

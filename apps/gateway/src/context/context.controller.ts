@@ -48,7 +48,7 @@ export class ContextController {
   async search(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @Query() rawQuery: unknown, @CorrelationId() correlationId: string) {
     const body = parseOrThrow(searchContextBodySchema, raw);
     const query = parseOrThrow(searchContextQuerySchema, rawQuery, 'query string');
-    const hits = await this.queries.search(tenantForRequest(identity, body), body, query.mode, correlationId);
+    const hits = await this.queries.search(tenantForRequest(identity, body), body, { mode: query.mode, groupBy: query.group_by }, correlationId);
     return {
       results: hits.map((h) => ({ contextId: h.contextId, contextData: h.content })),
       contexts: hits.map((h) => ({

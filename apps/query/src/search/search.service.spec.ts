@@ -91,6 +91,15 @@ describe(SearchService.name, () => {
     expect(glacier.map((hit) => hit.chunkId)).toEqual(['glacier#1']);
   });
 
+  it('answers every chunk it found when the request groups by chunk, each with its own cosine and its document\'s BM25', async () => {
+    const hits = await sut.search(tenant, request('glacier lakes', { limit: 100, groupBy: 'chunk' }));
+    const glacier = hits.filter((hit) => hit.documentId === 'glacier');
+    expect(glacier.map((hit) => hit.chunkId)).toEqual(['glacier#1', 'glacier#0']);
+    const share = glacier[0]!.score - fusedScore(scoringWith(), await cosineOf('glacier#1'), 0);
+    expect(share).toBeGreaterThan(0);
+    expect(glacier[1]!.score).toBeCloseTo(fusedScore(scoringWith(), await cosineOf('glacier#0'), 0) + share, 5);
+  });
+
   it('fuses the cosine with the BM25 share of the best lexical match (mode=standard)', async () => {
     const hits = await sut.search(tenant, request('permafrost methane', { limit: 3 }));
     // The only lexical match holds the whole lexical share, which outweighs any cosine alone.

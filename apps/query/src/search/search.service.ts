@@ -4,10 +4,9 @@ import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type ChunkFilter, type ScoredChunk, type SearchIndex } from '@recollect/search-index';
 import { SEARCH_SCORING, fusedScore, lexicalShare, type SearchScoring } from './hybrid-fusion';
 
-/** A document in the running: its most similar chunk, that chunk's cosine and the document's BM25. */
+/** A document in the running: the chunks vector search saw of it, best first, and its BM25. */
 interface Candidate {
-  chunk: ScoredChunk['chunk'];
-  cosine: number;
+  chunks: ScoredChunk[];
   bm25: number;
 }
 
@@ -27,7 +26,8 @@ export class SearchService {
 
   /**
    * `fast` ranks chunks by vector similarity alone. `standard` fuses that with BM25 over whole
-   * documents (see hybrid-fusion.ts). Either way one hit per document: its most similar chunk.
+   * documents (see hybrid-fusion.ts). One hit per document, its most similar chunk, unless the
+   * request groups by chunk.
    */
   async search(tenant: Tenant, request: SearchRequest): Promise<SearchHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
@@ -39,7 +39,7 @@ export class SearchService {
     ]);
 
     const candidates = new Map<string, Candidate>();
-    addBestChunks(candidates, semantic);
+    addChunks(candidates, semantic);
     await this.addLexicalOnly(candidates, lexical.map((hit) => hit.documentId).filter((id) => !candidates.has(id)), vector!, filter);
     const bestBm25 = lexical[0]?.score ?? 0;
     for (const hit of lexical) {
@@ -48,9 +48,12 @@ export class SearchService {
     }
 
     const hits: SearchHit[] = [];
-    for (const { chunk, cosine, bm25 } of candidates.values()) {
-      const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexicalShare(bm25, bestBm25)) : cosine;
-      if (score >= request.minScore && score <= request.maxScore) hits.push(toHit(chunk, score));
+    for (const { chunks, bm25 } of candidates.values()) {
+      const lexical = lexicalShare(bm25, bestBm25);
+      for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
+        const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexical) : cosine;
+        if (score >= request.minScore && score <= request.maxScore) hits.push(toHit(chunk, score));
+      }
     }
     return hits.sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId)).slice(0, request.limit);
   }
@@ -59,21 +62,21 @@ export class SearchService {
   private async addLexicalOnly(candidates: Map<string, Candidate>, documentIds: string[], vector: Float32Array, filter: ChunkFilter): Promise<void> {
     if (documentIds.length === 0) return;
     const limit = documentIds.length * CHUNKS_PER_RESCORED_DOCUMENT;
-    addBestChunks(candidates, await this.index.vectorSearch(vector, { ...filter, documentIds }, limit));
+    addChunks(candidates, await this.index.vectorSearch(vector, { ...filter, documentIds }, limit));
     // Long documents can fill that limit on their own; the rest keep their first chunk and no similarity.
     const unseen = documentIds.filter((id) => !candidates.has(id));
     if (unseen.length === 0) return;
     const firstChunks = await this.index.listChunks({ ...filter, documentIds: unseen }, { limit: unseen.length * CHUNKS_PER_RESCORED_DOCUMENT, offset: 0 });
-    for (const chunk of firstChunks) if (!candidates.has(chunk.documentId)) candidates.set(chunk.documentId, { chunk, cosine: 0, bm25: 0 });
+    for (const chunk of firstChunks) if (!candidates.has(chunk.documentId)) candidates.set(chunk.documentId, { chunks: [{ chunk, score: 0 }], bm25: 0 });
   }
 }
 
-/** Keeps each document's most similar chunk. */
-function addBestChunks(candidates: Map<string, Candidate>, hits: readonly ScoredChunk[]): void {
-  for (const { chunk, score } of hits) {
-    const known = candidates.get(chunk.documentId);
-    if (!known) candidates.set(chunk.documentId, { chunk, cosine: score, bm25: 0 });
-    else if (score > known.cosine) Object.assign(known, { chunk, cosine: score });
+/** Files vector hits under their documents; hits arrive best first, so each document's first chunk is its best. */
+function addChunks(candidates: Map<string, Candidate>, hits: readonly ScoredChunk[]): void {
+  for (const hit of hits) {
+    const known = candidates.get(hit.chunk.documentId);
+    if (!known) candidates.set(hit.chunk.documentId, { chunks: [hit], bm25: 0 });
+    else if (!known.chunks.some((seen) => seen.chunk.id === hit.chunk.id)) known.chunks.push(hit);
   }
 }
 

@@ -9,6 +9,8 @@ export const searchRequestSchema = z.object({
   maxScore: z.number().min(0).max(1),
   limit: z.number().int().min(1).max(100),
   mode: z.enum(['fast', 'standard']),
+  /** `document`: each document once, by its best chunk. Older senders omit it. */
+  groupBy: z.enum(['document', 'chunk']).default('document'),
   filter: z.object({
     fileName: z.string().optional(),
     groupName: z.array(z.string()).optional(),
@@ -19,7 +21,7 @@ export const searchRequestSchema = z.object({
     lastModifiedTo: z.string().optional(),
   }),
 });
-export type SearchRequest = z.infer<typeof searchRequestSchema>;
+export type SearchRequest = z.input<typeof searchRequestSchema>;
 export const searchRpcSchema = envelopeSchema(searchRequestSchema);
 
 export interface SearchHit {

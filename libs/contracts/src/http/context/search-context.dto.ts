@@ -40,6 +40,8 @@ export const searchContextBodySchema = identityFieldsSchema
 export const searchContextQuerySchema = z.object({
   metadata: looseBooleanSchema.default(false),
   mode: z.enum(['fast', 'standard']).default('standard'),
+  /** Extension: `chunk` answers every matching chunk instead of each document once, by its best chunk. */
+  group_by: z.enum(['document', 'chunk']).default('document'),
 });
 
 export type SearchContextBody = z.output<typeof searchContextBodySchema>;
