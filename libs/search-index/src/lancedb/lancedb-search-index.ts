@@ -256,6 +256,8 @@ export class LanceDbSearchIndex implements SearchIndex {
         await table.createIndex('text', { config: Index.fts(FTS_OPTIONS) });
       }
       this.hasVectorIndex = indices.some((index) => index.columns.includes('vector'));
+      // Hybrid search looks chunks up by document (the similarity of documents only BM25 found).
+      if (!indices.some((index) => index.columns.includes('document_id'))) await table.createIndex('document_id', { config: Index.btree() });
       // Indices written before document-level search existed have no documents table: start one
       // (documents indexed earlier are found by chunk search until they are written again).
       const documentsName = `${name}_documents`;
