@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '@recollect/embedder';
 
@@ -13,6 +13,7 @@ export class CachingEmbedder implements Embedder {
   readonly maxInputWords: number;
   private readonly vectorsFile: string;
   private readonly keysFile: string;
+  private readonly lockFile: string;
   private readonly known = new Map<string, Float32Array>();
 
   constructor(
@@ -26,6 +27,9 @@ export class CachingEmbedder implements Embedder {
     mkdirSync(folder, { recursive: true });
     this.vectorsFile = join(folder, 'vectors.f32');
     this.keysFile = join(folder, 'keys.txt');
+    this.lockFile = join(folder, 'lock');
+    // Two runs appending to one cache could interleave keys and vectors: one run per cache.
+    lockFolder(this.lockFile);
     this.load();
   }
 
@@ -45,6 +49,7 @@ export class CachingEmbedder implements Embedder {
   }
 
   close(): Promise<void> {
+    rmSync(this.lockFile, { force: true });
     return this.inner.close?.() ?? Promise.resolve();
   }
 
@@ -58,6 +63,24 @@ export class CachingEmbedder implements Embedder {
     if (bytes.byteLength > usable * 4 * this.dimension) truncateSync(this.vectorsFile, usable * 4 * this.dimension);
     const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + usable * 4 * this.dimension));
     for (let i = 0; i < usable; i += 1) this.known.set(keys[i]!, all.subarray(i * this.dimension, (i + 1) * this.dimension));
+  }
+}
+
+/** Takes the folder for this process, unless a live process holds it; a dead holder's lock is taken over. */
+function lockFolder(lockFile: string): void {
+  const holder = existsSync(lockFile) ? Number(readFileSync(lockFile, 'utf8')) : NaN;
+  if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+    throw new Error(`Embedding cache ${lockFile} is in use by process ${holder}; give this run another --embedding-cache`);
+  }
+  writeFileSync(lockFile, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
