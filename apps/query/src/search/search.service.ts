@@ -49,9 +49,9 @@ export class SearchService {
 
     const hits: SearchHit[] = [];
     for (const { chunks, bm25 } of candidates.values()) {
-      const lexical = lexicalShare(bm25, bestBm25);
+      const share = lexicalShare(bm25, bestBm25);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
-        const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexical) : cosine;
+        const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, share) : cosine;
         if (score >= request.minScore && score <= request.maxScore) hits.push(toHit(chunk, score));
       }
     }

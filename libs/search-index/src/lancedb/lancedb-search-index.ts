@@ -259,7 +259,7 @@ export class LanceDbSearchIndex implements SearchIndex {
       // Hybrid search looks chunks up by document (the similarity of documents only BM25 found).
       if (!indices.some((index) => index.columns.includes('document_id'))) await table.createIndex('document_id', { config: Index.btree() });
       // Indices written before document-level search existed have no documents table: start one
-      // (documents indexed earlier are found by chunk search until they are written again).
+      // (documents indexed earlier are found by vector search alone until they are written again).
       const documentsName = `${name}_documents`;
       documents = existing.includes(documentsName)
         ? await connection.openTable(documentsName)
