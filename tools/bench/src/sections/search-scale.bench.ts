@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createEmbedder, type Embedder } from '@recollect/embedder';
-import { LanceDbSearchIndex, type ChunkRecord } from '@recollect/search-index';
+import { LanceDbSearchIndex, type ChunkRecord, type DocumentRecord } from '@recollect/search-index';
 import { ExactScan } from '../exact-scan';
 import { peakRssMiB } from '../processes';
 import type { Row, Section } from '../report';
@@ -41,6 +41,11 @@ function chunk(k: number, text: string, vector: Float32Array, now: string): Chun
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** What ingestion writes beside each document's chunks, so hybrid search runs its lexical side too. */
+function documentOf({ tenant, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, text }: ChunkRecord): DocumentRecord {
+  return { tenant, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, title: null, text };
 }
 
 async function searchOverHttp(service: Service, queries: string[], mode: 'standard' | 'fast'): Promise<number[]> {
@@ -86,6 +91,7 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
         exact.add(record.id, record.vector);
       }
       await index.upsert(batch);
+      await index.upsertDocuments(batch.map(documentOf));
     }
     const build = await timeIt(async () => {
       await index.ensureVectorIndex();
@@ -147,7 +153,7 @@ function toSection(results: StageResult[], queryCount: number): Section {
     rows,
     notes: [
       `${queryCount} queries per stage, sequential, after 10 warm-up queries; the load comes from the benchmark process, the service runs in its own.`,
-      'Chunks are synthetic (see tools/bench/src/synthetic-corpus.ts): template sentences embedded by the default encoder, each chunk a base sentence with Gaussian noise on its vector (cosine ≈ 0.9 to its base). They are written straight into the index folder, then the service is started on it.',
+      'Chunks are synthetic (see tools/bench/src/synthetic-corpus.ts): template sentences embedded by the default encoder, each chunk a base sentence with Gaussian noise on its vector (cosine ≈ 0.9 to its base). Each chunk is a document of its own; chunks and their documents (for BM25) are written straight into the index folder, then the service is started on it.',
       'The exact scan is a brute-force dot product over the same vectors in the benchmark process; recall@10 is the share of its top 10 that the index returns.',
     ],
   };
