@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signToken } from '@recollect/auth';
+import { freePort } from '@recollect/database';
 import { spawnUntil, type Spawned } from './processes';
 
 export const REPO_ROOT = resolve(__dirname, '../../..');
@@ -12,17 +12,6 @@ export interface Service extends Spawned {
   url: string;
   dataDir: string;
   token(sub: string, org?: string): string;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
-    });
-  });
 }
 
 /** World-traversable, so the embedded PostgreSQL (its own user when run as root) can keep its cluster inside. */

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signToken } from '@recollect/auth';
 import { loadEnv } from '@recollect/config';
+import { freePort } from '@recollect/database';
 import { embedderFor, startEmbeddedStack, type EmbeddedStack } from '@recollect/embedded';
 import { ApiClient } from './api-client';
 import { CachingEmbedder } from './embedding-cache';
@@ -59,15 +59,4 @@ export async function startEvalStack(options: EvalStackOptions = {}): Promise<Ev
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no free port'))));
-    });
-  });
 }
