@@ -71,12 +71,15 @@ export class SearchService {
   }
 }
 
-/** Files vector hits under their documents; hits arrive best first, so each document's first chunk is its best. */
+/**
+ * Files vector hits under their documents. Hits arrive best first, so each document's first chunk is
+ * its best; no chunk comes twice, since each search covers documents no earlier one did.
+ */
 function addChunks(candidates: Map<string, Candidate>, hits: readonly ScoredChunk[]): void {
   for (const hit of hits) {
     const known = candidates.get(hit.chunk.documentId);
-    if (!known) candidates.set(hit.chunk.documentId, { chunks: [hit], bm25: 0 });
-    else if (!known.chunks.some((seen) => seen.chunk.id === hit.chunk.id)) known.chunks.push(hit);
+    if (known) known.chunks.push(hit);
+    else candidates.set(hit.chunk.documentId, { chunks: [hit], bm25: 0 });
   }
 }
 
