@@ -11,7 +11,7 @@ import { createEmbedder, type Embedder } from '@recollect/embedder';
 import { createGatewayApp } from '@recollect/gateway';
 import { IngestionModule } from '@recollect/ingestion';
 import { MemoryModule } from '@recollect/memory';
-import { QueryModule } from '@recollect/query';
+import { QueryModule, scoringFromEnv } from '@recollect/query';
 import { kafkaClient, kafkaServer, searchIndexFromEnv } from '@recollect/runtime';
 import { derivedSecret, jwtSecretFor } from './secrets';
 
@@ -103,7 +103,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
       logger,
     );
     stops.push(() => ingestion.close());
-    const query = await startService(QueryModule.forRoot({ searchIndex, embedder, scoring: { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST } }), serverFor('query'), logger);
+    const query = await startService(QueryModule.forRoot({ searchIndex, embedder, scoring: scoringFromEnv(env) }), serverFor('query'), logger);
     stops.push(() => query.close());
     const memory = await startService(
       MemoryModule.forRoot({ databaseUrl: url, runMigrations: true, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),

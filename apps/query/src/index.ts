@@ -1,2 +1,2 @@
 export * from './query.module';
-export type { SearchScoring } from './search/hybrid-fusion';
+export { scoringFromEnv, type SearchScoring } from './search/hybrid-fusion';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
 import {
+  kafkaReadiness,
   embedderFromEnv,
   exitOnStartFailure,
   kafkaServer,
@@ -10,9 +11,9 @@ import {
   startHealthServer,
   startMicroservice,
   stopOnSignals,
-  trackStatus,
 } from '@recollect/runtime';
 import { QueryModule } from './query.module';
+import { scoringFromEnv } from './search/hybrid-fusion';
 
 /** Distributed mode: the query service alone, answering search and view requests from Kafka in the `query` group. */
 async function main(): Promise<void> {
@@ -24,10 +25,10 @@ async function main(): Promise<void> {
   const searchIndex = await searchIndexFromEnv(env);
   await searchIndex.open({ modelId: embedder.modelId, dimension: embedder.dimension });
   const strategy = kafkaServer(env, 'query', () => process.exit(1));
-  const consumerStatus = trackStatus(strategy.status);
+  const readiness = kafkaReadiness(strategy.status);
 
-  const service = await startMicroservice(QueryModule.forRoot({ searchIndex, embedder, scoring: { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST } }), strategy, logger);
-  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, async () => ({ kafka: consumerStatus() !== 'crashed' && consumerStatus() !== 'disconnected' }));
+  const service = await startMicroservice(QueryModule.forRoot({ searchIndex, embedder, scoring: scoringFromEnv(env) }), strategy, logger);
+  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, readiness);
   logger.log(`query answering from ${env.KAFKA_BROKERS!.join(',')}; health on port ${env.HEALTH_PORT}`, 'Query');
 
   stopOnSignals(logger, [

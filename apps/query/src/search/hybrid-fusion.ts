@@ -1,3 +1,5 @@
+import type { Env } from '@recollect/config';
+
 /**
  * One 0..1 score that means the same on every index adapter. Cosine similarity is already 0..1.
  * BM25 is not, and engines scale it differently (Lucene drops BM25's constant k1 + 1 factor), so
@@ -23,6 +25,11 @@ export function scoringWith(overrides: Partial<SearchScoring> = {}): SearchScori
     lexicalWeight: overrides.lexicalWeight ?? DEFAULT_SCORING.lexicalWeight,
     titleBoost: overrides.titleBoost ?? DEFAULT_SCORING.titleBoost,
   };
+}
+
+/** What the deployment sets: SEARCH_LEXICAL_WEIGHT and SEARCH_TITLE_BOOST, each optional. */
+export function scoringFromEnv(env: Pick<Env, 'SEARCH_LEXICAL_WEIGHT' | 'SEARCH_TITLE_BOOST'>): Partial<SearchScoring> {
+  return { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST };
 }
 
 export function lexicalShare(bm25: number, bestBm25: number): number {
