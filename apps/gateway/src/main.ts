@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
-import { derivedSecret, exitOnStartFailure, kafkaClient, createServiceLogger, requireDistributed, stopOnSignals, trackStatus } from '@recollect/runtime';
+import { derivedSecret, exitOnStartFailure, kafkaClient, createServiceLogger, requireDistributed, stopOnSignals, kafkaReadiness } from '@recollect/runtime';
 import { createGatewayApp } from './gateway.app';
 
 /** Distributed mode: the HTTP gateway alone; commands and requests go to the other services over Kafka. */
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const logger = createServiceLogger(env.LOG_LEVEL, 'gateway');
 
   const busClient = kafkaClient(env, 'gateway', { sendsRequests: true });
-  const kafkaStatus = trackStatus(busClient.status);
+  const readiness = kafkaReadiness(busClient.status);
   await busClient.connect();
 
   const gateway = await createGatewayApp(
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
       syncTimeoutMs: env.SYNC_TIMEOUT_MS,
       rpcTimeoutMs: env.RPC_TIMEOUT_MS,
       memindAuth: env.MEMIND_AUTH,
-      readiness: async () => ({ kafka: kafkaStatus() !== 'crashed' && kafkaStatus() !== 'disconnected' }),
+      readiness,
     },
     logger,
   );

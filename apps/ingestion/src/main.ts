@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
 import {
+  kafkaReadiness,
   embedderFromEnv,
   exitOnStartFailure,
   kafkaClient,
@@ -11,7 +12,6 @@ import {
   startHealthServer,
   startMicroservice,
   stopOnSignals,
-  trackStatus,
 } from '@recollect/runtime';
 import { IngestionModule } from './ingestion.module';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const busClient = kafkaClient(env, 'ingestion', { sendsRequests: false });
   await busClient.connect();
   const strategy = kafkaServer(env, 'ingestion', () => process.exit(1));
-  const consumerStatus = trackStatus(strategy.status);
+  const readiness = kafkaReadiness(strategy.status);
 
   const service = await startMicroservice(
     IngestionModule.forRoot({
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     strategy,
     logger,
   );
-  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, async () => ({ kafka: consumerStatus() !== 'crashed' && consumerStatus() !== 'disconnected' }));
+  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, readiness);
   logger.log(`ingestion consuming from ${env.KAFKA_BROKERS!.join(',')}; health on port ${env.HEALTH_PORT}`, 'Ingestion');
 
   stopOnSignals(logger, [

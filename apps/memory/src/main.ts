@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
 import {
+  kafkaReadiness,
   createServiceLogger,
   exitOnStartFailure,
   kafkaClient,
@@ -9,7 +10,6 @@ import {
   startHealthServer,
   startMicroservice,
   stopOnSignals,
-  trackStatus,
 } from '@recollect/runtime';
 import { MemoryModule } from './memory.module';
 
@@ -22,14 +22,14 @@ async function main(): Promise<void> {
   const busClient = kafkaClient(env, 'memory', { sendsRequests: false });
   await busClient.connect();
   const strategy = kafkaServer(env, 'memory', () => process.exit(1));
-  const consumerStatus = trackStatus(strategy.status);
+  const readiness = kafkaReadiness(strategy.status);
 
   const service = await startMicroservice(
     MemoryModule.forRoot({ databaseUrl: env.DATABASE_URL!, runMigrations: false, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
     strategy,
     logger,
   );
-  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, async () => ({ kafka: consumerStatus() !== 'crashed' && consumerStatus() !== 'disconnected' }));
+  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, readiness);
   logger.log(`memory consuming from ${env.KAFKA_BROKERS!.join(',')}; health on port ${env.HEALTH_PORT}`, 'Memory');
 
   stopOnSignals(logger, [() => service.close(), () => busClient.close(), () => new Promise((resolve) => health.close(resolve))]);

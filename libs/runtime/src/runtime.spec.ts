@@ -4,6 +4,8 @@ import { freePort } from '@recollect/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogTopics, kafkaConnection, requestPatterns, requireDistributed, topicSettings } from './adapters';
 import { startHealthServer } from './health-server';
+import { kafkaReadiness } from './service-lifecycle';
+import { Subject } from 'rxjs';
 
 describe('distributed wiring', () => {
   it('refuses to run a service on the in-process bus or without a shared index, naming what is missing', () => {
@@ -43,5 +45,19 @@ describe(startHealthServer.name, () => {
     expect(await get('/health/ready')).toEqual([200, { status: 'ok', checks: { kafka: true } }]);
     kafka = false;
     expect(await get('/health/ready')).toEqual([503, { status: 'unavailable', checks: { kafka: false } }]);
+  });
+});
+
+describe(kafkaReadiness.name, () => {
+  it('is ready until the status stream says crashed or disconnected, and again once it recovers', async () => {
+    const status = new Subject<string>();
+    const ready = kafkaReadiness(status);
+    expect(await ready()).toEqual({ kafka: true });
+    status.next('crashed');
+    expect(await ready()).toEqual({ kafka: false });
+    status.next('connected');
+    expect(await ready()).toEqual({ kafka: true });
+    status.next('disconnected');
+    expect(await ready()).toEqual({ kafka: false });
   });
 });

@@ -19,6 +19,12 @@ export function trackStatus(status: Observable<string>): () => string | undefine
   return () => last;
 }
 
+/** Readiness of a Kafka client or consumer: ready unless its status stream last said it crashed or disconnected. */
+export function kafkaReadiness(status: Observable<string>): () => Promise<{ kafka: boolean }> {
+  const latest = trackStatus(status);
+  return async () => ({ kafka: latest() !== 'crashed' && latest() !== 'disconnected' });
+}
+
 /**
  * SIGTERM/SIGINT run the steps in order (stop taking work, let in-flight work finish, close
  * clients), then exit. A second signal exits at once.
