@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UseLitePoolEmbedder } from './use-lite-pool.embedder';
 import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
@@ -30,6 +31,12 @@ describe(UseLitePoolEmbedder.name, () => {
     expect(results.map((r) => r.length)).toEqual([1, 0, 2]);
   }, MODEL_LOAD_TIMEOUT_MS);
 
+  it.runIf(process.platform === 'linux')('runs its encoders below the priority of the calling thread', async () => {
+    await sut.embed(['a sentence, so both workers exist']);
+    expect(threadNiceValues().filter((nice) => nice === 10)).toHaveLength(2);
+    expect(threadNiceValues()).toContain(0);
+  }, MODEL_LOAD_TIMEOUT_MS);
+
   it('refuses work once closed', async () => {
     const closing = new UseLitePoolEmbedder({ threads: 1 });
     await closing.close();
@@ -41,3 +48,11 @@ describe(UseLitePoolEmbedder.name, () => {
     expect(() => new UseLitePoolEmbedder({ threads: 1.5 })).toThrow(RangeError);
   });
 });
+
+/** The nice value of every thread of this process (field 19 of /proc/self/task/<id>/stat). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').map((id) => {
+    const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}

@@ -4,11 +4,16 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Embedder } from '../embedder.port';
 import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
-import type { WorkerReply } from './use-lite.worker';
+import type { WorkerOptions, WorkerReply } from './use-lite.worker';
 
 export interface UseLitePoolOptions {
   /** Worker threads, each with its own encoder (the wasm backend uses one core per instance). */
   threads: number;
+  /**
+   * Nice value of the worker threads (Linux), 10 unless given: in one process with an HTTP server, a
+   * backlog of documents to encode then takes the spare CPU and leaves requests their share.
+   */
+  niceness?: number;
 }
 
 /**
@@ -38,6 +43,7 @@ export class UseLitePoolEmbedder implements Embedder {
   readonly maxInputWords: number;
 
   private readonly threads: number;
+  private readonly workerOptions: WorkerOptions;
   private readonly workers: PoolWorker[] = [];
   private readonly queue: Slice[] = [];
   private nextId = 0;
@@ -46,6 +52,7 @@ export class UseLitePoolEmbedder implements Embedder {
   constructor(options: UseLitePoolOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`threads must be a positive integer, got ${options.threads}`);
     this.threads = options.threads;
+    this.workerOptions = { niceness: options.niceness ?? 10 };
     const reference = new UniversalSentenceEncoderEmbedder();
     this.modelId = reference.modelId;
     this.dimension = reference.dimension;
@@ -95,7 +102,7 @@ export class UseLitePoolEmbedder implements Embedder {
 
   private spawnWorkers(): void {
     while (this.workers.length < this.threads) {
-      const entry: PoolWorker = { worker: new Worker(workerFile()), busy: undefined };
+      const entry: PoolWorker = { worker: new Worker(workerFile(), { workerData: this.workerOptions }), busy: undefined };
       entry.worker.on('message', (reply: WorkerReply) => {
         const slice = entry.busy;
         entry.busy = undefined;
