@@ -32,15 +32,15 @@ export class SearchService {
   async search(tenant: Tenant, request: SearchRequest): Promise<SearchHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
     const depth = Math.max(MIN_CANDIDATES, request.limit * CANDIDATES_PER_RESULT);
-    const [vector] = await this.embedder.embed([request.query]);
-    const [semantic, lexical] = await Promise.all([
-      this.index.vectorSearch(vector!, filter, depth),
+    // BM25 needs no vector, so it runs while the query is encoded.
+    const [{ vector, semantic }, lexical] = await Promise.all([
+      this.semanticSearch(request.query, filter, depth),
       request.mode === 'standard' ? this.index.lexicalSearchDocuments(request.query, filter, depth, { titleBoost: this.scoring.titleBoost }) : [],
     ]);
 
     const candidates = new Map<string, Candidate>();
     addChunks(candidates, semantic);
-    await this.addLexicalOnly(candidates, lexical.map((hit) => hit.documentId).filter((id) => !candidates.has(id)), vector!, filter);
+    await this.addLexicalOnly(candidates, lexical.map((hit) => hit.documentId).filter((id) => !candidates.has(id)), vector, filter);
     const bestBm25 = lexical[0]?.score ?? 0;
     for (const hit of lexical) {
       const candidate = candidates.get(hit.documentId);
@@ -56,6 +56,12 @@ export class SearchService {
       }
     }
     return hits.sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId)).slice(0, request.limit);
+  }
+
+  /** The query's vector and the chunks nearest to it. */
+  private async semanticSearch(query: string, filter: ChunkFilter, depth: number): Promise<{ vector: Float32Array; semantic: ScoredChunk[] }> {
+    const [vector] = await this.embedder.embed([query]);
+    return { vector: vector!, semantic: await this.index.vectorSearch(vector!, filter, depth) };
   }
 
   /** Documents only BM25 found still need their most similar chunk, searched among their own chunks. */
