@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { createEmbedder } from '@recollect/embedder';
 import type { Section } from '../report';
 import { startService } from '../service';
@@ -17,9 +18,11 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
   const random = seededRandom(11);
   const documents = Array.from({ length: quick ? 6 : 60 }, () => paragraph(300, random));
 
-  const embedder = createEmbedder({ kind: 'use-lite' });
+  // The baseline is the best the machine gives: one encoder per core, every core busy.
+  const threads = availableParallelism();
+  const embedder = createEmbedder({ kind: 'use-lite', threads });
   const sample = documents.flatMap((d) => windows(d, embedder.maxInputWords - 5));
-  await embedder.embed(sample.slice(0, 8)); // load the model outside the timing
+  await embedder.embed(sample.slice(0, 8 * threads)); // load every worker's model outside the timing
   const encoder = await timeIt(() => embedder.embed(sample));
   await embedder.close?.();
   const encoderRate = sample.length / (encoder.ms / 1000);
@@ -58,7 +61,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
     return {
       title: 'ingestion throughput',
       rows: [
-        { figure: 'encoder alone, same machine', value: `${round(encoderRate, 1)} chunks/s (${sample.length} texts of ≤ ${embedder.maxInputWords - 5} words)`, note: 'baseline' },
+        { figure: 'encoder alone, same machine', value: `${round(encoderRate, 1)} chunks/s (${sample.length} texts of ≤ ${embedder.maxInputWords - 5} words, ${threads} threads)`, note: 'baseline' },
         { figure: 'accepted → searchable, through the service', value: `${round(serviceRate, 1)} chunks/s (${chunks} chunks in ${round(ingest.ms / 1000, 1)} s)` },
         { figure: 'ratio to the encoder', value: `${round(ratio, 3)}×`, target: '≥ 0.9×', met: ratio >= 0.9 },
       ],
