@@ -3,7 +3,7 @@ import autocannon from 'autocannon';
 export interface LoadRequest {
   url: string;
   headers: Record<string, string>;
-  /** A body template; `__N__` is replaced by a counter so every request is distinct. */
+  /** A body template; `__N__` is replaced by a counter, prefixed per run, so every request of every run is distinct. */
   body: string;
   connections: number;
   durationSeconds: number;
@@ -24,6 +24,8 @@ export interface LoadResult {
 /** Runs in a child process so the load generator never shares an event loop with what it measures. */
 async function main(): Promise<void> {
   const request = JSON.parse(process.argv[2]!) as LoadRequest;
+  // Runs against one service share its data: without the prefix, a later run would repeat file names and get 409s.
+  const run = process.pid.toString(36);
   let counter = 0;
   const result = await autocannon({
     url: request.url,
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     connections: request.connections,
     duration: request.durationSeconds,
     overallRate: request.overallRate,
-    requests: [{ setupRequest: (req) => ({ ...req, body: request.body.replace(/__N__/g, String((counter += 1))) }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, body: request.body.replace(/__N__/g, `${run}-${(counter += 1)}`) }) }],
   });
   const output: LoadResult = {
     requestsPerSecond: result.requests.average,
