@@ -8,6 +8,12 @@ describe(loadEnv.name, () => {
     expect(env.EMBEDDER).toBe('use-lite');
   });
 
+  it('builds the embedded ANN index from 20k chunks unless told otherwise', () => {
+    expect(loadEnv({}).VECTOR_INDEX_MIN_ROWS).toBe(20_000);
+    expect(loadEnv({ VECTOR_INDEX_MIN_ROWS: '5000' }).VECTOR_INDEX_MIN_ROWS).toBe(5_000);
+    expect(() => loadEnv({ VECTOR_INDEX_MIN_ROWS: '0' })).toThrow(/VECTOR_INDEX_MIN_ROWS/);
+  });
+
   it('names every bad variable and its rule', () => {
     expect(() => loadEnv({ PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*JWT_SECRET: must be at least 16 characters/);
   });

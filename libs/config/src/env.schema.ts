@@ -47,6 +47,8 @@ export const envSchema = z.object({
   // Distributed mode: which adapters carry the bus and hold the index.
   BUS: z.enum(['inprocess', 'kafka']).default('inprocess'),
   SEARCH_INDEX: z.enum(['lancedb', 'opensearch']).default('lancedb'),
+  /** The embedded index builds its ANN (HNSW) index once its table holds this many chunks; exact search below. */
+  VECTOR_INDEX_MIN_ROWS: int(20_000),
   /** Where a distributed bus service (ingestion, query, memory) answers /health/live and /health/ready. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   KAFKA_BROKERS: z

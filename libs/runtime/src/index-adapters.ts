@@ -21,7 +21,9 @@ export async function embedderFromEnv(env: Env): Promise<Embedder> {
 /** OpenSearch when SEARCH_INDEX=opensearch, else the embedded LanceDB folder under DATA_DIR. Not opened yet. */
 export async function searchIndexFromEnv(env: Env): Promise<SearchIndex> {
   const { LanceDbSearchIndex, OpenSearchSearchIndex } = await import('@recollect/search-index');
-  if (env.SEARCH_INDEX === 'lancedb') return new LanceDbSearchIndex({ directory: join(resolve(env.DATA_DIR), 'index') });
+  if (env.SEARCH_INDEX === 'lancedb') {
+    return new LanceDbSearchIndex({ directory: join(resolve(env.DATA_DIR), 'index'), vectorIndexMinRows: env.VECTOR_INDEX_MIN_ROWS });
+  }
   return new OpenSearchSearchIndex({
     node: env.OPENSEARCH_URL,
     username: env.OPENSEARCH_USERNAME,

@@ -154,6 +154,7 @@ function toSection(results: StageResult[], queryCount: number): Section {
     notes: [
       `${queryCount} queries per stage, sequential, after 10 warm-up queries; the load comes from the benchmark process, the service runs in its own.`,
       'Chunks are synthetic (see tools/bench/src/synthetic-corpus.ts): template sentences embedded by the default encoder, each chunk a base sentence with Gaussian noise on its vector (cosine ≈ 0.9 to its base). Each chunk is a document of its own; chunks and their documents (for BM25) are written straight into the index folder, then the service is started on it.',
+      'The ANN index is built at every stage, so each stage measures it; the service builds its own once a table holds VECTOR_INDEX_MIN_ROWS chunks (20,000 by default) and searches exactly below that.',
       'The exact scan is a brute-force dot product over the same vectors in the benchmark process; recall@10 is the share of its top 10 that the index returns.',
     ],
   };
