@@ -6,6 +6,7 @@ import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { DocumentEntity } from './documents/document.entity';
 import { DocumentsRepository } from './documents/documents.repository';
+import { FileNameChecks } from './documents/file-name-checks.service';
 import { FilesController } from './documents/files.controller';
 import { IngestionEventsPublisher } from './events/ingestion-events.publisher';
 import { CommandProcessor } from './indexing/command-processor.service';
@@ -59,6 +60,7 @@ export class IngestionModule {
         { provide: DELIVERY_POLICY, useValue: options.delivery },
         JobsRepository,
         DocumentsRepository,
+        FileNameChecks,
         JobsService,
         IndexingService,
         DeletionService,

@@ -5,6 +5,11 @@ import type { Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
 import { DocumentEntity } from './document.entity';
 
+export interface FileNameCheck {
+  tenant: Tenant;
+  fileNames: string[];
+}
+
 @Injectable()
 export class DocumentsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -17,6 +22,37 @@ export class DocumentsRepository {
       where: { ...tenantWhere(tenant), fileName: In(fileNames), ...(exceptContextId ? { contextId: Not(exceptContextId) } : {}) },
     });
     return [...new Set(rows.map((r) => r.fileName).filter((n): n is string => n !== null))];
+  }
+
+  /**
+   * The same check for many requests in one query (`FileNameChecks` batches them): answers, per check,
+   * the names its tenant already holds. A null organization matches only rows without one.
+   */
+  async takenFileNamesOfEach(checks: ReadonlyArray<FileNameCheck>): Promise<string[][]> {
+    const positions: number[] = [];
+    const users: string[] = [];
+    const organizations: Array<string | null> = [];
+    const names: string[] = [];
+    checks.forEach(({ tenant, fileNames }, position) => {
+      for (const name of fileNames) {
+        positions.push(position);
+        users.push(tenant.userId);
+        organizations.push(tenant.organizationId ?? null);
+        names.push(name);
+      }
+    });
+    const taken = checks.map(() => new Set<string>());
+    if (names.length === 0) return taken.map(() => []);
+    const table = this.db.getMetadata(DocumentEntity).tablePath;
+    const rows = await this.db.query<Array<{ position: number; file_name: string }>>(
+      `SELECT DISTINCT q.position, d.file_name
+       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(position, user_id, organization_id, file_name)
+       JOIN ${table} d ON d.user_id = q.user_id AND d.file_name = q.file_name
+        AND (d.organization_id = q.organization_id OR (d.organization_id IS NULL AND q.organization_id IS NULL))`,
+      [positions, users, organizations, names],
+    );
+    for (const row of rows) taken[row.position]!.add(row.file_name);
+    return taken.map((set) => [...set]);
   }
 
   async upsert(documents: DocumentEntity[]): Promise<void> {

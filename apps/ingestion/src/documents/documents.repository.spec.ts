@@ -1,0 +1,65 @@
+import { createTestDatabase } from '@recollect/testing';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocumentEntity } from './document.entity';
+import { DocumentsRepository } from './documents.repository';
+
+const ACME_ALICE = { userId: 'alice', organizationId: 'acme' };
+const PERSONAL_ALICE = { userId: 'alice', organizationId: null };
+const ACME_BOB = { userId: 'bob', organizationId: 'acme' };
+
+function row(id: string, tenant: { userId: string; organizationId: string | null }, fileName: string | null): DocumentEntity {
+  return Object.assign(new DocumentEntity(), {
+    id,
+    userId: tenant.userId,
+    organizationId: tenant.organizationId,
+    contextId: `ctx-${id}`,
+    jobId: `job-${id}`,
+    position: 0,
+    source: `src-${id}`,
+    contextType: 'resource',
+    scope: 'internal',
+    fileName,
+    chunkCount: 1,
+    contentBytes: 10,
+    metadata: {},
+  });
+}
+
+describe(DocumentsRepository.name, () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dataSource: DataSource;
+  let sut: DocumentsRepository;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataSource = await new DataSource({ type: 'postgres', url: database.url, entities: [DocumentEntity], synchronize: true }).initialize();
+    sut = new DocumentsRepository(dataSource);
+    await sut.upsert([row('1', ACME_ALICE, 'plan.txt'), row('2', PERSONAL_ALICE, 'diary.txt'), row('3', ACME_BOB, 'notes.txt'), row('4', ACME_ALICE, null)]);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('answers, per check, only the names its own tenant holds', async () => {
+    const taken = await sut.takenFileNamesOfEach([
+      { tenant: ACME_ALICE, fileNames: ['plan.txt', 'diary.txt', 'notes.txt', 'new.txt'] },
+      { tenant: PERSONAL_ALICE, fileNames: ['plan.txt', 'diary.txt'] },
+      { tenant: ACME_BOB, fileNames: ['notes.txt', 'notes.txt'] },
+      { tenant: { userId: 'carol', organizationId: 'acme' }, fileNames: ['plan.txt'] },
+    ]);
+    expect(taken).toEqual([['plan.txt'], ['diary.txt'], ['notes.txt'], []]);
+  });
+
+  it('answers the same as the single-tenant check', async () => {
+    const [many] = await sut.takenFileNamesOfEach([{ tenant: PERSONAL_ALICE, fileNames: ['diary.txt', 'plan.txt'] }]);
+    expect(many).toEqual(await sut.takenFileNames(PERSONAL_ALICE, ['diary.txt', 'plan.txt']));
+  });
+
+  it('answers empty lists without names to look for', async () => {
+    expect(await sut.takenFileNamesOfEach([{ tenant: ACME_ALICE, fileNames: [] }])).toEqual([[]]);
+    expect(await sut.takenFileNamesOfEach([])).toEqual([]);
+  });
+});
