@@ -63,7 +63,7 @@ describe(RetrieveService.name, () => {
       { ...document, id: 'doc', documentId: 'doc', source: 'uploads', metadata: { context_id: 'ctx' } },
     ]);
     const search = new SearchService(index, embedder, scoringWith());
-    sut = new RetrieveService(search, index, embedder);
+    sut = new RetrieveService(search);
   });
   afterAll(async () => {
     await index?.close();
@@ -86,6 +86,11 @@ describe(RetrieveService.name, () => {
     expect(first.vectorScore).toBeCloseTo(cosine!.score, 5);
     expect(first.finalScore).toBeGreaterThan(0);
     expect(first.finalScore).toBeLessThanOrEqual(1);
+  });
+
+  it('fills the limit with messages even when a tagged document ranks above them', async () => {
+    const [top] = await sut.retrieve(tenant, { query: 'The pottery class schedule document.', limit: 1 });
+    expect(top).toMatchObject({ id: 'm1', metadata: { sessionId: 's1' } });
   });
 
   it('filters by session, agent and time range', async () => {

@@ -10,6 +10,12 @@ interface Candidate {
   bm25: number;
 }
 
+/** A hit and the plain cosine of its chunk and the query (its score may be fused with BM25). */
+export interface RankedHit {
+  hit: SearchHit;
+  cosine: number;
+}
+
 /** How many documents each retriever hands to fusion, per result asked for, and at least. */
 const CANDIDATES_PER_RESULT = 5;
 const MIN_CANDIDATES = 50;
@@ -30,6 +36,14 @@ export class SearchService {
    * request groups by chunk.
    */
   async search(tenant: Tenant, request: SearchRequest): Promise<SearchHit[]> {
+    return (await this.rank(tenant, request)).map(({ hit }) => hit);
+  }
+
+  /**
+   * The same search, with each hit's plain cosine beside its score. Hits `keep` refuses are dropped
+   * before the cut to `limit`, so a caller narrowing the results still gets `limit` of them.
+   */
+  async rank(tenant: Tenant, request: SearchRequest, keep: (hit: SearchHit) => boolean = () => true): Promise<RankedHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
     const depth = Math.max(MIN_CANDIDATES, request.limit * CANDIDATES_PER_RESULT);
     // BM25 needs no vector, so it runs while the query is encoded.
@@ -47,15 +61,17 @@ export class SearchService {
       if (candidate) candidate.bm25 = hit.score;
     }
 
-    const hits: SearchHit[] = [];
+    const ranked: RankedHit[] = [];
     for (const { chunks, bm25 } of candidates.values()) {
       const share = lexicalShare(bm25, bestBm25);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
         const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, share) : cosine;
-        if (score >= request.minScore && score <= request.maxScore) hits.push(toHit(chunk, score));
+        if (score < request.minScore || score > request.maxScore) continue;
+        const hit = toHit(chunk, score);
+        if (keep(hit)) ranked.push({ hit, cosine: rounded(cosine) });
       }
     }
-    return hits.sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId)).slice(0, request.limit);
+    return ranked.sort((a, b) => b.hit.score - a.hit.score || a.hit.chunkId.localeCompare(b.hit.chunkId)).slice(0, request.limit);
   }
 
   /** The query's vector and the chunks nearest to it. */
@@ -95,7 +111,7 @@ function toHit(chunk: ScoredChunk['chunk'], score: number): SearchHit {
     documentId: chunk.documentId,
     chunkId: chunk.id,
     content: chunk.text,
-    score: Math.round(score * 1e6) / 1e6,
+    score: rounded(score),
     createdAt: chunk.createdAt,
     updatedAt: chunk.updatedAt,
     metadata: {
@@ -111,3 +127,5 @@ function toHit(chunk: ScoredChunk['chunk'], score: number): SearchHit {
     },
   };
 }
+
+const rounded = (score: number): number => Math.round(score * 1e6) / 1e6;
