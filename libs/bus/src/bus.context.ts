@@ -14,7 +14,7 @@ export interface BusRecord {
 /** Offset of a request/reply message, which is answered in memory and never stored. */
 export const UNSTORED_OFFSET = '-1';
 
-type BusContextArgs = [record: BusRecord, attempt: number];
+type BusContextArgs = [record: BusRecord, attempt: number, upcoming?: readonly BusRecord[]];
 
 /**
  * What `@Ctx()` gives a bus handler. `getTopic`, `getPartition` and `getMessage` mirror KafkaContext so a
@@ -48,5 +48,15 @@ export class BusContext extends BaseRpcContext<BusContextArgs> {
   /** 1 on first delivery; grows with each retry of the same message. */
   getAttempt(): number {
     return this.args[1];
+  }
+
+  /**
+   * The records after this one on its partition that the consumer already holds, in order (empty when
+   * the transport reads one at a time). They are not delivered yet, and may be delivered to another
+   * consumer after a rebalance or crash: a handler may only start pure work for them early, such as
+   * computing what their delivery will need.
+   */
+  getUpcoming(): readonly BusRecord[] {
+    return this.args[2] ?? [];
   }
 }

@@ -53,6 +53,16 @@ describe('InProcessServer event consumption', () => {
     expect(probe.values()).toEqual(['slow', 'fast']);
   });
 
+  it('shows each handler the records read with its own that come after it on the partition', async () => {
+    for (const value of ['a', 'b', 'c']) await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value }));
+    const probe = new Probe();
+    const upcoming: unknown[][] = [];
+    probe.onEvent = (_value, ctx) => void upcoming.push(ctx.getUpcoming().map((record) => record.value));
+    await kit.startConsumer(GROUP, probe);
+    await waitFor(() => probe.deliveries.length === 3);
+    expect(upcoming).toEqual([['b', 'c'], ['c'], []]);
+  });
+
   it('delivers messages published by another process, found by polling', async () => {
     const { probe } = await kit.startConsumer(GROUP);
     const first = await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value: 'local' }));

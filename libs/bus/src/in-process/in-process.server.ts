@@ -99,7 +99,7 @@ export class InProcessServer extends Server<Record<string, (...args: never[]) =>
           group: this.group,
           topic,
           partition,
-          handle: (record, attempt) => this.handleRecord(handlers, record, attempt),
+          handle: (record, attempt, upcoming) => this.handleRecord(handlers, record, attempt, upcoming),
           logger: this.logger,
         }),
     );
@@ -109,8 +109,8 @@ export class InProcessServer extends Server<Record<string, (...args: never[]) =>
   }
 
   /** Runs every handler of the topic; rejects if any failed, once all have settled. */
-  private async handleRecord(handlers: MessageHandler[], record: BusRecord, attempt: number): Promise<void> {
-    const context = new BusContext([record, attempt]);
+  private async handleRecord(handlers: MessageHandler[], record: BusRecord, attempt: number, upcoming: readonly BusRecord[]): Promise<void> {
+    const context = new BusContext([record, attempt, upcoming]);
     await this.withProcessingHooks(context, async () => {
       const outcomes = await Promise.allSettled(handlers.map((handler) => this.run(handler, record.value, context)));
       const failure = outcomes.find((outcome) => outcome.status === 'rejected');

@@ -9,8 +9,8 @@ export interface PartitionConsumerOptions {
   group: string;
   topic: string;
   partition: number;
-  /** Runs every handler for the record; rejects if any failed. */
-  handle: (record: BusRecord, attempt: number) => Promise<void>;
+  /** Runs every handler for the record; rejects if any failed. `upcoming`: the rest of the batch read with it. */
+  handle: (record: BusRecord, attempt: number, upcoming: readonly BusRecord[]) => Promise<void>;
   logger: LoggerService;
 }
 
@@ -63,8 +63,8 @@ export class PartitionConsumer {
       try {
         committed ??= await broker.log.committedOffset(group, topic, partition);
         const batch = await broker.log.read(topic, partition, committed, batchSize);
-        for (const record of batch) {
-          if (this.stopping || !(await this.deliver(record))) return;
+        for (const [position, record] of batch.entries()) {
+          if (this.stopping || !(await this.deliver(record, batch.slice(position + 1)))) return;
           await broker.log.commit(group, topic, partition, record.offset);
           committed = record.offset;
         }
@@ -80,7 +80,7 @@ export class PartitionConsumer {
   }
 
   /** Answers false when stopped between retries, leaving the message for redelivery. */
-  private async deliver(record: BusRecord): Promise<boolean> {
+  private async deliver(record: BusRecord, upcoming: readonly BusRecord[]): Promise<boolean> {
     const { maxAttempts } = this.options.broker.settings;
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
@@ -89,7 +89,7 @@ export class PartitionConsumer {
         if (this.stopping) return false;
       }
       try {
-        await this.options.handle(record, attempt);
+        await this.options.handle(record, attempt, upcoming);
         return true;
       } catch (error) {
         lastError = error;
