@@ -75,6 +75,24 @@ describe('commands arriving on the bus', () => {
     expect((await jobStatus(jobId)).attemptsMade).toBe(1);
   });
 
+  it('applies a run of commands read together, each document with its own vectors', async () => {
+    const animals = ['narwhal', 'pangolin', 'axolotl', 'quokka'];
+    const jobs = animals.map(() => jobIds.issue(tenant));
+    // One statement, so the consumer reads them in one batch and encodes each next one ahead of time.
+    const values = jobs.map((jobId, i) => makeEnvelope(CommandTypes.addContext, tenant, `corr-${jobId}`, command(jobId, `Batch probe: the ${animals[i]} lives here.`)));
+    await db.query(
+      `INSERT INTO bus.messages (topic, partition, key, headers, value) SELECT $1, 0, $2, '{}'::jsonb, v FROM unnest($3::jsonb[]) AS v`,
+      [Topics.contextCommands, tenantKey(tenant), values.map((value) => JSON.stringify(value))],
+    );
+    await eventually(async () => ((await jobStatus(jobs[jobs.length - 1]!)).status === 'completed' ? true : undefined));
+
+    for (const animal of animals) {
+      const found = await sut.call(token, 'POST', `${API}/search?mode=fast`, searchBody(`Batch probe: the ${animal} lives here.`));
+      expect(found.body.contexts[0].content, animal).toContain(animal);
+      expect(found.body.contexts[0].score, animal).toBeCloseTo(1, 5);
+    }
+  });
+
   it('dead-letters a malformed command and keeps consuming the partition', async () => {
     await db.query('INSERT INTO bus.messages (topic, partition, key, headers, value) VALUES ($1, 0, $2, $3, $4)', [
       Topics.contextCommands,

@@ -7,6 +7,7 @@ import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { DocumentEntity } from './documents/document.entity';
 import { DocumentsRepository } from './documents/documents.repository';
 import { FileNameChecks } from './documents/file-name-checks.service';
+import { EmbeddingPrefetch } from './indexing/embedding-prefetch.service';
 import { FilesController } from './documents/files.controller';
 import { IngestionEventsPublisher } from './events/ingestion-events.publisher';
 import { CommandProcessor } from './indexing/command-processor.service';
@@ -63,6 +64,7 @@ export class IngestionModule {
         FileNameChecks,
         JobsService,
         IndexingService,
+        EmbeddingPrefetch,
         DeletionService,
         CommandProcessor,
         IngestionEventsPublisher,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandTypes, DomainError, ErrorCode, type ContextCommand, type JobUpdated } from '@recollect/contracts';
+import { CommandTypes, DomainError, ErrorCode, contextCommandSchema, type ContextCommand, type JobUpdated } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import type { JobEntity } from '../jobs/job.entity';
 import { JobsRepository } from '../jobs/jobs.repository';
@@ -19,6 +19,9 @@ const jobUpdate = (job: JobEntity): JobUpdated => ({
   failedReason: job.failedReason,
 });
 
+/** Commands after the current one whose encoding may start early: one keeps the encoder busy, two leave slack. */
+const LOOKAHEAD = 2;
+
 /** Applies one add or delete command as a job: waiting → active → completed | failed, skipping cancelled ones. */
 @Injectable()
 export class CommandProcessor {
@@ -30,6 +33,17 @@ export class CommandProcessor {
     private readonly deletion: DeletionService,
     private readonly events: IngestionEventsPublisher,
   ) {}
+
+  /**
+   * Starts the pure part of the next commands on the partition (encoding an add's chunks) while this one
+   * is applied. Anything unparsable is left for its own delivery to reject.
+   */
+  prepareAhead(upcoming: readonly unknown[]): void {
+    for (const value of upcoming.slice(0, LOOKAHEAD)) {
+      const parsed = contextCommandSchema.safeParse(value);
+      if (parsed.success && parsed.data.type === CommandTypes.addContext) this.indexing.prepare(parsed.data.payload);
+    }
+  }
 
   async process(command: ContextCommand, delivery: Delivery): Promise<void> {
     const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';

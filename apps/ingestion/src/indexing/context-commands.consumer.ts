@@ -6,6 +6,9 @@ import { CommandProcessor } from './command-processor.service';
 
 /** Both transports' contexts tell the attempt number (the in-process one directly, Kafka's through a retry header). */
 const attemptOf = (context: unknown): number => (context as { getAttempt?: () => number } | null)?.getAttempt?.() ?? 1;
+/** The values of the records after this one that the transport already holds (none on Kafka, which reads one at a time). */
+const upcomingOf = (context: unknown): unknown[] =>
+  ((context as { getUpcoming?: () => ReadonlyArray<{ value: unknown }> } | null)?.getUpcoming?.() ?? []).map((record) => record.value);
 
 @Controller()
 export class ContextCommandsConsumer {
@@ -18,6 +21,7 @@ export class ContextCommandsConsumer {
   @EventPattern(Topics.contextCommands)
   async onContextCommand(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
     const command = parseOrThrow(contextCommandSchema, value, 'command');
+    this.processor.prepareAhead(upcomingOf(context));
     await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
   }
 }

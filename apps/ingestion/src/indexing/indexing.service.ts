@@ -9,6 +9,7 @@ import { DocumentsRepository } from '../documents/documents.repository';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
 import { chunkId } from '../chunking/chunk-id';
 import { planDocuments, type PlannedDocument } from './document-plan';
+import { EmbeddingPrefetch } from './embedding-prefetch.service';
 
 /** Bounds memory on huge documents: vectors are made and written this many chunks at a time. */
 const EMBED_BATCH = 256;
@@ -20,7 +21,14 @@ export class IndexingService {
     @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(CHUNKING_OPTIONS) private readonly chunking: ChunkingOptions,
+    private readonly prefetch: EmbeddingPrefetch,
   ) {}
+
+  /** Starts encoding an add command's first chunks before its delivery; indexContext picks the vectors up. */
+  prepare(command: AddContextCommand): void {
+    const texts = planDocuments(command).flatMap((doc) => chunkText(doc.content, this.chunking).map((piece) => piece.text));
+    this.prefetch.start(command.jobId, texts.slice(0, EMBED_BATCH));
+  }
 
   /** Chunks, embeds and indexes every document of an add command. Safe to run again for the same command. */
   async indexContext(tenant: Tenant, command: AddContextCommand): Promise<Omit<ContextIndexed, 'jobId'>> {
@@ -31,7 +39,8 @@ export class IndexingService {
     const chunks = planned.flatMap((doc) => this.chunkDocument(tenant, command, doc, now));
     for (let start = 0; start < chunks.length; start += EMBED_BATCH) {
       const batch = chunks.slice(start, start + EMBED_BATCH);
-      const vectors = await this.embedder.embed(batch.map((c) => c.text));
+      const texts = batch.map((c) => c.text);
+      const vectors = (start === 0 ? await this.prefetch.take(command.jobId, texts) : undefined) ?? (await this.embedder.embed(texts));
       await this.index.upsert(batch.map((chunk, i) => ({ ...chunk, vector: vectors[i]! })));
     }
     await this.index.upsertDocuments(planned.map((doc) => this.documentRecord(tenant, command, doc, now)));

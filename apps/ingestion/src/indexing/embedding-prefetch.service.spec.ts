@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { HashingEmbedder, type Embedder } from '@recollect/embedder';
+import { EmbeddingPrefetch } from './embedding-prefetch.service';
+
+/** The hashing encoder, counting its calls; `failing` makes every call reject. */
+function countingEmbedder(failing = false): Embedder & { calls: string[][] } {
+  const inner = new HashingEmbedder();
+  const calls: string[][] = [];
+  return {
+    modelId: inner.modelId,
+    dimension: inner.dimension,
+    maxInputWords: inner.maxInputWords,
+    calls,
+    embed: async (texts: readonly string[]) => {
+      calls.push([...texts]);
+      if (failing) throw new Error('encoder down');
+      return inner.embed(texts);
+    },
+  };
+}
+
+describe(EmbeddingPrefetch.name, () => {
+  it('hands the vectors started for a job to its delivery, once, and encodes them once', async () => {
+    const embedder = countingEmbedder();
+    const sut = new EmbeddingPrefetch(embedder);
+    sut.start('job-1', ['alpha', 'beta']);
+    sut.start('job-1', ['alpha', 'beta']);
+
+    const vectors = await sut.take('job-1', ['alpha', 'beta']);
+    expect(vectors?.map((v) => Array.from(v))).toEqual((await new HashingEmbedder().embed(['alpha', 'beta'])).map((v) => Array.from(v)));
+    expect(embedder.calls).toEqual([['alpha', 'beta']]);
+    expect(await sut.take('job-1', ['alpha', 'beta'])).toBeUndefined();
+  });
+
+  it('answers nothing for other texts, unknown jobs and failed encodings', async () => {
+    const sut = new EmbeddingPrefetch(countingEmbedder());
+    sut.start('job-1', ['alpha']);
+    expect(await sut.take('job-1', ['alpha', 'changed'])).toBeUndefined();
+    expect(await sut.take('job-2', ['alpha'])).toBeUndefined();
+
+    const broken = new EmbeddingPrefetch(countingEmbedder(true));
+    broken.start('job-3', ['gamma']);
+    expect(await broken.take('job-3', ['gamma'])).toBeUndefined();
+  });
+
+  it('keeps at most four jobs waiting, dropping the oldest', async () => {
+    const sut = new EmbeddingPrefetch(countingEmbedder());
+    for (const job of ['a', 'b', 'c', 'd', 'e']) sut.start(job, [job]);
+    expect(await sut.take('a', ['a'])).toBeUndefined();
+    for (const job of ['b', 'c', 'd', 'e']) expect(await sut.take(job, [job]), job).toHaveLength(1);
+  });
+});
