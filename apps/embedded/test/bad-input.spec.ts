@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { addContextBody, addMessageBody, memoryBody } from '@recollect/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './harness';
 
@@ -89,6 +90,18 @@ describe('malformed input never causes a 5xx', () => {
     expect(response.status).toBe(415);
     const badAuth = await fetch(`${sut.url}${API}/view`, { headers: { authorization: 'Bearer' } });
     expect(badAuth.status).toBe(401);
+  });
+
+  // PostgreSQL cannot store U+0000; before this check such a body failed the durable append with a 503.
+  it.each([
+    [`${API}/add-async`, addContextBody({ documents: [{ content: 'before\u0000after' }] }), 'documents[0].content'],
+    [`${API}/add`, addContextBody({ metadata: { fileName: 'a\u0000b.txt' } }), 'metadata.fileName'],
+    [`${API}/memory/add`, memoryBody('nul-session', [{ content: 'hi\u0000' }]), 'contents[0].content'],
+    ['/open/v1/memory/sync/add-message', addMessageBody('fuzzer', 'hi\u0000there', { sessionId: 'nul' }), 'message.content'],
+  ])('answers 400 naming the field for a NUL character, on %s', async (path, body, field) => {
+    const response = await sut.call(token, 'POST', path, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain(field);
   });
 
   it('answers 413 for a body over 50 MB', async () => {
