@@ -113,19 +113,25 @@ export class PgLog {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
-        const { rows } = await this.pool.query<{ offset: string; created_at: Date }>(APPEND_SQL, [
-          batch.map((b) => b.request.topic),
-          batch.map((b) => b.request.partition),
-          batch.map((b) => b.request.key),
-          batch.map((b) => JSON.stringify(b.request.headers)),
-          batch.map((b) => b.request.valueJson),
-        ]);
-        batch.forEach((b, i) => b.resolve({ topic: b.request.topic, partition: b.request.partition, offset: rows[i]!.offset, timestamp: rows[i]!.created_at }));
+        await this.write(batch);
       } catch (error) {
-        for (const b of batch) b.reject(error);
+        // One message the database refuses must not fail the others it happened to share a commit with.
+        if (batch.length === 1) batch[0]!.reject(error);
+        else for (const single of batch) await this.write([single]).catch(single.reject);
       }
     }
     this.flushing = false;
+  }
+
+  private async write(batch: PendingAppend[]): Promise<void> {
+    const { rows } = await this.pool.query<{ offset: string; created_at: Date }>(APPEND_SQL, [
+      batch.map((b) => b.request.topic),
+      batch.map((b) => b.request.partition),
+      batch.map((b) => b.request.key),
+      batch.map((b) => JSON.stringify(b.request.headers)),
+      batch.map((b) => b.request.valueJson),
+    ]);
+    batch.forEach((b, i) => b.resolve({ topic: b.request.topic, partition: b.request.partition, offset: rows[i]!.offset, timestamp: rows[i]!.created_at }));
   }
 
   async read(topic: string, partition: number, afterOffset: string, limit: number): Promise<BusRecord[]> {
