@@ -45,10 +45,16 @@ export class DocumentsRepository {
     if (names.length === 0) return taken.map(() => []);
     const table = this.db.getMetadata(DocumentEntity).tablePath;
     const rows = await this.db.query<Array<{ position: number; file_name: string }>>(
-      `SELECT DISTINCT q.position, d.file_name
-       FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(position, user_id, organization_id, file_name)
-       JOIN ${table} d ON d.user_id = q.user_id AND d.file_name = q.file_name
-        AND (d.organization_id = q.organization_id OR (d.organization_id IS NULL AND q.organization_id IS NULL))`,
+      // Two equality joins rather than one with an OR, so each can use the (user, organization, file) index.
+      `WITH q AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(position, user_id, organization_id, file_name))
+       SELECT DISTINCT position, file_name FROM (
+         SELECT q.position, d.file_name FROM q
+         JOIN ${table} d ON d.user_id = q.user_id AND d.organization_id = q.organization_id AND d.file_name = q.file_name
+         UNION ALL
+         SELECT q.position, d.file_name FROM q
+         JOIN ${table} d ON d.user_id = q.user_id AND d.organization_id IS NULL AND d.file_name = q.file_name
+         WHERE q.organization_id IS NULL
+       ) AS found`,
       [positions, users, organizations, names],
     );
     for (const row of rows) taken[row.position]!.add(row.file_name);

@@ -61,6 +61,29 @@ describe(FileNameChecks.name, () => {
     await expect(later).resolves.toEqual(['e.txt']);
   });
 
+  it('retries the checks of a failed shared query one by one, so one bad check fails only itself', async () => {
+    const { repository, queries } = controlledRepository();
+    const sut = new FileNameChecks(repository);
+
+    const first = sut.taken(ALICE, ['a.txt']);
+    const good = sut.taken(ALICE, ['b.txt']);
+    const bad = sut.taken(BOB, ['refused']);
+    queries[0]!.answer([[]]);
+    await flush();
+    expect(asked(queries[1]!.checks)).toHaveLength(2);
+    queries[1]!.fail(new Error('invalid byte sequence'));
+    await flush();
+    expect(asked(queries[2]!.checks)).toEqual([{ tenant: ALICE, fileNames: ['b.txt'] }]);
+    queries[2]!.answer([['b.txt']]);
+    await flush();
+    expect(asked(queries[3]!.checks)).toEqual([{ tenant: BOB, fileNames: ['refused'] }]);
+    queries[3]!.fail(new Error('invalid byte sequence'));
+
+    await expect(first).resolves.toEqual([]);
+    await expect(good).resolves.toEqual(['b.txt']);
+    await expect(bad).rejects.toThrow('invalid byte sequence');
+  });
+
   it('answers an empty list without a query', async () => {
     const { repository, queries } = controlledRepository();
     await expect(new FileNameChecks(repository).taken(ALICE, [])).resolves.toEqual([]);

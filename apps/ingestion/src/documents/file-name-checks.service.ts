@@ -7,7 +7,7 @@ interface PendingCheck extends FileNameCheck {
   reject(error: unknown): void;
 }
 
-/** Checks waiting while a query runs go together in the next one. */
+/** At most this many checks share one query; more wait for the next. */
 const MAX_BATCH = 500;
 
 /**
@@ -36,12 +36,18 @@ export class FileNameChecks {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, MAX_BATCH);
       try {
-        const taken = await this.documents.takenFileNamesOfEach(batch);
-        batch.forEach((check, i) => check.resolve(taken[i]!));
+        await this.answer(batch);
       } catch (error) {
-        for (const check of batch) check.reject(error);
+        // A check the database refuses must not fail the other tenants' checks it was batched with.
+        if (batch.length === 1) batch[0]!.reject(error);
+        else for (const check of batch) await this.answer([check]).catch(check.reject);
       }
     }
     this.querying = false;
+  }
+
+  private async answer(batch: PendingCheck[]): Promise<void> {
+    const taken = await this.documents.takenFileNamesOfEach(batch);
+    batch.forEach((check, i) => check.resolve(taken[i]!));
   }
 }
