@@ -19,8 +19,8 @@ const jobUpdate = (job: JobEntity): JobUpdated => ({
   failedReason: job.failedReason,
 });
 
-/** Commands after the current one whose encoding may start early: one keeps the encoder busy, two leave slack. */
-const LOOKAHEAD = 2;
+/** Commands after the current one whose encoding may start early: one is enough to keep the encoder busy. */
+const LOOKAHEAD = 1;
 
 /** Applies one add or delete command as a job: waiting → active → completed | failed, skipping cancelled ones. */
 @Injectable()
@@ -41,7 +41,13 @@ export class CommandProcessor {
   prepareAhead(upcoming: readonly unknown[]): void {
     for (const value of upcoming.slice(0, LOOKAHEAD)) {
       const parsed = contextCommandSchema.safeParse(value);
-      if (parsed.success && parsed.data.type === CommandTypes.addContext) this.indexing.prepare(parsed.data.payload);
+      if (!parsed.success || parsed.data.type !== CommandTypes.addContext) continue;
+      try {
+        this.indexing.prepare(parsed.data.payload);
+      } catch (error) {
+        // Only an optimisation: the command's own delivery does the work, and reports any error.
+        this.logger.debug(`could not prepare job ${parsed.data.payload.jobId} ahead: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
   }
 

@@ -43,10 +43,12 @@ describe(EmbeddingPrefetch.name, () => {
     expect(await broken.take('job-3', ['gamma'])).toBeUndefined();
   });
 
-  it('keeps at most four jobs waiting, dropping the oldest', async () => {
+  it('keeps at most sixteen jobs waiting, dropping the oldest', async () => {
     const sut = new EmbeddingPrefetch(countingEmbedder());
-    for (const job of ['a', 'b', 'c', 'd', 'e']) sut.start(job, [job]);
-    expect(await sut.take('a', ['a'])).toBeUndefined();
-    for (const job of ['b', 'c', 'd', 'e']) expect(await sut.take(job, [job]), job).toHaveLength(1);
+    const jobs = Array.from({ length: 17 }, (_, i) => `job-${i}`);
+    for (const job of jobs) sut.start(job, [job]);
+    expect(sut.has('job-0')).toBe(false);
+    expect(await sut.take('job-0', ['job-0'])).toBeUndefined();
+    for (const job of jobs.slice(1)) expect(await sut.take(job, [job]), job).toHaveLength(1);
   });
 });

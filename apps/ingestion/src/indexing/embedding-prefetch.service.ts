@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 
-/** Commands whose vectors may be waiting at once; older ones are dropped (their delivery encodes again). */
-const MAX_WAITING = 4;
+/**
+ * Commands whose vectors may be waiting at once, across all partitions (8 by default, each looking one
+ * command ahead); older ones are dropped, and their delivery encodes again.
+ */
+const MAX_WAITING = 16;
 
 interface Prefetched {
   texts: readonly string[];
@@ -20,6 +23,10 @@ export class EmbeddingPrefetch {
   private readonly waiting = new Map<string, Prefetched>();
 
   constructor(@Inject(EMBEDDER) private readonly embedder: Embedder) {}
+
+  has(jobId: string): boolean {
+    return this.waiting.has(jobId);
+  }
 
   /** Starts encoding `texts` for `jobId`, unless that is already under way. */
   start(jobId: string, texts: readonly string[]): void {

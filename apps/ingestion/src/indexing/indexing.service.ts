@@ -26,7 +26,12 @@ export class IndexingService {
 
   /** Starts encoding an add command's first chunks before its delivery; indexContext picks the vectors up. */
   prepare(command: AddContextCommand): void {
-    const texts = planDocuments(command).flatMap((doc) => chunkText(doc.content, this.chunking).map((piece) => piece.text));
+    if (this.prefetch.has(command.jobId)) return;
+    const texts: string[] = [];
+    for (const doc of planDocuments(command)) {
+      if (texts.length >= EMBED_BATCH) break;
+      texts.push(...chunkText(doc.content, this.chunking).map((piece) => piece.text));
+    }
     this.prefetch.start(command.jobId, texts.slice(0, EMBED_BATCH));
   }
 
