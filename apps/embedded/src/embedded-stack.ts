@@ -35,7 +35,7 @@ export interface EmbeddedStackOptions {
 export function embedderFor(env: Env): Embedder {
   switch (env.EMBEDDER) {
     case 'use-lite':
-      return createEmbedder({ kind: 'use-lite', threads: env.EMBEDDER_THREADS });
+      return createEmbedder({ kind: 'use-lite', threads: env.EMBEDDER_THREADS, niceness: env.EMBEDDER_NICENESS });
     case 'hashing':
       return createEmbedder({ kind: 'hashing', dimension: env.EMBEDDER_DIMENSION });
     case 'openai':

@@ -14,6 +14,12 @@ describe(loadEnv.name, () => {
     expect(() => loadEnv({ VECTOR_INDEX_MIN_ROWS: '0' })).toThrow(/VECTOR_INDEX_MIN_ROWS/);
   });
 
+  it('runs encoder threads at nice 10 unless told otherwise, within the nice range', () => {
+    expect(loadEnv({}).EMBEDDER_NICENESS).toBe(10);
+    expect(loadEnv({ EMBEDDER_NICENESS: '0' }).EMBEDDER_NICENESS).toBe(0);
+    expect(() => loadEnv({ EMBEDDER_NICENESS: '20' })).toThrow(/EMBEDDER_NICENESS/);
+  });
+
   it('names every bad variable and its rule', () => {
     expect(() => loadEnv({ PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*JWT_SECRET: must be at least 16 characters/);
   });

@@ -29,6 +29,8 @@ export const envSchema = z.object({
   EMBEDDER_DIMENSION: z.coerce.number().int().positive().optional(),
   /** USE-lite worker threads, one encoder each; defaults to the cores available (at most 4). */
   EMBEDDER_THREADS: int(Math.min(4, availableParallelism())),
+  /** Nice value of those threads (Linux): encoding yields the CPU to request handling. 0 keeps them at the process's priority. */
+  EMBEDDER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
 
   RATE_LIMIT_PER_MINUTE: int(1200),
   SYNC_TIMEOUT_MS: int(60_000),

@@ -5,7 +5,13 @@ import { UseLitePoolEmbedder } from './use-lite/use-lite-pool.embedder';
 import { UniversalSentenceEncoderEmbedder, type UniversalSentenceEncoderOptions } from './use-lite/use-lite.embedder';
 
 export type EmbedderConfig =
-  | ({ kind: 'use-lite'; /** Worker threads; 1 (the default) encodes on the calling thread. */ threads?: number } & UniversalSentenceEncoderOptions)
+  | ({
+      kind: 'use-lite';
+      /** Worker threads; 1 (the default) encodes on the calling thread. */
+      threads?: number;
+      /** Nice value of the worker threads (see UseLitePoolOptions). */
+      niceness?: number;
+    } & UniversalSentenceEncoderOptions)
   | ({ kind: 'openai' } & OpenAiCompatibleEmbedderOptions)
   | ({ kind: 'hashing' } & HashingEmbedderOptions);
 
@@ -15,7 +21,7 @@ export type EmbedderKind = EmbedderConfig['kind'];
 export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.kind) {
     case 'use-lite':
-      return (config.threads ?? 1) > 1 ? new UseLitePoolEmbedder({ threads: config.threads! }) : new UniversalSentenceEncoderEmbedder(config);
+      return (config.threads ?? 1) > 1 ? new UseLitePoolEmbedder({ threads: config.threads!, niceness: config.niceness }) : new UniversalSentenceEncoderEmbedder(config);
     case 'openai':
       return new OpenAiCompatibleEmbedder(config);
     case 'hashing':

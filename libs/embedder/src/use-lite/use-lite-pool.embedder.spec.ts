@@ -1,11 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UseLitePoolEmbedder } from './use-lite-pool.embedder';
 import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
 
 const MODEL_LOAD_TIMEOUT_MS = 180_000;
+/** Thread priorities are read from Linux's /proc; a test runner already at nice 10 or more could not tell the workers apart. */
+const CAN_OBSERVE_NICENESS = process.platform === 'linux' && getPriority() < 10;
 
-// Loads the real model three times (two workers and one in-thread reference): slow, but it is the only proof the pool is exact.
+// Loads the real model three times (two workers and one in-thread reference): slow, but it is the only proof the pool matches one thread.
 describe(UseLitePoolEmbedder.name, () => {
   const sut = new UseLitePoolEmbedder({ threads: 2 });
   const reference = new UniversalSentenceEncoderEmbedder();
@@ -27,19 +30,24 @@ describe(UseLitePoolEmbedder.name, () => {
     pooled.forEach((vector, i) => expect(maxDifference(vector, alone[i]!), `text ${i}`).toBeLessThan(1e-5));
   }, MODEL_LOAD_TIMEOUT_MS);
 
+  it('serves concurrent callers and empty calls', async () => {
+    const results = await Promise.all([sut.embed(['one']), sut.embed([]), sut.embed(['two', 'three'])]);
+    expect(results.map((r) => r.length)).toEqual([1, 0, 2]);
+  }, MODEL_LOAD_TIMEOUT_MS);
+
   // Workers are the threads running at nice 10; each must have spent CPU time on the call.
-  it.runIf(process.platform === 'linux')('spreads a small call over every worker', async () => {
+  it.runIf(CAN_OBSERVE_NICENESS)('spreads a small call over every worker', async () => {
     await sut.embed(['both workers exist and have loaded their model', 'second']);
     const before = new Map(workerThreads().map((thread) => [thread.id, thread.cpuTicks]));
-    await sut.embed(Array.from({ length: 6 }, (_, i) => `Passage ${i} about tides, harbours and the ships that wait for them at dawn. `.repeat(4)));
+    await sut.embed(Array.from({ length: 12 }, (_, i) => `Passage ${i} about tides, harbours and the ships that wait for them at dawn. `.repeat(4)));
     const worked = workerThreads().filter((thread) => thread.cpuTicks - (before.get(thread.id) ?? 0) >= 2);
     expect(worked).toHaveLength(2);
   }, MODEL_LOAD_TIMEOUT_MS);
 
-  it.runIf(process.platform === 'linux')('runs its encoders below the priority of the calling thread', async () => {
+  it.runIf(CAN_OBSERVE_NICENESS)('runs its encoders below the priority of the calling thread', async () => {
     await sut.embed(['a sentence, so both workers exist']);
-    expect(threadNiceValues().filter((nice) => nice === 10)).toHaveLength(2);
-    expect(threadNiceValues()).toContain(0);
+    expect(workerThreads()).toHaveLength(2);
+    expect(threadStats().find((thread) => thread.id === String(process.pid))?.nice).toBe(getPriority());
   }, MODEL_LOAD_TIMEOUT_MS);
 
   it('refuses work once closed', async () => {
@@ -69,7 +77,6 @@ function threadStats(): ThreadStat[] {
   });
 }
 
-const threadNiceValues = (): number[] => threadStats().map((thread) => thread.nice);
 const workerThreads = (): ThreadStat[] => threadStats().filter((thread) => thread.nice === 10);
 
 function maxDifference(a: Float32Array, b: Float32Array): number {

@@ -11,7 +11,9 @@ export interface UseLitePoolOptions {
   threads: number;
   /**
    * Nice value of the worker threads (Linux), 10 unless given: in one process with an HTTP server, a
-   * backlog of documents to encode then takes the spare CPU and leaves requests their share.
+   * backlog of documents to encode then takes the spare CPU and leaves requests their share. Search
+   * queries are encoded on the same threads, so under heavy request load their encoding waits too; 0
+   * treats both alike.
    */
   niceness?: number;
 }
@@ -36,7 +38,7 @@ interface PoolWorker {
 
 /**
  * USE-lite on several worker threads: ingestion scales with cores (measured ~55 sentences/s on
- * one thread, 90-98 on two). Same model id as the single-thread encoder, since the vectors are the same.
+ * one thread, 90-98 on two). Same model id as the single-thread encoder: the vectors match it to float rounding.
  */
 export class UseLitePoolEmbedder implements Embedder {
   readonly modelId: string;
