@@ -81,6 +81,7 @@ export class LanceDbSearchIndex implements SearchIndex {
   private connection: Connection | undefined;
   private opened: OpenTables | undefined;
   private hasVectorIndex = false;
+  private vectorIndexRetryAtRows = 0;
   private writesSinceMaintenance = 0;
   private rowsSinceMaintenance = 0;
   /** Every write (and open) goes through here, one at a time. Reads do not wait. */
@@ -327,7 +328,11 @@ export class LanceDbSearchIndex implements SearchIndex {
   private async buildVectorIndexIfDue(table: Table): Promise<boolean> {
     const minRows = this.options.vectorIndexMinRows;
     if (this.hasVectorIndex || minRows === undefined) return this.hasVectorIndex;
-    if ((await table.countRows()) < minRows) return false;
+    const rows = await table.countRows();
+    if (rows < Math.max(minRows, this.vectorIndexRetryAtRows)) return false;
+    // A failed build (memory, disk) is not retried at every maintenance, each time holding writes up:
+    // only once the table has grown by another threshold's worth of rows.
+    this.vectorIndexRetryAtRows = rows + minRows;
     // HNSW over scalar-quantised vectors: good recall without PQ training; one partition suits
     // tables up to a few million rows. Must use cosine, the distance every search uses.
     await table.createIndex('vector', { config: Index.hnswSq({ distanceType: 'cosine', numPartitions: 1 }) });
