@@ -11,6 +11,7 @@ import {
   makeDocument,
   seededVector,
   TENANT_A,
+  TENANT_B,
   TENANT_D,
 } from '../testing/search-index.contract';
 import { LanceDbSearchIndex, type LanceDbSearchIndexOptions } from './lancedb-search-index';
@@ -30,6 +31,8 @@ describeSearchIndexContract('LanceDB', () => lanceHarness());
 
 // Maintenance after every write: proves results stay right while rows move into the FTS index and files are compacted.
 describeSearchIndexContract('LanceDB, optimizing after every write', () => lanceHarness({ maintenanceEveryWrites: 1 }));
+
+const norm = (vector: Float32Array): number => Math.hypot(...vector);
 
 describe('LanceDbSearchIndex specifics', () => {
   let harness: Awaited<ReturnType<typeof lanceHarness>>;
@@ -91,8 +94,20 @@ describe('LanceDbSearchIndex specifics', () => {
     const approximate = await index.vectorSearch(query, { tenant: TENANT_A }, 5);
     expect(approximate.map((result) => result.chunk.id)).toEqual(exact.map((result) => result.chunk.id));
     approximate.forEach((result, position) => expect(result.score).toBeCloseTo(exact[position]!.score, 5));
-    // A limit past the default HNSW beam widens the beam instead of failing the query.
+    // A limit whose re-ranked candidates (2 x 60) pass the minimum beam of 100 widens the beam instead of failing.
     expect(await index.vectorSearch(query, { tenant: TENANT_A }, 60)).toHaveLength(60);
+
+    // A small tenant without an organization, once optimize() has folded its rows into every index
+    // (the HNSW graph and the tenant B-trees), still gets exactly its own nearest chunks.
+    const personal = Array.from({ length: 12 }, (_, position) => makeChunk({ tenant: TENANT_B, documentId: `own-${position}` }));
+    await index.upsert(personal);
+    await index.optimize();
+    const own = await index.vectorSearch(query, { tenant: TENANT_B }, 5);
+    const exactOwn = personal
+      .map((chunk) => ({ id: chunk.id, score: chunk.vector.reduce((sum, value, i) => sum + value * query[i]!, 0) / (norm(chunk.vector) * norm(query)) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 5);
+    expect(own.map((result) => result.chunk.id)).toEqual(exactOwn.map((result) => result.id));
     expect((await (await reopen()).status()).vectorIndexed).toBe(true);
   });
 
