@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '@recollect/embedder';
 import { LanceDbSearchIndex, type ChunkRecord } from '@recollect/search-index';
-import { scoringWith } from '../search/hybrid-fusion';
+import { boostedScore, scoringWith, type SearchScoring } from '../search/hybrid-fusion';
 import { SearchService } from '../search/search.service';
 import { RetrieveService } from './retrieve.service';
 
 const tenant = { userId: 'alice', organizationId: null };
 const embedder = new HashingEmbedder();
 
-async function memoryChunk(sessionId: string, messageId: string, text: string, occurredAt: string, agentId?: string): Promise<ChunkRecord> {
+async function memoryChunk(sessionId: string, messageId: string, text: string, occurredAt: string, agentId?: string, speaker = 'Caroline'): Promise<ChunkRecord> {
   const [vector] = await embedder.embed([text]);
   return {
     id: `${sessionId}/${messageId}`,
@@ -32,7 +32,7 @@ async function memoryChunk(sessionId: string, messageId: string, text: string, o
       sessionId,
       messageId,
       role: 'user',
-      speaker: 'Caroline',
+      speaker,
       occurredAt,
       dia_id: `D:${messageId}`,
       context_id: sessionId,
@@ -49,6 +49,7 @@ describe(RetrieveService.name, () => {
   let directory: string;
   let index: LanceDbSearchIndex;
   let sut: RetrieveService;
+  let scoring: SearchScoring;
 
   beforeAll(async () => {
     directory = await mkdtemp(join(tmpdir(), 'recollect-retrieve-'));
@@ -59,11 +60,14 @@ describe(RetrieveService.name, () => {
       await memoryChunk('s1', 'm1', 'I signed up for a pottery class downtown.', '2025-01-01T10:00:00.000Z', 'bot'),
       await memoryChunk('s1', 'm2', 'The weather was rainy all week.', '2025-01-02T10:00:00.000Z', 'bot'),
       await memoryChunk('s2', 'm1', 'Pottery is my favourite hobby.', '2025-03-01T10:00:00.000Z', 'other-bot'),
+      // Word for word the same message, said by each of two speakers.
+      await memoryChunk('s3', 'm1', 'We went camping by the lake.', '2025-04-01T10:00:00.000Z', undefined, 'Caroline'),
+      await memoryChunk('s3', 'm2', 'We went camping by the lake.', '2025-04-01T10:01:00.000Z', undefined, 'Melanie'),
       // A Context API document that happens to carry the memory tag is not a message.
       { ...document, id: 'doc', documentId: 'doc', source: 'uploads', metadata: { context_id: 'ctx' } },
     ]);
-    const search = new SearchService(index, embedder, scoringWith());
-    sut = new RetrieveService(search);
+    scoring = scoringWith();
+    sut = new RetrieveService(new SearchService(index, embedder, scoring), scoring);
   });
   afterAll(async () => {
     await index?.close();
@@ -103,6 +107,23 @@ describe(RetrieveService.name, () => {
       occurredTo: '2025-03-31T00:00:00.000Z',
     });
     expect(inFebruary.map((i) => i.metadata.sessionId)).toEqual(['s2']);
+  });
+
+  it('ranks the messages of a speaker the query names above the same words from someone else', async () => {
+    for (const [speaker, other] of [['Melanie', 'Caroline'], ['Caroline', 'Melanie']] as const) {
+      const items = await sut.retrieve(tenant, { query: `Where did ${speaker} go camping?`, limit: 2, sessionId: 's3' });
+      expect(items.map((i) => i.metadata.speaker)).toEqual([speaker, other]);
+      const [named, unnamed] = items;
+      expect(named!.vectorScore).toBeCloseTo(unnamed!.vectorScore, 6);
+      expect(named!.finalScore).toBeCloseTo(boostedScore(unnamed!.finalScore, scoring.speakerBoost), 5);
+    }
+  });
+
+  it('ranks by search alone when the speaker boost is off', async () => {
+    const unboosted = scoringWith({ speakerBoost: 0 });
+    const plain = new RetrieveService(new SearchService(index, embedder, unboosted), unboosted);
+    const items = await plain.retrieve(tenant, { query: 'Where did Melanie go camping?', limit: 2, sessionId: 's3' });
+    expect(items[0]!.finalScore).toBeCloseTo(items[1]!.finalScore, 6);
   });
 
   it('finds nothing of another tenant', async () => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   MEMORY_CONTEXT_TYPE,
   MEMORY_TAG,
@@ -9,7 +9,9 @@ import {
   type SearchHit,
   type Tenant,
 } from '@recollect/contracts';
+import { SEARCH_SCORING, type SearchScoring } from '../search/hybrid-fusion';
 import { SearchService } from '../search/search.service';
+import { namedSpeakerMatcher } from './named-speaker';
 
 /** What the index adds to a chunk's metadata for its own bookkeeping; a memory item shows the message's metadata instead. */
 const INDEX_FIELDS = new Set([
@@ -33,14 +35,20 @@ const messageMetadata = (metadata: Record<string, unknown>): Record<string, unkn
   Object.fromEntries(Object.entries(metadata).filter(([key]) => !INDEX_FIELDS.has(key)));
 
 /**
- * Memind-style retrieval over memory messages: the regular hybrid search (its fused score is the
- * `finalScore`) restricted to memory, plus the plain cosine of each hit (`vectorScore`).
+ * Memind-style retrieval over memory messages: the regular hybrid search restricted to memory, plus
+ * the plain cosine of each hit (`vectorScore`). The `finalScore` is the fused score, raised for
+ * messages whose speaker the query names (`speakerBoost`).
  */
 @Injectable()
 export class RetrieveService {
-  constructor(private readonly search: SearchService) {}
+  constructor(
+    private readonly search: SearchService,
+    @Inject(SEARCH_SCORING) private readonly scoring: SearchScoring,
+  ) {}
 
   async retrieve(tenant: Tenant, request: RetrieveRequest): Promise<RetrievedItem[]> {
+    const namesSpeaker = namedSpeakerMatcher(request.query);
+    const { speakerBoost } = this.scoring;
     const ranked = await this.search.rank(
       tenant,
       {
@@ -57,7 +65,7 @@ export class RetrieveService {
           lastModifiedTo: request.occurredTo,
         },
       },
-      isMessage,
+      { keep: isMessage, boost: speakerBoost > 0 ? (metadata) => (namesSpeaker(metadata.speaker) ? speakerBoost : 0) : undefined },
     );
     return ranked.map(({ hit, cosine }) => ({
       id: String(hit.metadata.messageId),

@@ -12,24 +12,30 @@ export interface SearchScoring {
   lexicalWeight: number;
   /** A title match counts this much on top of the same match in the text. */
   titleBoost: number;
+  /**
+   * Memory retrieval: the share of the distance to 1 a message gains when the query names its speaker
+   * ("What does Melanie like?" is about what Melanie said). 0 turns it off.
+   */
+  speakerBoost: number;
 }
 
 export const SEARCH_SCORING = Symbol('SEARCH_SCORING');
 
-/** Measured on SciFact and LoCoMo (docs/EVAL.md): equal weights sit on a flat optimum for both. */
-export const DEFAULT_SCORING: SearchScoring = { lexicalWeight: 0.5, titleBoost: 0 };
+/** Measured on SciFact and LoCoMo (docs/EVAL.md): equal weights sit on a flat optimum for both; the speaker boost on a plateau from 0.1 to 0.3. */
+export const DEFAULT_SCORING: SearchScoring = { lexicalWeight: 0.5, titleBoost: 0, speakerBoost: 0.2 };
 
 /** The defaults, with whatever the deployment sets over them. */
 export function scoringWith(overrides: Partial<SearchScoring> = {}): SearchScoring {
   return {
     lexicalWeight: overrides.lexicalWeight ?? DEFAULT_SCORING.lexicalWeight,
     titleBoost: overrides.titleBoost ?? DEFAULT_SCORING.titleBoost,
+    speakerBoost: overrides.speakerBoost ?? DEFAULT_SCORING.speakerBoost,
   };
 }
 
-/** What the deployment sets: SEARCH_LEXICAL_WEIGHT and SEARCH_TITLE_BOOST, each optional. */
-export function scoringFromEnv(env: Pick<Env, 'SEARCH_LEXICAL_WEIGHT' | 'SEARCH_TITLE_BOOST'>): Partial<SearchScoring> {
-  return { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST };
+/** What the deployment sets: SEARCH_LEXICAL_WEIGHT, SEARCH_TITLE_BOOST and SEARCH_SPEAKER_BOOST, each optional. */
+export function scoringFromEnv(env: Pick<Env, 'SEARCH_LEXICAL_WEIGHT' | 'SEARCH_TITLE_BOOST' | 'SEARCH_SPEAKER_BOOST'>): Partial<SearchScoring> {
+  return { lexicalWeight: env.SEARCH_LEXICAL_WEIGHT, titleBoost: env.SEARCH_TITLE_BOOST, speakerBoost: env.SEARCH_SPEAKER_BOOST };
 }
 
 export function lexicalShare(bm25: number, bestBm25: number): number {
@@ -38,4 +44,9 @@ export function lexicalShare(bm25: number, bestBm25: number): number {
 
 export function fusedScore(scoring: SearchScoring, cosine: number, lexical: number): number {
   return (1 - scoring.lexicalWeight) * cosine + scoring.lexicalWeight * lexical;
+}
+
+/** Moves a 0..1 score a share `boost` of the way to 1: order among boosted hits is kept, and the score stays in 0..1. */
+export function boostedScore(score: number, boost: number): number {
+  return score + boost * (1 - score);
 }

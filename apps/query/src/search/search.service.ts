@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SearchHit, SearchRequest, Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type ChunkFilter, type ScoredChunk, type SearchIndex } from '@recollect/search-index';
-import { SEARCH_SCORING, fusedScore, lexicalShare, type SearchScoring } from './hybrid-fusion';
+import { SEARCH_SCORING, boostedScore, fusedScore, lexicalShare, type SearchScoring } from './hybrid-fusion';
 
 /** A document in the running: the chunks vector search saw of it, best first, and its BM25. */
 interface Candidate {
@@ -14,6 +14,13 @@ interface Candidate {
 export interface RankedHit {
   hit: SearchHit;
   cosine: number;
+}
+
+export interface RankOptions {
+  /** Hits it refuses are dropped before the cut to `limit`, so a caller narrowing the results still gets `limit` of them. */
+  keep?: (hit: SearchHit) => boolean;
+  /** A share of the way to a score of 1 that a chunk gains (see boostedScore), from its metadata; before thresholds and the cut. */
+  boost?: (metadata: Readonly<Record<string, unknown>>) => number;
 }
 
 /** How many documents each retriever hands to fusion, per result asked for, and at least. */
@@ -39,11 +46,8 @@ export class SearchService {
     return (await this.rank(tenant, request)).map(({ hit }) => hit);
   }
 
-  /**
-   * The same search, with each hit's plain cosine beside its score. Hits `keep` refuses are dropped
-   * before the cut to `limit`, so a caller narrowing the results still gets `limit` of them.
-   */
-  async rank(tenant: Tenant, request: SearchRequest, keep: (hit: SearchHit) => boolean = () => true): Promise<RankedHit[]> {
+  /** The same search, with each hit's plain cosine beside its score, narrowed and boosted as the caller asks. */
+  async rank(tenant: Tenant, request: SearchRequest, { keep = () => true, boost }: RankOptions = {}): Promise<RankedHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
     const depth = Math.max(MIN_CANDIDATES, request.limit * CANDIDATES_PER_RESULT);
     // BM25 needs no vector, so it runs while the query is encoded.
@@ -65,7 +69,8 @@ export class SearchService {
     for (const { chunks, bm25 } of candidates.values()) {
       const share = lexicalShare(bm25, bestBm25);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
-        const score = request.mode === 'standard' ? fusedScore(this.scoring, cosine, share) : cosine;
+        const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, share) : cosine;
+        const score = boost ? boostedScore(fused, boost(chunk.metadata)) : fused;
         if (score < request.minScore || score > request.maxScore) continue;
         const hit = toHit(chunk, score);
         if (keep(hit)) ranked.push({ hit, cosine: rounded(cosine) });
