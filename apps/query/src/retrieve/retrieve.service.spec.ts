@@ -66,7 +66,7 @@ describe(RetrieveService.name, () => {
       // A Context API document that happens to carry the memory tag is not a message.
       { ...document, id: 'doc', documentId: 'doc', source: 'uploads', metadata: { context_id: 'ctx' } },
     ]);
-    scoring = scoringWith();
+    scoring = scoringWith({ speakerBoost: 0.2 });
     sut = new RetrieveService(new SearchService(index, embedder, scoring), scoring);
   });
   afterAll(async () => {
@@ -119,8 +119,9 @@ describe(RetrieveService.name, () => {
     }
   });
 
-  it('ranks by search alone when the speaker boost is off', async () => {
-    const unboosted = scoringWith({ speakerBoost: 0 });
+  it('ranks by search alone when the speaker boost is off, as it is by default', async () => {
+    const unboosted = scoringWith();
+    expect(unboosted.speakerBoost).toBe(0);
     const plain = new RetrieveService(new SearchService(index, embedder, unboosted), unboosted);
     const items = await plain.retrieve(tenant, { query: 'Where did Melanie go camping?', limit: 2, sessionId: 's3' });
     expect(items[0]!.finalScore).toBeCloseTo(items[1]!.finalScore, 6);

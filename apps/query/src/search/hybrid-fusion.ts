@@ -21,8 +21,12 @@ export interface SearchScoring {
 
 export const SEARCH_SCORING = Symbol('SEARCH_SCORING');
 
-/** Measured on SciFact and LoCoMo (docs/EVAL.md): equal weights sit on a flat optimum for both; the speaker boost on a plateau from 0.1 to 0.3. */
-export const DEFAULT_SCORING: SearchScoring = { lexicalWeight: 0.5, titleBoost: 0, speakerBoost: 0.2 };
+/**
+ * Measured on SciFact and LoCoMo (docs/EVAL.md): equal weights sit on a flat optimum for both. The
+ * speaker boost is off: it finds more evidence for questions that name the right speaker, and hides
+ * it from questions that name the wrong one.
+ */
+export const DEFAULT_SCORING: SearchScoring = { lexicalWeight: 0.5, titleBoost: 0, speakerBoost: 0 };
 
 /** The defaults, with whatever the deployment sets over them. */
 export function scoringWith(overrides: Partial<SearchScoring> = {}): SearchScoring {
