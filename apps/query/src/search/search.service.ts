@@ -50,17 +50,22 @@ export class SearchService {
   async rank(tenant: Tenant, request: SearchRequest, { keep = () => true, boost }: RankOptions = {}): Promise<RankedHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
     const depth = Math.max(MIN_CANDIDATES, request.limit * CANDIDATES_PER_RESULT);
-    // BM25 needs no vector, so it runs while the query is encoded.
-    const [{ vector, semantic }, lexical] = await Promise.all([
-      this.semanticSearch(request.query, filter, depth),
-      request.mode === 'standard' ? this.index.lexicalSearchDocuments(request.query, filter, depth, { titleBoost: this.scoring.titleBoost }) : [],
-    ]);
+    // Each step starts as soon as what it needs is there: BM25 while the query is encoded, then the
+    // vector search and the similarity of BM25's documents side by side.
+    const vector = this.embedQuery(request.query);
+    const lexical = request.mode === 'standard' ? this.index.lexicalSearchDocuments(request.query, filter, depth, { titleBoost: this.scoring.titleBoost }) : Promise.resolve([]);
+    const semantic = vector.then((v) => this.index.vectorSearch(v, filter, depth));
+    const ofLexical = Promise.all([vector, lexical]).then(([v, hits]) => this.chunksOfDocuments(hits.map((hit) => hit.documentId), v, filter));
+    const [semanticHits, lexicalHits, lexicalChunks] = await Promise.all([semantic, lexical, ofLexical]);
 
     const candidates = new Map<string, Candidate>();
-    addChunks(candidates, semantic);
-    await this.addLexicalOnly(candidates, lexical.map((hit) => hit.documentId).filter((id) => !candidates.has(id)), vector, filter);
-    const bestBm25 = lexical[0]?.score ?? 0;
-    for (const hit of lexical) {
+    addChunks(candidates, semanticHits);
+    // Documents the vector search found already have their best chunks; the rest get theirs from the confined search.
+    const seen = new Set(candidates.keys());
+    addChunks(candidates, lexicalChunks.filter((hit) => !seen.has(hit.chunk.documentId)));
+    await this.addFirstChunks(candidates, lexicalHits.map((hit) => hit.documentId), filter);
+    const bestBm25 = lexicalHits[0]?.score ?? 0;
+    for (const hit of lexicalHits) {
       const candidate = candidates.get(hit.documentId);
       if (candidate) candidate.bm25 = hit.score;
     }
@@ -79,18 +84,19 @@ export class SearchService {
     return ranked.sort((a, b) => b.hit.score - a.hit.score || a.hit.chunkId.localeCompare(b.hit.chunkId)).slice(0, request.limit);
   }
 
-  /** The query's vector and the chunks nearest to it. */
-  private async semanticSearch(query: string, filter: ChunkFilter, depth: number): Promise<{ vector: Float32Array; semantic: ScoredChunk[] }> {
+  private async embedQuery(query: string): Promise<Float32Array> {
     const [vector] = await this.embedder.embed([query]);
-    return { vector: vector!, semantic: await this.index.vectorSearch(vector!, filter, depth) };
+    return vector!;
   }
 
-  /** Documents only BM25 found still need their most similar chunk, searched among their own chunks. */
-  private async addLexicalOnly(candidates: Map<string, Candidate>, documentIds: string[], vector: Float32Array, filter: ChunkFilter): Promise<void> {
-    if (documentIds.length === 0) return;
-    const limit = documentIds.length * CHUNKS_PER_RESCORED_DOCUMENT;
-    addChunks(candidates, await this.index.vectorSearch(vector, { ...filter, documentIds }, limit));
-    // Long documents can fill that limit on their own; the rest keep their first chunk and no similarity.
+  /** The most similar chunks of BM25's documents, searched among their own chunks. */
+  private async chunksOfDocuments(documentIds: string[], vector: Float32Array, filter: ChunkFilter): Promise<ScoredChunk[]> {
+    if (documentIds.length === 0) return [];
+    return this.index.vectorSearch(vector, { ...filter, documentIds }, documentIds.length * CHUNKS_PER_RESCORED_DOCUMENT);
+  }
+
+  /** Long documents can fill the confined search's limit on their own; the rest keep their first chunk and no similarity. */
+  private async addFirstChunks(candidates: Map<string, Candidate>, documentIds: string[], filter: ChunkFilter): Promise<void> {
     const unseen = documentIds.filter((id) => !candidates.has(id));
     if (unseen.length === 0) return;
     const firstChunks = await this.index.listChunks({ ...filter, documentIds: unseen }, { limit: unseen.length * CHUNKS_PER_RESCORED_DOCUMENT, offset: 0 });
@@ -100,7 +106,7 @@ export class SearchService {
 
 /**
  * Files vector hits under their documents. Hits arrive best first, so each document's first chunk is
- * its best; no chunk comes twice, since each search covers documents no earlier one did.
+ * its best; callers pass each document's hits from one search only, so no chunk comes twice.
  */
 function addChunks(candidates: Map<string, Candidate>, hits: readonly ScoredChunk[]): void {
   for (const hit of hits) {

@@ -149,7 +149,10 @@ export class LanceDbSearchIndex implements SearchIndex {
     // HNSW's default beam (1.5 x limit) found 0.88 of the true top 10 at 100k near-duplicate chunks; a
     // beam of at least 100, re-ranked on the stored vectors (so scores stay exact cosine), found all of
     // them for the same latency.
-    if (this.hasVectorIndex) query = query.ef(Math.max(ANN_MIN_BEAM, 2 * limit)).refineFactor(2);
+    // A search confined to named documents reads only their rows (B-tree on document_id): an exact
+    // scan of those is cheaper than walking the graph past every other tenant's and document's nodes.
+    if (filter.documentIds !== undefined) query = query.bypassVectorIndex();
+    else if (this.hasVectorIndex) query = query.ef(Math.max(ANN_MIN_BEAM, 2 * limit)).refineFactor(2);
     const rows = (await query.toArray()) as Array<Record<string, unknown>>;
     return rows.map((row) => ({ chunk: rowToChunk(row), score: cosineScore(row._distance) }));
   }
