@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from '@lancedb/lancedb';
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,7 @@ import {
   describeSearchIndexContract,
   makeChunk,
   makeDocument,
+  makeDocumentRecord,
   seededVector,
   TENANT_A,
   TENANT_B,
@@ -55,6 +57,22 @@ describe('LanceDbSearchIndex specifics', () => {
   afterEach(async () => {
     await Promise.all(open.splice(0).map((index) => index.close()));
     await harness.cleanup();
+  });
+
+  it('indexes the merge key of both tables, and an upsert of indexed rows still replaces them', async () => {
+    const index = await start();
+    await index.upsert([makeChunk({ documentId: 'd1', text: 'first words' })]);
+    await index.upsertDocuments([makeDocumentRecord({ documentId: 'd1', text: 'first words' })]);
+    await index.optimize();
+    const connection = await connect(harness.directory);
+    for (const name of ['chunks', 'chunks_documents']) {
+      const table = await connection.openTable(name);
+      expect((await table.listIndices()).find((i) => i.columns.includes('id'))?.indexType, name).toBe('BTree');
+      table.close();
+    }
+    connection.close();
+    await index.upsert([makeChunk({ documentId: 'd1', text: 'second words' })]);
+    expect((await index.listChunks({ tenant: TENANT_A }, { limit: 10, offset: 0 })).map((c) => c.text)).toEqual(['second words']);
   });
 
   it('rows are searchable before they reach the FTS index, and optimize() folds them in', async () => {
