@@ -1,18 +1,18 @@
 /**
  * Whether a query names a message's speaker as a whole word, case-insensitively: "What does Melanie
- * like?" names Melanie, "Melanies" does not. Each speaker's pattern is built once per query.
+ * like?" names Melanie, "Melanies" does not. Each speaker is looked for once per query.
  */
 export function namedSpeakerMatcher(query: string): (speaker: unknown) => boolean {
-  const patterns = new Map<string, boolean>();
+  const named = new Map<string, boolean>();
   return (speaker) => {
-    if (typeof speaker !== 'string' || speaker.trim() === '') return false;
-    const name = speaker.trim();
-    let named = patterns.get(name);
-    if (named === undefined) {
-      named = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'iu').test(query);
-      patterns.set(name, named);
+    const name = typeof speaker === 'string' ? speaker.trim() : '';
+    if (name === '') return false;
+    let found = named.get(name);
+    if (found === undefined) {
+      found = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(name)}(?![\\p{L}\\p{N}])`, 'iu').test(query);
+      named.set(name, found);
     }
-    return named;
+    return found;
   };
 }
 
