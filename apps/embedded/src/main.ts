@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
+import { stopOnSignals } from '@recollect/runtime';
 import { startEmbeddedStack } from './embedded-stack';
 import { PinoLoggerService } from './pino-logger';
 
@@ -8,15 +9,7 @@ async function main(): Promise<void> {
   const logger = PinoLoggerService.create(env.LOG_LEVEL);
   const stack = await startEmbeddedStack({ env, logger });
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: finishing in-flight work and stopping`, 'Embedded');
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals(logger, [() => stack.stop()]);
 
   process.stdout.write(
     [

@@ -47,7 +47,8 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
       'Security',
     );
   }
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): it would close the gateway alone on any of a dozen signals. Whoever runs
+  // the process handles signals (stopOnSignals) and calls close(), which runs the same hooks.
   await app.init();
   return app;
 }

@@ -4,7 +4,7 @@ import { freePort } from '@recollect/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogTopics, kafkaConnection, requestPatterns, requireDistributed, topicSettings } from './adapters';
 import { startHealthServer } from './health-server';
-import { kafkaReadiness } from './service-lifecycle';
+import { STOP_SIGNALS, kafkaReadiness, stopOnSignals, type SignalHost } from './service-lifecycle';
 import { Subject } from 'rxjs';
 
 describe('distributed wiring', () => {
@@ -59,5 +59,40 @@ describe(kafkaReadiness.name, () => {
     expect(await ready()).toEqual({ kafka: true });
     status.next('disconnected');
     expect(await ready()).toEqual({ kafka: false });
+  });
+});
+
+describe(stopOnSignals.name, () => {
+  const quietLogger = { log: () => undefined, error: () => undefined, warn: () => undefined };
+
+  function fakeProcess(): SignalHost & { send(signal: NodeJS.Signals): void; exits: number[] } {
+    const listeners = new Map<string, () => void>();
+    const exits: number[] = [];
+    return {
+      exits,
+      on: (signal, listener) => listeners.set(signal, listener),
+      exit: (code) => void exits.push(code),
+      send: (signal) => listeners.get(signal)?.(),
+    };
+  }
+
+  it.each(STOP_SIGNALS)('on %s runs every step in order, a failing one included, then exits 0', async (signal) => {
+    const host = fakeProcess();
+    const ran: string[] = [];
+    stopOnSignals(quietLogger, [async () => ran.push('close http'), async () => Promise.reject(new Error('broker gone')), async () => ran.push('close bus')], host);
+    host.send(signal);
+    await expect.poll(() => host.exits).toEqual([0]);
+    expect(ran).toEqual(['close http', 'close bus']);
+  });
+
+  it('exits 1 at once on a second signal while the steps still run', async () => {
+    const host = fakeProcess();
+    let finish!: () => void;
+    stopOnSignals(quietLogger, [() => new Promise<void>((resolve) => (finish = resolve))], host);
+    host.send('SIGTERM');
+    host.send('SIGINT');
+    expect(host.exits).toEqual([1]);
+    finish();
+    await expect.poll(() => host.exits).toEqual([1, 0]);
   });
 });

@@ -25,21 +25,30 @@ export function kafkaReadiness(status: Observable<string>): () => Promise<{ kafk
   return async () => ({ kafka: latest() !== 'crashed' && latest() !== 'disconnected' });
 }
 
+/** What stopOnSignals needs of the process; tests pass their own. */
+export interface SignalHost {
+  on(signal: NodeJS.Signals, listener: () => void): unknown;
+  exit(code: number): void;
+}
+
+/** Termination by an orchestrator (SIGTERM), Ctrl-C (SIGINT), or the terminal closing (SIGHUP). */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
 /**
- * SIGTERM/SIGINT run the steps in order (stop taking work, let in-flight work finish, close
- * clients), then exit. A second signal exits at once.
+ * A stop signal runs the steps in order (stop taking work, let in-flight work finish, close
+ * clients), then exits 0. A second signal exits at once, with 1. The only signal handling in a
+ * process: nothing else (Nest's shutdown hooks included) may close parts of it on its own.
  */
-export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>): void {
+export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>, host: SignalHost = process): void {
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) process.exit(1);
+    if (stopping) return host.exit(1);
     stopping = true;
     logger.log(`${signal}: finishing in-flight work and stopping`, 'Lifecycle');
     for (const step of steps) await step().catch((error: unknown) => logger.error(`shutdown step failed: ${String(error)}`, undefined, 'Lifecycle'));
-    process.exit(0);
+    host.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  for (const signal of STOP_SIGNALS) host.on(signal, () => void stop(signal));
 }
 
 /** Logs why start-up failed and exits non-zero, so the orchestrator restarts the process. */
