@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import type { Pool } from 'pg';
 import type { BusMessage } from '../bus.tokens';
 import { errorText } from '../error-text';
 import { partitionForKey } from './partitioner';
 import { PgLog, type PublishedRecord } from './pg-log';
+import { PgWakeupListener } from './pg-wakeups';
 
 export interface InProcessBrokerOptions {
   pool: Pool;
@@ -15,7 +17,10 @@ export interface InProcessBrokerOptions {
   /** First retry delay; doubles per attempt up to maxRetryBackoffMs. */
   retryBackoffMs?: number;
   maxRetryBackoffMs?: number;
-  /** Fallback re-read for writes from other processes; local publishes wake consumers at once. */
+  /**
+   * Idle consumers re-read this often. A commit by any process sharing the database wakes them at
+   * once (LISTEN/NOTIFY), so this only bounds the delay while the listening connection is down.
+   */
   pollIntervalMs?: number;
   batchSize?: number;
 }
@@ -30,10 +35,12 @@ export type RpcHandler = (message: BusMessage) => Promise<unknown>;
  * for request/reply (which, as on Kafka, is answered by whoever is listening right now, so is not stored).
  */
 export class InProcessBroker {
+  private readonly logger = new Logger(InProcessBroker.name);
   readonly log: PgLog;
   readonly settings: ConsumerSettings;
   private readonly published = new EventEmitter().setMaxListeners(0);
   private readonly rpcHandlers = new Map<string, RpcHandler>();
+  private readonly wakeups: PgWakeupListener;
   private starting?: Promise<void>;
   private nextUnkeyedPartition = 0;
   private stopped = false;
@@ -45,14 +52,19 @@ export class InProcessBroker {
       maxAttempts: options.maxAttempts ?? 5,
       retryBackoffMs: options.retryBackoffMs ?? 100,
       maxRetryBackoffMs: options.maxRetryBackoffMs ?? 5_000,
-      pollIntervalMs: options.pollIntervalMs ?? 500,
+      pollIntervalMs: options.pollIntervalMs ?? 5_000,
       batchSize: options.batchSize ?? 100,
     };
+    this.wakeups = new PgWakeupListener(options.pool, {
+      onWake: (topic, partition) => this.published.emit(topic, partition),
+      onResume: () => this.wakeEveryConsumer(),
+      onConnectionLost: (error) => this.logger.warn(`not listening for new messages, consumers fall back to polling: ${errorText(error)}`),
+    });
   }
 
-  /** Creates the tables if needed. Idempotent; a failed start is retried by the next call. */
+  /** Creates the tables if needed and starts listening for commits. Idempotent; a failed start is retried by the next call. */
   start(): Promise<void> {
-    this.starting ??= this.log.ensureSchema().catch((error: unknown) => {
+    this.starting ??= this.log.ensureSchema().then(() => this.wakeups.start(), (error: unknown) => {
       this.starting = undefined;
       throw unavailable(`could not reach the message log: ${errorText(error)}`);
     });
@@ -72,6 +84,7 @@ export class InProcessBroker {
     } catch (error) {
       throw error instanceof DomainError ? error : unavailable(`could not store a message on ${topic}: ${errorText(error)}`);
     }
+    // The commit notification would wake local consumers too; this spares them its round trip.
     this.published.emit(topic, partition);
     return record;
   }
@@ -106,6 +119,13 @@ export class InProcessBroker {
     this.stopped = true;
     this.rpcHandlers.clear();
     this.published.removeAllListeners();
+    await this.wakeups.close();
+  }
+
+  private wakeEveryConsumer(): void {
+    for (const topic of this.published.eventNames()) {
+      for (let partition = 0; partition < this.settings.partitions; partition += 1) this.published.emit(topic, partition);
+    }
   }
 
   partitionFor(key: string | undefined): number {

@@ -1,9 +1,10 @@
-import type { Pool } from 'pg';
+import { Client, type Pool } from 'pg';
 import { lastValueFrom } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusTestKit, Probe, TOPIC } from '../testing/bus.fixture';
 import { waitFor } from '../testing/wait-for';
 import { PgLog } from './pg-log';
+import { WAKEUP_CHANNEL } from './pg-wakeups';
 
 // Transport-independent behaviour is in the bus contract (in-process.contract.spec.ts); these cases are about the PostgreSQL log.
 const GROUP = 'indexer';
@@ -74,6 +75,49 @@ describe('InProcessServer event consumption', () => {
     ]);
     await waitFor(() => probe.deliveries.length === 2);
     expect(probe.values()).toEqual(['local', { from: 'elsewhere' }]);
+  });
+});
+
+describe('InProcessServer wake-ups across processes', () => {
+  // Polls so rare that only a commit notification can explain a prompt delivery.
+  let kit: BusTestKit;
+  beforeEach(async () => (kit = await BusTestKit.create({ pollIntervalMs: 600_000 })));
+  afterEach(async () => kit.dispose());
+
+  const storeBehindTheBrokersBack = (partition: number, value: unknown) =>
+    kit.rows(`INSERT INTO bus.messages (topic, partition, key, value) VALUES ($1, $2, 'k', $3)`, [TOPIC, partition, JSON.stringify(value)]);
+  const listeningBackends = async () =>
+    (await kit.rows<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ${WAKEUP_CHANNEL}'`)).map((row) => row.pid);
+
+  it('wakes idle consumers as soon as another process commits a message', async () => {
+    const { probe } = await kit.startConsumer(GROUP);
+    await storeBehindTheBrokersBack(1, 'from another process');
+    await waitFor(() => probe.deliveries.length === 1, 5_000, 'a delivery without polling');
+    expect(probe.values()).toEqual(['from another process']);
+  });
+
+  it('listens again after losing its connection, and catches up on what was committed while it was gone', async () => {
+    const { probe } = await kit.startConsumer(GROUP);
+    const [listener] = await waitFor(listeningBackends);
+    // Keep the listener out while the message is stored, so only the catch-up after reconnecting can deliver it.
+    const url = new URL(kit.pool.options.connectionString!);
+    const db = url.pathname.slice(1);
+    url.pathname = '/postgres';
+    const admin = new Client({ connectionString: url.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE "${db}" WITH ALLOW_CONNECTIONS false`);
+      await kit.rows('SELECT pg_terminate_backend($1)', [listener]);
+      await storeBehindTheBrokersBack(2, 'while nobody listened');
+    } finally {
+      await admin.query(`ALTER DATABASE "${db}" WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await waitFor(async () => (await listeningBackends()).some((pid) => pid !== listener), 10_000, 'a new listening connection');
+    await waitFor(() => probe.deliveries.length === 1, 5_000, 'the missed message');
+    await storeBehindTheBrokersBack(3, 'after reconnecting');
+    await waitFor(() => probe.deliveries.length === 2, 5_000, 'a delivery on the new connection');
+    expect(probe.values()).toEqual(['while nobody listened', 'after reconnecting']);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { BusRecord } from '../bus.context';
+import { WAKEUP_CHANNEL } from './pg-wakeups';
 
 /** Where a published message landed, like Kafka's RecordMetadata. */
 export interface PublishedRecord {
@@ -21,6 +22,8 @@ export interface AppendRequest {
 export const EARLIEST_OFFSET = '0';
 
 // The schema lock keeps two processes starting at once from racing on CREATE ... IF NOT EXISTS.
+// The trigger tells every listening process (see pg-wakeups.ts) which partitions got rows, whoever
+// wrote them; PostgreSQL delivers a notification only once its transaction commits.
 const SCHEMA_SQL = `
   SELECT pg_advisory_xact_lock(hashtext('recollect.bus.schema'));
   CREATE SCHEMA IF NOT EXISTS bus;
@@ -41,7 +44,18 @@ const SCHEMA_SQL = `
     committed_offset bigint NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (group_id, topic, partition)
-  );`;
+  );
+  CREATE OR REPLACE FUNCTION bus.notify_appended() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    PERFORM pg_notify('${WAKEUP_CHANNEL}', partition || ':' || topic) FROM (SELECT DISTINCT topic, partition FROM appended) AS p;
+    RETURN NULL;
+  END $$;
+  DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'messages_notify_appended' AND tgrelid = 'bus.messages'::regclass) THEN
+      CREATE TRIGGER messages_notify_appended AFTER INSERT ON bus.messages REFERENCING NEW TABLE AS appended
+        FOR EACH STATEMENT EXECUTE FUNCTION bus.notify_appended();
+    END IF;
+  END $$;`;
 
 // Offsets come from one global sequence, so two concurrent writers to a partition could become visible
 // out of order and a reader would skip the late one for good. Holding a per-(topic, partition) lock from
