@@ -104,6 +104,13 @@ describe('malformed input never causes a 5xx', () => {
     expect(response.body.error.message).toContain(field);
   });
 
+  // A few kilobytes of brackets used to exhaust the stack of the body walk: a 500.
+  it.each([`${API}/search`, `${API}/add-async`, `${API}/memory/add`, '/open/v1/memory/retrieve'])('answers 400 for a body nested 20,000 levels deep, on %s', async (path) => {
+    const response = await sut.call(token, 'POST', path, `{"metadata":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toMatch(/^Invalid body: metadata(\[0\])+: must not nest arrays and objects more than 64 levels deep/);
+  });
+
   it('answers 413 for a body over 50 MB', async () => {
     const big = JSON.stringify({ documents: [{ content: 'x'.repeat(52 * 1024 * 1024) }], source: 's', context_type: 'resource' });
     const response = await sut.call(token, 'POST', `${API}/add-async`, big);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErrorCode } from './errors';
-import { parseOrThrow } from './validation';
+import { MAX_JSON_DEPTH, parseOrThrow } from './validation';
 
 const schema = z.object({ documents: z.array(z.object({ content: z.string() }).catchall(z.unknown())), metadata: z.record(z.string(), z.unknown()) });
 
@@ -24,6 +24,30 @@ describe(parseOrThrow.name, () => {
       thrown = error;
     }
     expect(thrown).toMatchObject({ code: ErrorCode.ValidationFailed, details: { issues: [{ field, rule: 'no_nul_character' }] } });
+  });
+
+  const nested = (levels: number): unknown => {
+    let value: unknown = 'leaf';
+    for (let level = 0; level < levels; level += 1) value = level % 2 ? [value] : { deeper: value };
+    return value;
+  };
+  const issuesOf = (input: unknown): unknown => {
+    try {
+      parseOrThrow(schema, input);
+    } catch (error) {
+      return (error as { details?: unknown }).details;
+    }
+    return undefined;
+  };
+
+  it('refuses a body nested deeper than the limit with a 400 naming where, however deep it goes', () => {
+    // The body and metadata take two levels; 62 more reach the limit exactly.
+    expect(issuesOf({ documents: [{ content: 'ok' }], metadata: { x: nested(MAX_JSON_DEPTH - 2) } })).toBeUndefined();
+    expect(issuesOf({ documents: [{ content: 'ok' }], metadata: { x: nested(MAX_JSON_DEPTH - 1) } })).toEqual({
+      issues: [{ field: expect.stringMatching(/^metadata\.x(\.deeper|\[0\])+$/), rule: 'max_depth', message: expect.stringContaining(`${MAX_JSON_DEPTH} levels`) }],
+    });
+    // Deep enough to exhaust the stack of a walk without the bound.
+    expect(issuesOf({ documents: [], metadata: { x: nested(200_000) } })).toMatchObject({ issues: [{ rule: 'max_depth' }] });
   });
 
   it('answers the parsed value when every string is storable', () => {

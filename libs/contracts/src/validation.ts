@@ -11,19 +11,33 @@ const fieldPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '') ||
   '(body)';
 
-/** Where in a JSON value a string or key holds U+0000, which PostgreSQL text and jsonb cannot store. */
-function nulCharacterAt(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = nulCharacterAt(item, [...path, i]);
-      if (found) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return [...path, key];
-      const found = nulCharacterAt(item, [...path, key]);
-      if (found) return found;
+/**
+ * How deeply arrays and objects may nest in a body. Real payloads stay far below it; the bound keeps
+ * every walk over client data (this one, JSON.stringify, jsonb) from running out of stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+interface Unstorable {
+  issue: Omit<FieldIssue, 'field'>;
+  /** Innermost key first: each level adds its own on the way out, so no level copies the path. */
+  reversedPath: PropertyKey[];
+}
+
+const NUL_CHARACTER = { rule: 'no_nul_character', message: 'must not contain the NUL character (\\u0000)' };
+const TOO_DEEP = { rule: 'max_depth', message: `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep` };
+
+/** The first string or key holding U+0000 (which PostgreSQL text and jsonb cannot store), or the first value nested too deep. */
+function unstorableAt(value: unknown, depth = 0): Unstorable | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { issue: NUL_CHARACTER, reversedPath: [] } : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth === MAX_JSON_DEPTH) return { issue: TOO_DEEP, reversedPath: [] };
+  const entries: Iterable<[PropertyKey, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (typeof key === 'string' && key.includes('\u0000')) return { issue: NUL_CHARACTER, reversedPath: [key] };
+    const found = unstorableAt(item, depth + 1);
+    if (found) {
+      found.reversedPath.push(key);
+      return found;
     }
   }
   return undefined;
@@ -31,9 +45,9 @@ function nulCharacterAt(value: unknown, path: PropertyKey[] = []): PropertyKey[]
 
 /** Parses or throws a ValidationFailed error whose message names each bad field and its rule. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.output<S> {
-  const nulAt = nulCharacterAt(input);
-  if (nulAt) {
-    const issue: FieldIssue = { field: fieldPath(nulAt), rule: 'no_nul_character', message: 'must not contain the NUL character (\\u0000)' };
+  const unstorable = unstorableAt(input);
+  if (unstorable) {
+    const issue: FieldIssue = { field: fieldPath(unstorable.reversedPath.reverse()), ...unstorable.issue };
     throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${issue.field}: ${issue.message}`, { issues: [issue] });
   }
   const result = schema.safeParse(input);
