@@ -104,6 +104,17 @@ describe('malformed input never causes a 5xx', () => {
     expect(response.body.error.message).toContain(field);
   });
 
+  // jsonb refuses an unpaired surrogate; before this check the durable append failed and the client got a 503.
+  it.each([
+    [`${API}/add-async`, addContextBody({ documents: [{ content: 'cut mid-emoji \ud83d' }] }), 'documents[0].content'],
+    [`${API}/memory/update`, memoryBody('surrogate-session', [{ content: 'hi', id: '\ud800' }]), 'contents[0].id'],
+    ['/open/v1/memory/async/add-message', addMessageBody('fuzzer', 'half \udc00 a pair', { sessionId: 'surrogate' }), 'message.content[0].text'],
+  ])('answers 400 naming the field for an unpaired surrogate, on %s', async (path, body, field) => {
+    const response = await sut.call(token, 'POST', path, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error.message).toContain(`${field}: must be well-formed Unicode`);
+  });
+
   // A few kilobytes of brackets used to exhaust the stack of the body walk: a 500.
   it.each([`${API}/search`, `${API}/add-async`, `${API}/memory/add`, '/open/v1/memory/retrieve'])('answers 400 for a body nested 20,000 levels deep, on %s', async (path) => {
     const response = await sut.call(token, 'POST', path, `{"metadata":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);

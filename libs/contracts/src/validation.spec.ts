@@ -50,9 +50,16 @@ describe(parseOrThrow.name, () => {
     expect(issuesOf({ documents: [], metadata: { x: nested(200_000) } })).toMatchObject({ issues: [{ rule: 'max_depth' }] });
   });
 
+  it.each([
+    ['a string value', { documents: [{ content: 'cut mid-emoji \ud83d' }], metadata: {} }, 'documents[0].content'],
+    ['a key', { documents: [{ content: 'ok' }], metadata: { ['\udc00key']: 1 } }, 'metadata.\udc00key'],
+  ])('refuses an unpaired surrogate in %s, which jsonb cannot store, naming where it is', (_, input, field) => {
+    expect(issuesOf(input)).toMatchObject({ issues: [{ field, rule: 'well_formed_unicode' }] });
+  });
+
   it('answers the parsed value when every string is storable', () => {
-    expect(parseOrThrow(schema, { documents: [{ content: 'tab\tnewline\n' }], metadata: { a: 1 } })).toEqual({
-      documents: [{ content: 'tab\tnewline\n' }],
+    expect(parseOrThrow(schema, { documents: [{ content: 'tab\tnewline\n 💥 paired' }], metadata: { a: 1 } })).toEqual({
+      documents: [{ content: 'tab\tnewline\n 💥 paired' }],
       metadata: { a: 1 },
     });
   });

@@ -24,16 +24,30 @@ interface Unstorable {
 }
 
 const NUL_CHARACTER = { rule: 'no_nul_character', message: 'must not contain the NUL character (\\u0000)' };
+const LONE_SURROGATE = { rule: 'well_formed_unicode', message: 'must be well-formed Unicode (a UTF-16 surrogate without its pair, as a string cut mid-character has)' };
 const TOO_DEEP = { rule: 'max_depth', message: `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep` };
 
-/** The first string or key holding U+0000 (which PostgreSQL text and jsonb cannot store), or the first value nested too deep. */
+// With the u flag a surrogate pair is one code point, so this matches unpaired halves only.
+const LONE_SURROGATE_PATTERN = /\p{Surrogate}/u;
+
+/** Why PostgreSQL text and jsonb could not store this string, if they could not. */
+function textIssue(text: string): Unstorable['issue'] | undefined {
+  if (text.includes('\u0000')) return NUL_CHARACTER;
+  return LONE_SURROGATE_PATTERN.test(text) ? LONE_SURROGATE : undefined;
+}
+
+/** The first string or key PostgreSQL could not store (see textIssue), or the first value nested too deep. */
 function unstorableAt(value: unknown, depth = 0): Unstorable | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { issue: NUL_CHARACTER, reversedPath: [] } : undefined;
+  if (typeof value === 'string') {
+    const issue = textIssue(value);
+    return issue ? { issue, reversedPath: [] } : undefined;
+  }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth === MAX_JSON_DEPTH) return { issue: TOO_DEEP, reversedPath: [] };
   const entries: Iterable<[PropertyKey, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
   for (const [key, item] of entries) {
-    if (typeof key === 'string' && key.includes('\u0000')) return { issue: NUL_CHARACTER, reversedPath: [key] };
+    const keyIssue = typeof key === 'string' ? textIssue(key) : undefined;
+    if (keyIssue) return { issue: keyIssue, reversedPath: [key] };
     const found = unstorableAt(item, depth + 1);
     if (found) {
       found.reversedPath.push(key);
