@@ -1,6 +1,12 @@
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase } from '@recollect/testing';
+import { createTestDatabase, freePort } from '@recollect/testing';
+import { clusterDirFor, startEmbeddedPostgres } from './embedded-postgres.runner';
 
 describe('embedded PostgreSQL', () => {
   it('serves a real database that accepts DDL and queries', async () => {
@@ -15,5 +21,63 @@ describe('embedded PostgreSQL', () => {
     expect(version.rows[0].server_version).toMatch(/^17\./);
     await client.end();
     await db.drop();
+  });
+});
+
+describe('a cluster left running by a process that was killed', () => {
+  const clusterDir = (): string => {
+    const root = mkdtempSync(join(tmpdir(), 'recollect-leftover-'));
+    chmodSync(root, 0o755); // as root, the server runs as its own user and must reach the folder
+    return join(root, 'pg');
+  };
+  const serves = async (url: string): Promise<boolean> => {
+    const client = new Client({ connectionString: url });
+    try {
+      await client.connect();
+      return (await client.query('SELECT 1 AS one')).rows[0].one === 1;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  const postmasterPid = (dir: string): number => Number(readFileSync(join(clusterDirFor(dir), 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+  it.runIf(process.platform === 'linux')('is stopped at the next start, which then serves the database', async () => {
+    const dir = clusterDir();
+    const first = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    await first.stop();
+
+    // What a SIGKILLed service leaves behind: its server, now a child of init, still holding the cluster.
+    const cluster = clusterDirFor(dir);
+    const { postgres } = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+    const { uid, gid } = statSync(cluster);
+    const leftoverPort = await freePort();
+    spawn('/bin/sh', ['-c', `"${postgres}" -D "${cluster}" -p ${leftoverPort} -c listen_addresses=127.0.0.1 >/dev/null 2>&1 &`], { uid, gid, stdio: 'ignore' });
+    await expect.poll(() => serves(first.url.replace(/:\d+\//, `:${leftoverPort}/`)), { timeout: 30_000, interval: 100 }).toBe(true);
+    const leftover = postmasterPid(dir);
+
+    const second = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    try {
+      expect(await serves(second.url)).toBe(true);
+      expect(postmasterPid(dir)).not.toBe(leftover);
+      expect(() => process.kill(leftover, 0)).toThrow();
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('is not taken over while the process that started it still runs', async () => {
+    const dir = clusterDir();
+    const running = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    try {
+      // Nor does the library stop it on a signal: that is the owner's orderly shutdown to do.
+      const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { hookedEvents(): string[] };
+      expect(exitHook.hookedEvents().sort()).toEqual(['beforeExit', 'exit']);
+      await expect(startEmbeddedPostgres({ dataDir: dir, port: await freePort() })).rejects.toThrow(/belongs to another running process .*own DATA_DIR/);
+      expect(await serves(running.url)).toBe(true);
+    } finally {
+      await running.stop();
+    }
   });
 });

