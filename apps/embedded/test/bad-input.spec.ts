@@ -122,6 +122,19 @@ describe('malformed input never causes a 5xx', () => {
     expect(response.body.error.message).toMatch(/^Invalid body: metadata(\[0\])+: must not nest arrays and objects more than 64 levels deep/);
   });
 
+  // Bus messages wrap the body in an envelope; one the gateway accepted must not fail the consumer's check.
+  it('takes metadata nested right up to the limit through to searchable, for documents and memory', async () => {
+    const nested = (levels: number): unknown => Array.from({ length: levels }).reduce<unknown>((inner) => ({ d: inner }), 'leaf');
+    // Body, metadata, then 62 objects: the 64th level.
+    const add = await sut.call(token, 'POST', `${API}/add`, addContextBody({ metadata: { fileName: 'deep.txt', x: nested(62) } }));
+    expect(add.status, JSON.stringify(add.body)).toBe(201);
+    // Body, contents, entry, metadata, then 60.
+    const memory = await sut.call(token, 'POST', `${API}/memory/add`, memoryBody('deep-session', [{ content: 'deep metadata', metadata: { x: nested(60) } }]));
+    expect(memory.status, JSON.stringify(memory.body)).toBe(201);
+    const tooDeep = await sut.call(token, 'POST', `${API}/add`, addContextBody({ metadata: { x: nested(63) } }));
+    expect(tooDeep.status).toBe(400);
+  });
+
   it('answers 413 for a body over 50 MB', async () => {
     const big = JSON.stringify({ documents: [{ content: 'x'.repeat(52 * 1024 * 1024) }], source: 's', context_type: 'resource' });
     const response = await sut.call(token, 'POST', `${API}/add-async`, big);

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, parseOrThrow, searchRpcSchema, toRpcReply, viewDocsRpcSchema, viewRpcSchema } from '@recollect/contracts';
+import { Rpc, parseMessageOrThrow, searchRpcSchema, toRpcReply, viewDocsRpcSchema, viewRpcSchema } from '@recollect/contracts';
 import { SearchService } from './search/search.service';
 import { ViewService } from './view/view.service';
 
@@ -14,7 +14,7 @@ export class QueryController {
   @MessagePattern(Rpc.contextSearch)
   search(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(searchRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(searchRpcSchema, value, 'request');
       return this.searchService.search(tenant, payload);
     });
   }
@@ -22,7 +22,7 @@ export class QueryController {
   @MessagePattern(Rpc.contextView)
   view(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(viewRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(viewRpcSchema, value, 'request');
       return this.viewService.view(tenant, payload);
     });
   }
@@ -30,7 +30,7 @@ export class QueryController {
   @MessagePattern(Rpc.contextViewDocs)
   viewDocs(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant } = parseOrThrow(viewDocsRpcSchema, value, 'request');
+      const { tenant } = parseMessageOrThrow(viewDocsRpcSchema, value, 'request');
       return this.viewService.documents(tenant);
     });
   }

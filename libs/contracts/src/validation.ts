@@ -25,30 +25,30 @@ interface Unstorable {
 
 const NUL_CHARACTER = { rule: 'no_nul_character', message: 'must not contain the NUL character (\\u0000)' };
 const LONE_SURROGATE = { rule: 'well_formed_unicode', message: 'must be well-formed Unicode (a UTF-16 surrogate without its pair, as a string cut mid-character has)' };
-const TOO_DEEP = { rule: 'max_depth', message: `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep` };
+const tooDeep = (maxDepth: number) => ({ rule: 'max_depth', message: `must not nest arrays and objects more than ${maxDepth} levels deep` });
 
-// With the u flag a surrogate pair is one code point, so this matches unpaired halves only.
-const LONE_SURROGATE_PATTERN = /\p{Surrogate}/u;
+// ES2024, in Node since 20; several times faster than a /\p{Surrogate}/u scan of a long string.
+type StringWithIsWellFormed = string & { isWellFormed(): boolean };
 
 /** Why PostgreSQL text and jsonb could not store this string, if they could not. */
 function textIssue(text: string): Unstorable['issue'] | undefined {
   if (text.includes('\u0000')) return NUL_CHARACTER;
-  return LONE_SURROGATE_PATTERN.test(text) ? LONE_SURROGATE : undefined;
+  return (text as StringWithIsWellFormed).isWellFormed() ? undefined : LONE_SURROGATE;
 }
 
 /** The first string or key PostgreSQL could not store (see textIssue), or the first value nested too deep. */
-function unstorableAt(value: unknown, depth = 0): Unstorable | undefined {
+function unstorableAt(value: unknown, maxDepth: number, depth = 0): Unstorable | undefined {
   if (typeof value === 'string') {
     const issue = textIssue(value);
     return issue ? { issue, reversedPath: [] } : undefined;
   }
   if (value === null || typeof value !== 'object') return undefined;
-  if (depth === MAX_JSON_DEPTH) return { issue: TOO_DEEP, reversedPath: [] };
+  if (depth === maxDepth) return { issue: tooDeep(maxDepth), reversedPath: [] };
   const entries: Iterable<[PropertyKey, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);
   for (const [key, item] of entries) {
     const keyIssue = typeof key === 'string' ? textIssue(key) : undefined;
     if (keyIssue) return { issue: keyIssue, reversedPath: [key] };
-    const found = unstorableAt(item, depth + 1);
+    const found = unstorableAt(item, maxDepth, depth + 1);
     if (found) {
       found.reversedPath.push(key);
       return found;
@@ -57,9 +57,24 @@ function unstorableAt(value: unknown, depth = 0): Unstorable | undefined {
   return undefined;
 }
 
-/** Parses or throws a ValidationFailed error whose message names each bad field and its rule. */
+/** Parses a request from a client, or throws a ValidationFailed error whose message names each bad field and its rule. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what = 'body'): z.output<S> {
-  const unstorable = unstorableAt(input);
+  return parseWithin(schema, input, what, MAX_JSON_DEPTH);
+}
+
+/**
+ * The levels a bus message's envelope and payload may add around what a client sent; the gateway
+ * applied the client's bound already, and a message it accepted must not fail here for its envelope.
+ */
+const ENVELOPE_DEPTH = 16;
+
+/** Parses a bus message (command, event, request) the same way, allowing for its envelope. */
+export function parseMessageOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  return parseWithin(schema, input, what, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
+}
+
+function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: string, maxDepth: number): z.output<S> {
+  const unstorable = unstorableAt(input, maxDepth);
   if (unstorable) {
     const issue: FieldIssue = { field: fieldPath(unstorable.reversedPath.reverse()), ...unstorable.issue };
     throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${issue.field}: ${issue.message}`, { issues: [issue] });

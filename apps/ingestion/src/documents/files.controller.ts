@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, fileExistsRpcSchema, parseOrThrow, toRpcReply } from '@recollect/contracts';
+import { Rpc, fileExistsRpcSchema, parseMessageOrThrow, toRpcReply } from '@recollect/contracts';
 import { FileNameChecks } from './file-name-checks.service';
 
 @Controller()
@@ -11,7 +11,7 @@ export class FilesController {
   @MessagePattern(Rpc.contextFileExists)
   takenFileNames(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(fileExistsRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(fileExistsRpcSchema, value, 'request');
       return { taken: await this.fileNames.taken(tenant, payload.fileNames) };
     });
   }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, contextCommandSchema, parseOrThrow } from '@recollect/contracts';
+import { Topics, contextCommandSchema, parseMessageOrThrow } from '@recollect/contracts';
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../ingestion.tokens';
 import { CommandProcessor } from './command-processor.service';
 
@@ -20,7 +20,7 @@ export class ContextCommandsConsumer {
   /** A command that fails validation throws, so the bus dead-letters it after its retries. */
   @EventPattern(Topics.contextCommands)
   async onContextCommand(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
-    const command = parseOrThrow(contextCommandSchema, value, 'command');
+    const command = parseMessageOrThrow(contextCommandSchema, value, 'command');
     this.processor.prepareAhead(upcomingOf(context));
     await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
   }

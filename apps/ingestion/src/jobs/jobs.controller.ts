@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, jobCancelRpcSchema, jobListRpcSchema, jobStatusRpcSchema, parseOrThrow, toRpcReply } from '@recollect/contracts';
+import { Rpc, jobCancelRpcSchema, jobListRpcSchema, jobStatusRpcSchema, parseMessageOrThrow, toRpcReply } from '@recollect/contracts';
 import { JobsService } from './jobs.service';
 
 @Controller()
@@ -10,7 +10,7 @@ export class JobsController {
   @MessagePattern(Rpc.jobStatus)
   status(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(jobStatusRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(jobStatusRpcSchema, value, 'request');
       return this.jobs.status(tenant, payload.jobId, payload.issued);
     });
   }
@@ -18,7 +18,7 @@ export class JobsController {
   @MessagePattern(Rpc.jobList)
   list(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(jobListRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(jobListRpcSchema, value, 'request');
       return this.jobs.list(tenant, payload);
     });
   }
@@ -26,7 +26,7 @@ export class JobsController {
   @MessagePattern(Rpc.jobCancel)
   cancel(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(jobCancelRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(jobCancelRpcSchema, value, 'request');
       return this.jobs.cancel(tenant, payload.jobId, payload.issued);
     });
   }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, memoryChangeSchema, parseOrThrow } from '@recollect/contracts';
+import { Topics, memoryChangeSchema, parseMessageOrThrow } from '@recollect/contracts';
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../ingestion.tokens';
 import { MemoryChangeProcessor } from './memory-change.processor';
 
@@ -16,7 +16,7 @@ export class MemoryChangesConsumer {
   /** A change that fails validation throws, so the bus dead-letters it after its retries. */
   @EventPattern(Topics.memoryChanges)
   async onMemoryChange(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
-    const change = parseOrThrow(memoryChangeSchema, value, 'memory change');
+    const change = parseMessageOrThrow(memoryChangeSchema, value, 'memory change');
     await this.processor.process(change, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
   }
 }

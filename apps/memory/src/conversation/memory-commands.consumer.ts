@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, memoryCommandSchema, parseOrThrow } from '@recollect/contracts';
+import { Topics, memoryCommandSchema, parseMessageOrThrow } from '@recollect/contracts';
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../memory.tokens';
 import { MemoryCommandProcessor } from './memory-command.processor';
 
@@ -17,7 +17,7 @@ export class MemoryCommandsConsumer {
   /** A command that fails validation throws, so the bus dead-letters it after its retries. */
   @EventPattern(Topics.memoryCommands)
   async onMemoryCommand(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
-    const command = parseOrThrow(memoryCommandSchema, value, 'command');
+    const command = parseMessageOrThrow(memoryCommandSchema, value, 'command');
     await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
   }
 }

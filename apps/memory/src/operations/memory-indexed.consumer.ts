@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, memoryIndexedEventSchema, parseOrThrow } from '@recollect/contracts';
+import { Topics, memoryIndexedEventSchema, parseMessageOrThrow } from '@recollect/contracts';
 import { OperationsRepository } from './operations.repository';
 
 /** Ingestion applied a change to the search index: the operation that caused it is complete (or failed with ingestion's reason). */
@@ -10,7 +10,7 @@ export class MemoryIndexedConsumer {
 
   @EventPattern(Topics.memoryIndexed)
   async onMemoryIndexed(@Payload() value: unknown): Promise<void> {
-    const { tenant, payload } = parseOrThrow(memoryIndexedEventSchema, value, 'event');
+    const { tenant, payload } = parseMessageOrThrow(memoryIndexedEventSchema, value, 'event');
     if (payload.failure) await this.operations.fail(payload.operationId, tenant, payload.failure.code, payload.failure.message);
     else await this.operations.complete(payload.operationId, tenant);
   }

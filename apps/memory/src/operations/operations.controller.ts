@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, operationStatusRpcSchema, parseOrThrow, toRpcReply } from '@recollect/contracts';
+import { Rpc, operationStatusRpcSchema, parseMessageOrThrow, toRpcReply } from '@recollect/contracts';
 import { OperationsService } from './operations.service';
 
 @Controller()
@@ -10,7 +10,7 @@ export class OperationsController {
   @MessagePattern(Rpc.memoryOperationStatus)
   status(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(operationStatusRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(operationStatusRpcSchema, value, 'request');
       return this.operations.status(tenant, payload.operationId, payload.issued);
     });
   }

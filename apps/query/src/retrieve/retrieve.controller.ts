@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { Rpc, parseOrThrow, retrieveRpcSchema, toRpcReply } from '@recollect/contracts';
+import { Rpc, parseMessageOrThrow, retrieveRpcSchema, toRpcReply } from '@recollect/contracts';
 import { RetrieveService } from './retrieve.service';
 
 @Controller()
@@ -10,7 +10,7 @@ export class RetrieveController {
   @MessagePattern(Rpc.memoryRetrieve)
   retrieve(@Payload() value: unknown) {
     return toRpcReply(async () => {
-      const { tenant, payload } = parseOrThrow(retrieveRpcSchema, value, 'request');
+      const { tenant, payload } = parseMessageOrThrow(retrieveRpcSchema, value, 'request');
       return this.retrieveService.retrieve(tenant, payload);
     });
   }
