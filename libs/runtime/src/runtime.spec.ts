@@ -4,7 +4,7 @@ import { freePort } from '@recollect/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogTopics, kafkaConnection, requestPatterns, requireDistributed, topicSettings } from './adapters';
 import { startHealthServer } from './health-server';
-import { STOP_SIGNALS, kafkaReadiness, stopOnSignals, type SignalHost } from './service-lifecycle';
+import { REPEATED_SIGNAL_GRACE_MS, STOP_SIGNALS, kafkaReadiness, stopOnSignals, type SignalHost } from './service-lifecycle';
 import { Subject } from 'rxjs';
 
 describe('distributed wiring', () => {
@@ -85,12 +85,17 @@ describe(stopOnSignals.name, () => {
     expect(ran).toEqual(['close http', 'close bus']);
   });
 
-  it('exits 1 at once on a second signal while the steps still run', async () => {
+  it('takes a repeat within the grace period for the same stop, and exits 1 at once on a later signal', async () => {
     const host = fakeProcess();
+    let clock = 1_000;
     let finish!: () => void;
-    stopOnSignals(quietLogger, [() => new Promise<void>((resolve) => (finish = resolve))], host);
-    host.send('SIGTERM');
+    stopOnSignals(quietLogger, [() => new Promise<void>((resolve) => (finish = resolve))], host, () => clock);
     host.send('SIGINT');
+    clock += REPEATED_SIGNAL_GRACE_MS - 1; // Ctrl-C through npm: the terminal's and npm's copy
+    host.send('SIGINT');
+    expect(host.exits).toEqual([]);
+    clock += 1;
+    host.send('SIGTERM');
     expect(host.exits).toEqual([1]);
     finish();
     await expect.poll(() => host.exits).toEqual([1, 0]);

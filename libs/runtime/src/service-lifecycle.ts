@@ -35,15 +35,25 @@ export interface SignalHost {
 export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 /**
+ * A repeat within this long of the first signal is the same stop delivered twice: Ctrl-C reaches
+ * the whole process group, and `npm start` forwards it to its child as well.
+ */
+export const REPEATED_SIGNAL_GRACE_MS = 2_000;
+
+/**
  * A stop signal runs the steps in order (stop taking work, let in-flight work finish, close
- * clients), then exits 0. A second signal exits at once, with 1. The only signal handling in a
+ * clients), then exits 0. A later signal exits at once, with 1. The only signal handling in a
  * process: nothing else (Nest's shutdown hooks included) may close parts of it on its own.
  */
-export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>, host: SignalHost = process): void {
-  let stopping = false;
+export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>, host: SignalHost = process, now: () => number = Date.now): void {
+  let stoppingSince: number | undefined;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) return host.exit(1);
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      if (now() - stoppingSince < REPEATED_SIGNAL_GRACE_MS) return;
+      logger.warn(`${signal} again: exiting without waiting for in-flight work`, 'Lifecycle');
+      return host.exit(1);
+    }
+    stoppingSince = now();
     logger.log(`${signal}: finishing in-flight work and stopping`, 'Lifecycle');
     for (const step of steps) await step().catch((error: unknown) => logger.error(`shutdown step failed: ${String(error)}`, undefined, 'Lifecycle'));
     host.exit(0);
