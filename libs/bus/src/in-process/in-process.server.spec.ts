@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusTestKit, Probe, TOPIC } from '../testing/bus.fixture';
 import { waitFor } from '../testing/wait-for';
 import { PgLog } from './pg-log';
-import { WAKEUP_CHANNEL } from './pg-wakeups';
+import { LISTENER_NAME } from './pg-wakeups';
 
 // Transport-independent behaviour is in the bus contract (in-process.contract.spec.ts); these cases are about the PostgreSQL log.
 const GROUP = 'indexer';
@@ -87,7 +87,7 @@ describe('InProcessServer wake-ups across processes', () => {
   const storeBehindTheBrokersBack = (partition: number, value: unknown) =>
     kit.rows(`INSERT INTO bus.messages (topic, partition, key, value) VALUES ($1, $2, 'k', $3)`, [TOPIC, partition, JSON.stringify(value)]);
   const listeningBackends = async () =>
-    (await kit.rows<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ${WAKEUP_CHANNEL}'`)).map((row) => row.pid);
+    (await kit.rows<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1', [LISTENER_NAME])).map((row) => row.pid);
 
   it('wakes idle consumers as soon as another process commits a message', async () => {
     const { probe } = await kit.startConsumer(GROUP);

@@ -23,7 +23,9 @@ export const EARLIEST_OFFSET = '0';
 
 // The schema lock keeps two processes starting at once from racing on CREATE ... IF NOT EXISTS.
 // The trigger tells every listening process (see pg-wakeups.ts) which partitions got rows, whoever
-// wrote them; PostgreSQL delivers a notification only once its transaction commits.
+// wrote them; PostgreSQL delivers notifications only once their transaction commits, and folds the
+// identical ones of a transaction into one. Created only when missing, so a role that does not own
+// them can still start.
 const SCHEMA_SQL = `
   SELECT pg_advisory_xact_lock(hashtext('recollect.bus.schema'));
   CREATE SCHEMA IF NOT EXISTS bus;
@@ -45,15 +47,16 @@ const SCHEMA_SQL = `
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (group_id, topic, partition)
   );
-  CREATE OR REPLACE FUNCTION bus.notify_appended() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    PERFORM pg_notify('${WAKEUP_CHANNEL}', partition || ':' || topic) FROM (SELECT DISTINCT topic, partition FROM appended) AS p;
-    RETURN NULL;
-  END $$;
   DO $$ BEGIN
+    IF to_regprocedure('bus.notify_appended()') IS NULL THEN
+      CREATE FUNCTION bus.notify_appended() RETURNS trigger LANGUAGE plpgsql AS $notify$
+      BEGIN
+        PERFORM pg_notify('${WAKEUP_CHANNEL}', NEW.partition || ':' || NEW.topic);
+        RETURN NULL;
+      END $notify$;
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'messages_notify_appended' AND tgrelid = 'bus.messages'::regclass) THEN
-      CREATE TRIGGER messages_notify_appended AFTER INSERT ON bus.messages REFERENCING NEW TABLE AS appended
-        FOR EACH STATEMENT EXECUTE FUNCTION bus.notify_appended();
+      CREATE TRIGGER messages_notify_appended AFTER INSERT ON bus.messages FOR EACH ROW EXECUTE FUNCTION bus.notify_appended();
     END IF;
   END $$;`;
 
