@@ -12,8 +12,12 @@ const routes: Array<{ method: string; path: string }> = [
   { method: 'POST', path: `${API}/delete` },
 ];
 
+const anyCodeUnit = fc.nat(0xffff).map((unit) => String.fromCharCode(unit));
+
 const jsonish = fc.oneof(
-  fc.jsonValue({ maxDepth: 4 }),
+  // Strings of any UTF-16 code units, NUL and unpaired surrogates included: PostgreSQL refuses both.
+  fc.record({ documents: fc.constant([{ content: 'x' }]), source: fc.constant('s'), context_type: fc.constant('resource'), scope: fc.constant('internal'), query: fc.constant('q'), metadata: fc.dictionary(fc.string({ unit: anyCodeUnit }), fc.jsonValue({ maxDepth: 2, stringUnit: anyCodeUnit })) }),
+  fc.jsonValue({ maxDepth: 4, stringUnit: anyCodeUnit }),
   fc.record(
     {
       documents: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.dictionary(fc.constantFrom('content', 'fileName', 'x'), fc.jsonValue({ maxDepth: 2 })), { maxLength: 4 })),
