@@ -43,6 +43,8 @@ export const envSchema = z.object({
   SEARCH_LEXICAL_WEIGHT: z.coerce.number().min(0).max(1).optional(),
   /** Hybrid search: how much a title match counts on top of the same match in the text (default in the query service). */
   SEARCH_TITLE_BOOST: z.coerce.number().min(0).max(100).optional(),
+  /** Hybrid search: the part of the lexical share that query words side by side take, 0..1 (default in the query service). */
+  SEARCH_ADJACENCY_WEIGHT: z.coerce.number().min(0).max(1).optional(),
   /** Memory retrieval: the share of the way to a score of 1 a message gains when the query names its speaker, 0..1 (default in the query service). */
   SEARCH_SPEAKER_BOOST: z.coerce.number().min(0).max(1).optional(),
   /** `bearer`: Memind routes (/open/v1) take the token like every route. `none`: they trust `userId` in the body; trusted networks only. */

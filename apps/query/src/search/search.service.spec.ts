@@ -68,6 +68,9 @@ describe(SearchService.name, () => {
       [chunk('ocean', 0, 'Tides follow the moon.', between(0, 1, 0.1))],
       // Shares the query's words, points elsewhere: only BM25 finds it among the distractors.
       [chunk('lexical', 0, 'Permafrost thaw releases methane from permafrost soils.', axis(2))],
+      // The same words and the same vector; only the first has the query's words side by side.
+      [chunk('adjacent', 0, 'Rooftop solar panel maintenance.', between(0, 2, 0.5))],
+      [chunk('apart', 0, 'Panel maintenance, rooftop solar.', between(0, 2, 0.5))],
       // Distractors closer to the query than anything above, so vector search alone fills its depth with them.
       ...Array.from({ length: 60 }, (_, i) => [chunk(`near-${String(i).padStart(2, '0')}`, 0, `Unrelated note number ${i}.`, between(0, 3, 0.01))]),
     ];
@@ -130,6 +133,26 @@ describe(SearchService.name, () => {
     const vectorOnly = new SearchService(index, queryEmbedder, scoringWith({ lexicalWeight: 0 }));
     const hits = await vectorOnly.search(tenant, request('permafrost methane', { limit: 100 }));
     expect(hits.find((hit) => hit.documentId === 'lexical')!.score).toBeCloseTo(await cosineOf('lexical#0'), 5);
+  });
+
+  it('gives a document with the query words side by side the adjacency part of the lexical share', async () => {
+    const hits = await sut.search(tenant, request('solar panel', { limit: 100 }));
+    const adjacent = hits.find((hit) => hit.documentId === 'adjacent')!;
+    const apart = hits.find((hit) => hit.documentId === 'apart')!;
+    const { lexicalWeight, adjacencyWeight } = scoringWith();
+    expect(adjacent.score - apart.score).toBeCloseTo(lexicalWeight * adjacencyWeight, 5);
+    expect(hits[0]!.documentId).toBe('adjacent');
+  });
+
+  it('leaves BM25 alone when adjacency is off, or when no candidate has two query words side by side', async () => {
+    const withoutAdjacency = new SearchService(index, queryEmbedder, scoringWith({ adjacencyWeight: 0 }));
+    const hits = await withoutAdjacency.search(tenant, request('solar panel', { limit: 100 }));
+    expect(hits.find((hit) => hit.documentId === 'adjacent')!.score).toBe(hits.find((hit) => hit.documentId === 'apart')!.score);
+    // "maintenance solar" is side by side nowhere: both keep the whole BM25 share they had.
+    const noPair = await sut.search(tenant, request('maintenance solar', { limit: 100 }));
+    const fullShare = fusedScore(scoringWith(), await cosineOf('adjacent#0'), 1);
+    expect(noPair.find((hit) => hit.documentId === 'adjacent')!.score).toBeCloseTo(fullShare, 5);
+    expect(noPair.find((hit) => hit.documentId === 'apart')!.score).toBeCloseTo(fullShare, 5);
   });
 
   it('finds nothing of another tenant', async () => {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SearchHit, SearchRequest, Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type ChunkFilter, type ScoredChunk, type SearchIndex } from '@recollect/search-index';
-import { SEARCH_SCORING, boostedScore, fusedScore, lexicalShare, type SearchScoring } from './hybrid-fusion';
+import { SEARCH_SCORING, boostedScore, fusedScore, lexicalEvidence, lexicalShare, type SearchScoring } from './hybrid-fusion';
+import { adjacencyScore, queryWordPairs } from './word-adjacency';
 
 /** A document in the running: the chunks vector search saw of it, best first, and its BM25. */
 interface Candidate {
@@ -70,11 +71,12 @@ export class SearchService {
       if (candidate) candidate.bm25 = hit.score;
     }
 
+    const adjacency = request.mode === 'standard' ? this.adjacencyShares(request.query, candidates) : new Map<string, number>();
     const ranked: RankedHit[] = [];
-    for (const { chunks, bm25 } of candidates.values()) {
-      const share = lexicalShare(bm25, bestBm25);
+    for (const [documentId, { chunks, bm25 }] of candidates) {
+      const lexical = lexicalEvidence(this.scoring, lexicalShare(bm25, bestBm25), adjacency.get(documentId) ?? null);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
-        const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, share) : cosine;
+        const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexical) : cosine;
         const score = boost ? boostedScore(fused, boost(chunk.metadata)) : fused;
         if (score < request.minScore || score > request.maxScore) continue;
         const hit = toHit(chunk, score);
@@ -82,6 +84,25 @@ export class SearchService {
       }
     }
     return ranked.sort((a, b) => b.hit.score - a.hit.score || a.hit.chunkId.localeCompare(b.hit.chunkId)).slice(0, request.limit);
+  }
+
+  /**
+   * Each candidate's adjacency score over the best of them, from the chunks the search holds of it;
+   * empty when adjacency is off, the query has no two content words, or no candidate has a pair.
+   */
+  private adjacencyShares(query: string, candidates: ReadonlyMap<string, Candidate>): Map<string, number> {
+    const shares = new Map<string, number>();
+    const pairs = this.scoring.adjacencyWeight > 0 ? queryWordPairs(query) : undefined;
+    if (!pairs || pairs.count === 0) return shares;
+    let best = 0;
+    for (const [documentId, { chunks }] of candidates) {
+      const score = adjacencyScore(pairs, chunks.map(({ chunk }) => chunk.text));
+      shares.set(documentId, score);
+      best = Math.max(best, score);
+    }
+    if (best === 0) return new Map();
+    for (const [documentId, score] of shares) shares.set(documentId, score / best);
+    return shares;
   }
 
   private async embedQuery(query: string): Promise<Float32Array> {
