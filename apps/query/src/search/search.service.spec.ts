@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchRequest } from '@recollect/contracts';
 import type { Embedder } from '@recollect/embedder';
 import { LanceDbSearchIndex, type ChunkRecord, type DocumentRecord } from '@recollect/search-index';
-import { fusedScore, lexicalShare, scoringWith } from './hybrid-fusion';
+import { fusedScore, lexicalEvidence, lexicalShare, scoringFromEnv, scoringWith } from './hybrid-fusion';
 import { SearchService } from './search.service';
 
 const DIMENSION = 4;
@@ -71,6 +71,9 @@ describe(SearchService.name, () => {
       // The same words and the same vector; only the first has the query's words side by side.
       [chunk('adjacent', 0, 'Rooftop solar panel maintenance.', between(0, 2, 0.5))],
       [chunk('apart', 0, 'Panel maintenance, rooftop solar.', between(0, 2, 0.5))],
+      // The same again, with the words in a second chunk that vector search does not rank (its first chunk matches the query vector).
+      [chunk('adjacent-later', 0, 'Opening remarks.', between(0, 3, 0.005)), chunk('adjacent-later', 1, 'Wind turbine blades.', axis(3))],
+      [chunk('apart-later', 0, 'Opening remarks.', between(0, 3, 0.005)), chunk('apart-later', 1, 'Turbine blades, wind.', axis(3))],
       // Distractors closer to the query than anything above, so vector search alone fills its depth with them.
       ...Array.from({ length: 60 }, (_, i) => [chunk(`near-${String(i).padStart(2, '0')}`, 0, `Unrelated note number ${i}.`, between(0, 3, 0.01))]),
     ];
@@ -144,6 +147,20 @@ describe(SearchService.name, () => {
     expect(hits[0]!.documentId).toBe('adjacent');
   });
 
+  it('counts adjacency in every chunk the search holds of a document, not only those vector search ranked', async () => {
+    const hits = await sut.search(tenant, request('wind turbine', { limit: 10 }));
+    const adjacent = hits.find((hit) => hit.documentId === 'adjacent-later')!;
+    const apart = hits.find((hit) => hit.documentId === 'apart-later')!;
+    expect(adjacent.chunkId).toBe('adjacent-later#0');
+    const { lexicalWeight, adjacencyWeight } = scoringWith();
+    expect(adjacent.score - apart.score).toBeCloseTo(lexicalWeight * adjacencyWeight, 5);
+  });
+
+  it('ignores adjacency in mode=fast', async () => {
+    const hits = await sut.search(tenant, request('solar panel', { mode: 'fast', limit: 100 }));
+    expect(hits.find((hit) => hit.documentId === 'adjacent')!.score).toBe(hits.find((hit) => hit.documentId === 'apart')!.score);
+  });
+
   it('leaves BM25 alone when adjacency is off, or when no candidate has two query words side by side', async () => {
     const withoutAdjacency = new SearchService(index, queryEmbedder, scoringWith({ adjacencyWeight: 0 }));
     const hits = await withoutAdjacency.search(tenant, request('solar panel', { limit: 100 }));
@@ -166,6 +183,18 @@ describe('hybrid fusion', () => {
     expect(lexicalShare(12, 12)).toBe(1);
     expect(lexicalShare(0, 12)).toBe(0);
     expect(lexicalShare(5, 0)).toBe(0);
+  });
+
+  it('gives adjacency its part of the lexical share, and BM25 all of it without adjacency', () => {
+    const scoring = scoringWith({ adjacencyWeight: 0.2 });
+    expect(lexicalEvidence(scoring, 0.5, null)).toBe(0.5);
+    expect(lexicalEvidence(scoring, 0.5, 1)).toBeCloseTo(0.8 * 0.5 + 0.2, 10);
+    expect(lexicalEvidence(scoring, 1, 1)).toBe(1);
+  });
+
+  it('reads every weight from the environment, leaving the unset ones to the defaults', () => {
+    const scoring = scoringWith(scoringFromEnv({ SEARCH_LEXICAL_WEIGHT: 0.3, SEARCH_TITLE_BOOST: undefined, SEARCH_ADJACENCY_WEIGHT: 0.2, SEARCH_SPEAKER_BOOST: 0.1 }));
+    expect(scoring).toEqual({ lexicalWeight: 0.3, titleBoost: 0, adjacencyWeight: 0.2, speakerBoost: 0.1 });
   });
 
   it('keeps the fused score within 0..1 and honours the weight', () => {

@@ -71,7 +71,7 @@ export class SearchService {
       if (candidate) candidate.bm25 = hit.score;
     }
 
-    const adjacency = request.mode === 'standard' ? this.adjacencyShares(request.query, candidates) : new Map<string, number>();
+    const adjacency = request.mode === 'standard' ? this.adjacencyShares(request.query, candidates, lexicalChunks) : new Map<string, number>();
     const ranked: RankedHit[] = [];
     for (const [documentId, { chunks, bm25 }] of candidates) {
       const lexical = lexicalEvidence(this.scoring, lexicalShare(bm25, bestBm25), adjacency.get(documentId) ?? null);
@@ -87,16 +87,24 @@ export class SearchService {
   }
 
   /**
-   * Each candidate's adjacency score over the best of them, from the chunks the search holds of it;
-   * empty when adjacency is off, the query has no two content words, or no candidate has a pair.
+   * Each candidate's adjacency score over the best of them, from every chunk the search holds of it:
+   * those vector search found, and for BM25's documents those of the confined search. Empty when
+   * adjacency is off, the query has no two content words, or no candidate has a pair.
    */
-  private adjacencyShares(query: string, candidates: ReadonlyMap<string, Candidate>): Map<string, number> {
+  private adjacencyShares(query: string, candidates: ReadonlyMap<string, Candidate>, lexicalChunks: readonly ScoredChunk[]): Map<string, number> {
     const shares = new Map<string, number>();
     const pairs = this.scoring.adjacencyWeight > 0 ? queryWordPairs(query) : undefined;
     if (!pairs || pairs.count === 0) return shares;
+    const textsOf = new Map<string, Map<string, string>>();
+    const hold = ({ chunk }: ScoredChunk): void => {
+      const texts = textsOf.get(chunk.documentId) ?? new Map<string, string>();
+      textsOf.set(chunk.documentId, texts.set(chunk.id, chunk.text));
+    };
+    for (const candidate of candidates.values()) candidate.chunks.forEach(hold);
+    lexicalChunks.forEach(hold);
     let best = 0;
-    for (const [documentId, { chunks }] of candidates) {
-      const score = adjacencyScore(pairs, chunks.map(({ chunk }) => chunk.text));
+    for (const documentId of candidates.keys()) {
+      const score = adjacencyScore(pairs, textsOf.get(documentId)?.values() ?? []);
       shares.set(documentId, score);
       best = Math.max(best, score);
     }

@@ -41,6 +41,19 @@ describe('adjacencyScore', () => {
   it('does not pair words across two texts', () => {
     expect(score('support group', 'support', 'group')).toBe(0);
   });
+
+  it('finds words whose stem is one letter ("oed": "o") or starts otherwise than the word (dying: die)', () => {
+    expect(score('oed group', 'the oed group')).toBeCloseTo(1 / 2, 10);
+    expect(score('die young', 'dying young')).toBeCloseTo(1 / 2, 10);
+  });
+
+  it('pairs nothing with a run of letters over 40 long, and reads a text only so far', () => {
+    const blob = 'x'.repeat(41);
+    expect(score(`${blob} group`, `${blob} group`)).toBe(0);
+    expect(score('support group', `support ${blob} group`)).toBe(0);
+    expect(score('support group', `${'filler '.repeat(3_000)} support group`)).toBe(0);
+    expect(score('support group', `${'filler '.repeat(2_000)} support group`)).toBeCloseTo(1 / 2, 10);
+  });
 });
 
 describe('adjacencyScore, against stemming every word', () => {
@@ -59,7 +72,8 @@ describe('adjacencyScore, against stemming every word', () => {
 
   // Words whose stems share a start with other words, rewrite their ends, or their start (dying: die).
   const vocabulary = ['die', 'dying', 'died', 'lie', 'lying', 'tie', 'tying', 'ties', 'happy', 'happiness', 'skies', 'sky',
-    'generously', 'general', 'running', 'run', 'runner', 'the', 'of', 'Café', 'cafe', 'IL-6', '6', 'd', 'vitamin', 'vitamins', 'news'];
+    'generously', 'general', 'running', 'run', 'runner', 'the', 'of', 'Café', 'cafe', 'IL-6', '6', 'd', 'vitamin', 'vitamins', 'news',
+    'oed', 'o', 'aing', 'a', 'eings', 'e', 'dyed', 'oe'];
   const phrase = fc.array(fc.constantFrom(...vocabulary), { maxLength: 12 }).map((words) => words.join(' '));
 
   it('counts the same as stemming every word of the texts', () => {
