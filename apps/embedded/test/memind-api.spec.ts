@@ -27,6 +27,29 @@ describe('Memind API', () => {
 
   const retrieve = (body: Record<string, unknown>) => sut.call(token, 'POST', `${OPEN}/memory/retrieve`, { userId: 'alice', ...body });
 
+  it('finds a reply by the words of the message it answers, and after that message is corrected, by its new words only', async () => {
+    const sessionId = 'corrected-question';
+    const added = await sut.call(token, 'POST', '/api/v1/context/memory/add', {
+      sessionId,
+      contents: [{ content: 'Did you enjoy the holiday in Lisbon?', id: 'question' }, { content: 'Yes, twice!', id: 'reply' }],
+    });
+    expect(added.status).toBe(201);
+    // finalScore is 0.5 x cosine + 0.5 x the lexical share (the default weights): what the reply gets beyond its cosine is lexical.
+    const lexicalPartOfReply = async (query: string): Promise<number> => {
+      const found = await retrieve({ query, sessionId });
+      expect(found.status).toBe(200);
+      const reply = found.body.data.items.find((item: any) => item.id === 'reply');
+      return reply.finalScore - 0.5 * reply.vectorScore;
+    };
+    expect(await lexicalPartOfReply('Lisbon')).toBeGreaterThan(0.05);
+
+    const corrected = await sut.call(token, 'POST', '/api/v1/context/memory/update', { sessionId, contents: [{ content: 'Did you enjoy the trip to Porto?', id: 'question' }] });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.updated_entries).toBe(1);
+    expect(await lexicalPartOfReply('Porto')).toBeGreaterThan(0.05);
+    expect(await lexicalPartOfReply('Lisbon')).toBeCloseTo(0, 5);
+  });
+
   it('accepts a message asynchronously (202), and the operation can be polled until it is stored and indexed', async () => {
     const r = await sut.call(
       token,

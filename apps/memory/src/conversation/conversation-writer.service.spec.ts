@@ -93,6 +93,31 @@ describe(ConversationWriter.name, () => {
     ]);
   });
 
+  it('sends the message after a replaced one again, with its new previous turn, unless the change writes it too', async () => {
+    const sessionId = nextSession();
+    await db.transaction((tx) =>
+      sut.add(tx, alice, { operationId: 'op-a', sessionId, agentId: null, messages: [message('one', { id: 'm1' }), message('two', { id: 'm2' }), message('three', { id: 'm3' })] }),
+    );
+    const updated = await db.transaction((tx) => sut.update(tx, alice, { operationId: 'op-b', sessionId, messages: [message('one, corrected', { id: 'm1' })] }));
+    expect(updated.updatedEntries).toBe(1);
+    expect(updated.messageIds).toEqual(['m1']);
+    expect(updated.change.messages.map((m) => [m.id, m.position, m.replaced, m.text, m.previous?.text ?? null])).toEqual([
+      ['m1', 0, true, 'one, corrected', null],
+      ['m2', 1, true, 'two', 'one, corrected'],
+    ]);
+    // The last message has no follower; a follower the change writes itself goes out once.
+    const last = await db.transaction((tx) => sut.update(tx, alice, { operationId: 'op-c', sessionId, messages: [message('three, corrected', { id: 'm3' })] }));
+    expect(last.change.messages.map((m) => m.id)).toEqual(['m3']);
+    const both = await db.transaction((tx) =>
+      sut.update(tx, alice, { operationId: 'op-d', sessionId, messages: [message('one again', { id: 'm1' }), message('two again', { id: 'm2' })] }),
+    );
+    expect(both.change.messages.map((m) => [m.id, m.previous?.text ?? null])).toEqual([
+      ['m1', null],
+      ['m2', 'one again'],
+      ['m3', 'two again'],
+    ]);
+  });
+
   it('keeps occurredAt of a replaced message unless a new one is given', async () => {
     const sessionId = nextSession();
     await db.transaction((tx) =>

@@ -104,13 +104,22 @@ export class ConversationWriter {
     );
     await this.conversations.saveSession(tx, session);
 
+    // A replaced message is the context of the one after it (in its lexical document, and in the
+    // embedding of a short turn), so that one goes out again with its new `previous`.
+    const writtenAt = new Set(written.map((w) => w.row.position));
+    const followers = await this.conversations.messageRowsAt(
+      tx,
+      session.id,
+      written.filter((w) => w.replaced && !writtenAt.has(w.row.position + 1)).map((w) => w.row.position + 1),
+    );
+    const sent = [...written, ...followers.map((row) => ({ row, content: describeContent(row.blocks), replaced: true }))];
     const neighbours = await this.conversations.messagesAt(
       tx,
       session.id,
-      written.map((w) => w.row.position - 1).filter((p) => p >= 0),
+      sent.map((w) => w.row.position - 1).filter((p) => p >= 0),
     );
     const previousAt = new Map(neighbours.map((n) => [n.position, { authorName: n.authorName, text: n.text }]));
-    const stored = written.map(({ row, content, replaced }) => toStoredMessage(row, content, replaced, previousAt.get(row.position - 1) ?? null));
+    const stored = sent.map(({ row, content, replaced }) => toStoredMessage(row, content, replaced, previousAt.get(row.position - 1) ?? null));
     return {
       change: { operationId, sessionId: session.sessionId, agentId: session.agentId, messages: stored },
       messageIds: inputs.map((m) => m.id),

@@ -52,6 +52,12 @@ export class ConversationRepository {
     if (rows.length > 0) await tx.getRepository(MessageEntity).upsert(rows as QueryDeepPartialEntity<MessageEntity>[], ['id']);
   }
 
+  /** The whole messages at these positions. */
+  messageRowsAt(tx: EntityManager, sessionRow: string, positions: number[]): Promise<MessageEntity[]> {
+    if (positions.length === 0) return Promise.resolve([]);
+    return tx.getRepository(MessageEntity).find({ where: { sessionRowId: sessionRow, position: In([...new Set(positions)]) }, order: { position: 'ASC' } });
+  }
+
   /** Author and text of the messages at these positions (the neighbours that give short turns their context). */
   messagesAt(tx: EntityManager, sessionRow: string, positions: number[]): Promise<Neighbour[]> {
     if (positions.length === 0) return Promise.resolve([]);

@@ -35,6 +35,7 @@ export const messagesUpsertedSchema = z.object({
   operationId: z.string().min(1),
   sessionId: z.string().min(1),
   agentId: z.string().nullable(),
+  /** The messages the change wrote, then each message right after a replaced one, sent again (`replaced`) with its new `previous`. */
   messages: z.array(storedMessageSchema).min(1),
 });
 export type MessagesUpserted = z.infer<typeof messagesUpsertedSchema>;
