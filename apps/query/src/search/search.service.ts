@@ -74,9 +74,9 @@ export class SearchService {
     const adjacency = request.mode === 'standard' ? this.adjacencyShares(request.query, candidates, lexicalChunks) : new Map<string, number>();
     const ranked: RankedHit[] = [];
     for (const [documentId, { chunks, bm25 }] of candidates) {
-      const lexical = lexicalEvidence(this.scoring, lexicalShare(bm25, bestBm25), adjacency.get(documentId) ?? null);
+      const lexicalSide = lexicalEvidence(this.scoring, lexicalShare(bm25, bestBm25), adjacency.get(documentId) ?? null);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
-        const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexical) : cosine;
+        const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexicalSide) : cosine;
         const score = boost ? boostedScore(fused, boost(chunk.metadata)) : fused;
         if (score < request.minScore || score > request.maxScore) continue;
         const hit = toHit(chunk, score);
