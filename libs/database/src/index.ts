@@ -1,2 +1,3 @@
 export * from './embedded-postgres.runner';
 export * from './free-port';
+export { isAlive } from './leftover-postmaster';

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 const FAST_SHUTDOWN_MS = 30_000;
 const IMMEDIATE_SHUTDOWN_MS = 10_000;
 
-const isAlive = (pid: number): boolean => {
+/** Whether a process with this pid exists, whoever owns it. */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -12,7 +13,7 @@ const isAlive = (pid: number): boolean => {
     // EPERM: it exists but belongs to another user (the server's own user, when we run as root).
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-};
+}
 
 /** Whether a live process runs Node (whatever its title); false where /proc cannot tell (gone, or another user's). */
 function runsNode(pid: number): boolean {

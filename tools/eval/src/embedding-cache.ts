@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isAlive } from '@recollect/database';
 import type { Embedder } from '@recollect/embedder';
 
 /**
@@ -73,15 +74,6 @@ function lockFolder(lockFile: string): void {
     throw new Error(`Embedding cache ${lockFile} is in use by process ${holder}; give this run another --embedding-cache`);
   }
   writeFileSync(lockFile, String(process.pid));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function keyOf(text: string): string {
