@@ -93,6 +93,12 @@ export interface SearchIndex {
   /** Deletes every chunk and document record matching the filter; answers how many chunks went. */
   deleteWhere(filter: ChunkFilter): Promise<number>;
   vectorSearch(vector: Float32Array, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
+  /**
+   * The same results as `vectorSearch(await vector, filter, limit)`, for a filter that selects few
+   * chunks (a handful of documents'), started before the query vector exists: an adapter that can
+   * reads those chunks meanwhile and scores them exactly once the vector arrives.
+   */
+  confinedVectorSearch(vector: Promise<Float32Array>, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
   /** BM25 over chunk texts, best first. */
   lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
   /**

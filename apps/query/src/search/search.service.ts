@@ -51,12 +51,12 @@ export class SearchService {
   async rank(tenant: Tenant, request: SearchRequest, { keep = () => true, boost }: RankOptions = {}): Promise<RankedHit[]> {
     const filter: ChunkFilter = { tenant, ...request.filter };
     const depth = Math.max(MIN_CANDIDATES, request.limit * CANDIDATES_PER_RESULT);
-    // Each step starts as soon as what it needs is there: BM25 while the query is encoded, then the
-    // vector search and the similarity of BM25's documents side by side.
+    // Each step starts as soon as what it needs is there: while the query is encoded, BM25 and then
+    // the reading of its documents' chunks; then the vector search and the scoring of those chunks.
     const vector = this.embedQuery(request.query);
     const lexical = request.mode === 'standard' ? this.index.lexicalSearchDocuments(request.query, filter, depth, { titleBoost: this.scoring.titleBoost }) : Promise.resolve([]);
     const semantic = vector.then((v) => this.index.vectorSearch(v, filter, depth));
-    const ofLexical = Promise.all([vector, lexical]).then(([v, hits]) => this.chunksOfDocuments(hits.map((hit) => hit.documentId), v, filter));
+    const ofLexical = lexical.then((hits) => this.chunksOfDocuments(hits.map((hit) => hit.documentId), vector, filter));
     const [semanticHits, lexicalHits, lexicalChunks] = await Promise.all([semantic, lexical, ofLexical]);
 
     const candidates = new Map<string, Candidate>();
@@ -119,9 +119,9 @@ export class SearchService {
   }
 
   /** The most similar chunks of BM25's documents, searched among their own chunks. */
-  private async chunksOfDocuments(documentIds: string[], vector: Float32Array, filter: ChunkFilter): Promise<ScoredChunk[]> {
+  private async chunksOfDocuments(documentIds: string[], vector: Promise<Float32Array>, filter: ChunkFilter): Promise<ScoredChunk[]> {
     if (documentIds.length === 0) return [];
-    return this.index.vectorSearch(vector, { ...filter, documentIds }, documentIds.length * CHUNKS_PER_RESCORED_DOCUMENT);
+    return this.index.confinedVectorSearch(vector, { ...filter, documentIds }, documentIds.length * CHUNKS_PER_RESCORED_DOCUMENT);
   }
 
   /** Long documents can fill the confined search's limit on their own; the rest keep their first chunk and no similarity. */

@@ -5,7 +5,8 @@ import type { Schema } from 'apache-arrow';
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import type { ChunkFilter, ChunkRecord, DocumentRecord, DocumentSummary, IndexIdentity, LexicalOptions, ScoredChunk, ScoredDocument, SearchIndex } from '../search-index.port';
 import { chunksToArrowTable } from './chunk-batch';
-import { chunkTableSchema, COLUMNS_WITHOUT_VECTOR, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
+import { CHUNK_READ_COLUMNS, chunkTableSchema, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
+import { clampedCosine } from './clamped-cosine';
 import { filterToSql } from './filter-to-sql';
 import { assertValidIdentity, indexMismatchError } from './index-identity';
 import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
@@ -150,7 +151,7 @@ export class LanceDbSearchIndex implements SearchIndex {
       .vectorSearch(vector)
       .distanceType('cosine')
       .where(filterToSql(filter))
-      .select([...COLUMNS_WITHOUT_VECTOR, '_distance'])
+      .select([...CHUNK_READ_COLUMNS, '_distance'])
       .limit(limit);
     // HNSW's default beam (1.5 x limit) found 0.88 of the true top 10 at 100k near-duplicate chunks; a
     // beam of at least 100, re-ranked on the stored vectors (so scores stay exact cosine), found all of
@@ -160,7 +161,26 @@ export class LanceDbSearchIndex implements SearchIndex {
     if (filter.documentIds !== undefined) query = query.bypassVectorIndex();
     else if (this.hasVectorIndex) query = query.ef(Math.max(ANN_MIN_BEAM, 2 * limit)).refineFactor(2);
     const rows = (await query.toArray()) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({ chunk: rowToChunk(row), score: cosineScore(row._distance) }));
+    return rows.map((row) => ({ chunk: rowToChunk(row, filter.tenant), score: cosineScore(row._distance) }));
+  }
+
+  async confinedVectorSearch(vector: Promise<Float32Array>, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
+    const { table, identity } = this.requireOpen();
+    if (limit <= 0) return this.vectorSearch(await vector, filter, limit);
+    // Reading the rows needs no query vector, so this runs while the query is still being encoded.
+    const rows = (await table
+      .query()
+      .where(filterToSql(filter))
+      .select([...CHUNK_READ_COLUMNS, 'vector'])
+      .limit(limit + 1)
+      .toArray()) as Array<Record<string, unknown>>;
+    const query = await vector;
+    assertDimension(query, identity, 'Query vector');
+    // More chunks match than the limit keeps: only a ranked search knows which are the best.
+    if (rows.length > limit) return this.vectorSearch(query, filter, limit);
+    return rows
+      .map((row) => ({ chunk: rowToChunk(row, filter.tenant), score: clampedCosine(query, (row.vector as { toArray(): Float32Array }).toArray()) }))
+      .sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id));
   }
 
   async lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
@@ -173,10 +193,10 @@ export class LanceDbSearchIndex implements SearchIndex {
       .query()
       .fullTextSearch(new MatchQuery(text, 'text'))
       .where(filterToSql(filter))
-      .select([...COLUMNS_WITHOUT_VECTOR, '_score'])
+      .select([...CHUNK_READ_COLUMNS, '_score'])
       .limit(limit)
       .toArray()) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({ chunk: rowToChunk(row), score: Number(row._score) }));
+    return rows.map((row) => ({ chunk: rowToChunk(row, filter.tenant), score: Number(row._score) }));
   }
 
   async lexicalSearchDocuments(query: string, filter: ChunkFilter, limit: number, options: LexicalOptions = {}): Promise<ScoredDocument[]> {
@@ -207,7 +227,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     const rows = (await table
       .query()
       .where(filterToSql(filter))
-      .select(COLUMNS_WITHOUT_VECTOR)
+      .select(CHUNK_READ_COLUMNS)
       .orderBy([
         { columnName: 'created_at', ascending: true },
         { columnName: 'document_id', ascending: true },
@@ -216,7 +236,7 @@ export class LanceDbSearchIndex implements SearchIndex {
       .offset(Math.max(0, page.offset))
       .limit(page.limit)
       .toArray()) as Array<Record<string, unknown>>;
-    return rows.map(rowToChunk);
+    return rows.map((row) => rowToChunk(row, filter.tenant));
   }
 
   async listDocuments(filter: ChunkFilter): Promise<DocumentSummary[]> {

@@ -215,6 +215,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
     return hits.map((hit) => ({ chunk: fromSource(hit._source), score: cosineFromScore(hit._score ?? 0) }));
   }
 
+  /** Lucene's filtered k-NN already scores a small filtered set exactly; there is nothing to read ahead of the vector. */
+  async confinedVectorSearch(vector: Promise<Float32Array>, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
+    return this.vectorSearch(await vector, filter, limit);
+  }
+
   async lexicalSearch(query: string, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]> {
     this.requireOpen();
     const text = query.trim();

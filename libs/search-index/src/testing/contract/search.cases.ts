@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ContractContext } from '../search-index.contract';
-import { idsOf, makeChunk, makeDocument, TENANT_A, TENANT_B, unitVector, withoutVector } from '../contract-fixtures';
+import { idsOf, makeChunk, makeDocument, seededVector, TENANT_A, TENANT_B, unitVector, withoutVector } from '../contract-fixtures';
 
 const tenantA = { tenant: TENANT_A };
 
@@ -97,6 +97,47 @@ export function searchCases(context: ContractContext): void {
     expect(idsOf(await index.vectorSearch(unitVector(1), { tenant: TENANT_A, scope: 'needle' }, 3))).toEqual([needle.id]);
     expect(idsOf(await index.lexicalSearch('harbour', { tenant: TENANT_A, scope: 'needle' }, 3))).toEqual([needle.id]);
     expect(idsOf(await index.vectorSearch(unitVector(1), { tenant: TENANT_A, documentIds: ['needle'] }, 1))).toEqual([needle.id]);
+  });
+
+  it('a confined vector search started before its vector gives what vector search gives', async () => {
+    const index = context.index();
+    const wanted = ['alpha', 'beta', 'gamma'].flatMap((documentId) => makeDocument({ documentId, count: 4 }));
+    const other = makeDocument({ documentId: 'other', count: 4 });
+    const otherTenant = makeDocument({ documentId: 'alpha', count: 4, tenant: TENANT_B });
+    await index.upsert([...wanted, ...other, ...otherTenant]);
+    const query = seededVector('confined query');
+    const filter = { tenant: TENANT_A, documentIds: ['alpha', 'beta', 'gamma'] };
+    let resolveVector!: (vector: Float32Array) => void;
+    const vector = new Promise<Float32Array>((resolve) => (resolveVector = resolve));
+
+    const confined = index.confinedVectorSearch(vector, filter, 100);
+    resolveVector(query);
+    const found = await confined;
+
+    // Chunks pointing away from the query all score 0, in no defined order: compare by id.
+    const expected = new Map((await index.vectorSearch(query, filter, 100)).map((hit) => [hit.chunk.id, hit]));
+    expect(found).toHaveLength(wanted.length);
+    for (const hit of found) {
+      expect(hit.chunk).toEqual(expected.get(hit.chunk.id)?.chunk);
+      expect(hit.score).toBeCloseTo(expected.get(hit.chunk.id)!.score, 5);
+    }
+    expect(found.map((hit) => hit.score)).toEqual(found.map((hit) => hit.score).sort((a, b) => b - a));
+    expect(found.map((hit) => hit.chunk)).toEqual(expect.arrayContaining(wanted.map(withoutVector)));
+    expect(found.filter((hit) => hit.score > 0).length).toBeGreaterThan(2);
+  });
+
+  it('a confined vector search over more chunks than its limit keeps the most similar', async () => {
+    const index = context.index();
+    const chunks = makeDocument({ documentId: 'long', count: 12 });
+    await index.upsert(chunks);
+    const query = chunks[7]!.vector;
+    const filter = { tenant: TENANT_A, documentIds: ['long'] };
+
+    const found = await index.confinedVectorSearch(Promise.resolve(query), filter, 3);
+
+    expect(idsOf(found)).toEqual(idsOf(await index.vectorSearch(query, filter, 3)));
+    expect(found[0]?.chunk.id).toBe(chunks[7]!.id);
+    expect(found[0]?.score).toBeGreaterThan(0.99);
   });
 
   it('lexical search ranks the chunk containing the query terms first', async () => {
