@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '@recollect/database';
-import type { Embedder } from '@recollect/embedder';
+import type { EmbedOptions, Embedder } from '@recollect/embedder';
 
 /**
  * Remembers vectors on disk by (model id, text), so re-running an evaluation skips the encoder for
@@ -34,11 +34,11 @@ export class CachingEmbedder implements Embedder {
     this.load();
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]> {
     const keys = texts.map(keyOf);
     const missing = [...new Set(texts.filter((_, i) => !this.known.has(keys[i]!)))];
     if (missing.length > 0) {
-      const vectors = await this.inner.embed(missing);
+      const vectors = await this.inner.embed(missing, options);
       const flat = new Float32Array(missing.length * this.dimension);
       vectors.forEach((vector, i) => flat.set(vector, i * this.dimension));
       // Vectors first, keys second: a crash in between leaves extra vectors, never a key without its vector.

@@ -114,7 +114,7 @@ export class SearchService {
   }
 
   private async embedQuery(query: string): Promise<Float32Array> {
-    const [vector] = await this.embedder.embed([query]);
+    const [vector] = await this.embedder.embed([query], { purpose: 'query' });
     return vector!;
   }
 

@@ -50,6 +50,26 @@ describe(UseLitePoolEmbedder.name, () => {
     expect(threadStats().find((thread) => thread.id === String(process.pid))?.nice).toBe(getPriority());
   }, MODEL_LOAD_TIMEOUT_MS);
 
+  it('serves waiting queries first, then short calls in their order, then long documents', async () => {
+    const single = new UseLitePoolEmbedder({ threads: 1 });
+    try {
+      await single.embed(['load the model']);
+      const finished: string[] = [];
+      const track = (name: string, call: Promise<Float32Array[]>) => call.then(() => finished.push(name));
+      // 64 texts make two slices of 32: the first runs, the second waits, as do the calls after it.
+      const long = Array.from({ length: 64 }, (_, i) => `Long document, passage ${i}, about harbours and tides.`);
+      await Promise.all([
+        track('long', single.embed(long)),
+        track('first short', single.embed(['a chat message'])),
+        track('second short', single.embed(['the next command, encoded ahead'])),
+        track('query', single.embed(['when does the harbour open?'], { purpose: 'query' })),
+      ]);
+      expect(finished).toEqual(['query', 'first short', 'second short', 'long']);
+    } finally {
+      await single.close();
+    }
+  }, MODEL_LOAD_TIMEOUT_MS);
+
   it('refuses work once closed', async () => {
     const closing = new UseLitePoolEmbedder({ threads: 1 });
     await closing.close();

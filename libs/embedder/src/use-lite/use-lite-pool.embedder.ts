@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Embedder } from '../embedder.port';
+import type { EmbedOptions, Embedder } from '../embedder.port';
 import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
 import type { WorkerOptions, WorkerReply } from './use-lite.worker';
 
@@ -48,7 +48,13 @@ export class UseLitePoolEmbedder implements Embedder {
   private readonly threads: number;
   private readonly workerOptions: WorkerOptions;
   private readonly workers: PoolWorker[] = [];
-  private readonly queue: Slice[] = [];
+  /**
+   * Waiting work, served in this order: search queries; then calls of at most MAX_SLICE texts (a
+   * message, a short document), so they need not wait behind a long document; then the slices of long
+   * documents. First come, first served within each, so a document encoded ahead of its turn (ingestion
+   * prefetching the next command) does not overtake the one before it.
+   */
+  private readonly queues: Record<'query' | 'short' | 'long', Slice[]> = { query: [], short: [], long: [] };
   private nextId = 0;
   private closed = false;
 
@@ -62,16 +68,17 @@ export class UseLitePoolEmbedder implements Embedder {
     this.maxInputWords = reference.maxInputWords;
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
     if (this.closed) throw new Error('The embedder is closed');
     this.spawnWorkers();
     const size = Math.min(MAX_SLICE, Math.ceil(texts.length / this.threads));
-    const urgent = texts.length <= MAX_SLICE;
+    const queue = options.purpose === 'query' ? this.queues.query : texts.length <= MAX_SLICE ? this.queues.short : this.queues.long;
     const slices: Array<Promise<Float32Array>> = [];
     for (let start = 0; start < texts.length; start += size) {
-      slices.push(new Promise((resolve, reject) => this.enqueue({ texts: texts.slice(start, start + size), resolve, reject }, urgent)));
+      slices.push(new Promise((resolve, reject) => queue.push({ texts: texts.slice(start, start + size), resolve, reject })));
     }
+    this.dispatch();
     const flats = await Promise.all(slices);
     return flats.flatMap((flat) => Array.from({ length: flat.length / this.dimension }, (_, i) => flat.slice(i * this.dimension, (i + 1) * this.dimension)));
   }
@@ -84,21 +91,19 @@ export class UseLitePoolEmbedder implements Embedder {
   async close(): Promise<void> {
     this.closed = true;
     const workers = this.workers.splice(0);
-    for (const slice of this.queue.splice(0)) slice.reject(new Error('The embedder was closed'));
+    for (const queue of Object.values(this.queues)) for (const slice of queue.splice(0)) slice.reject(new Error('The embedder was closed'));
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 
-  /** A short request (a search query) goes ahead of queued bulk work, so searches stay fast during ingestion. */
-  private enqueue(slice: Slice, urgent: boolean): void {
-    if (urgent) this.queue.unshift(slice);
-    else this.queue.push(slice);
-    this.dispatch();
+  private nextSlice(): Slice | undefined {
+    return this.queues.query.shift() ?? this.queues.short.shift() ?? this.queues.long.shift();
   }
 
   private dispatch(): void {
     for (const entry of this.workers) {
-      if (entry.busy || this.queue.length === 0) continue;
-      const slice = this.queue.shift()!;
+      if (entry.busy) continue;
+      const slice = this.nextSlice();
+      if (!slice) return;
       entry.busy = slice;
       entry.worker.ref();
       entry.worker.postMessage({ id: this.nextId++, texts: slice.texts });
