@@ -2,6 +2,7 @@ import { Float32, makeData, RecordBatch, Struct, Table, vectorFromArray, type Da
 import { tenantKey } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
 import { toIsoUtc } from './sql';
+import { tenantId } from './tenant-id';
 
 type ColumnValues = (chunks: readonly ChunkRecord[]) => unknown[];
 
@@ -27,6 +28,7 @@ const COLUMNS: Record<string, ColumnValues> = {
   metadata: (chunks) => chunks.map((chunk) => JSON.stringify(chunk.metadata ?? {})),
   created_at: (chunks) => chunks.map((chunk) => toIsoUtc(chunk.createdAt, `createdAt of chunk ${chunk.id}`)),
   updated_at: (chunks) => chunks.map((chunk) => toIsoUtc(chunk.updatedAt, `updatedAt of chunk ${chunk.id}`)),
+  tenant_id: (chunks) => chunks.map((chunk) => tenantId(chunk.tenant)),
 };
 
 /**

@@ -37,6 +37,8 @@ export function chunkTableSchema(identity: IndexIdentity): Schema {
       text('metadata'),
       text('created_at'),
       text('updated_at'),
+      // Last, and nullable: where tables written before it get it (added and filled at open).
+      text('tenant_id', true),
     ],
     new Map([
       [MODEL_ID_KEY, identity.modelId],

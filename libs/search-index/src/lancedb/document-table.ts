@@ -2,6 +2,7 @@ import { Field, List, makeData, RecordBatch, Schema, Struct, Table, Utf8, vector
 import { tenantKey } from '@recollect/contracts';
 import type { DocumentRecord } from '../search-index.port';
 import { toIsoUtc } from './sql';
+import { tenantId } from './tenant-id';
 
 const text = (name: string, nullable = false): Field => new Field(name, new Utf8(), nullable);
 
@@ -26,6 +27,8 @@ export const documentTableSchema = new Schema([
   text('text'),
   text('created_at'),
   text('updated_at'),
+  // As in the chunk table: last and nullable, so tables written before it can be given it.
+  text('tenant_id', true),
 ]);
 
 /** The merge key: documents are unique per tenant. */
@@ -48,6 +51,7 @@ export function documentsToArrowTable(documents: readonly DocumentRecord[]): Tab
     text: documents.map((d) => d.text),
     created_at: documents.map((d) => toIsoUtc(d.createdAt, `createdAt of document ${d.documentId}`)),
     updated_at: documents.map((d) => toIsoUtc(d.updatedAt, `updatedAt of document ${d.documentId}`)),
+    tenant_id: documents.map((d) => tenantId(d.tenant)),
   };
   // Built against the table's own schema (as chunk-batch does), so field nullability matches what merge-insert expects.
   const children = documentTableSchema.fields.map((field) => vectorFromArray(columns[field.name]!, field.type).data[0] as Data);

@@ -1,18 +1,13 @@
 import type { ChunkFilter } from '../search-index.port';
 import { sqlInList, sqlString, sqlStringArray, toIsoUtc } from './sql';
+import { tenantId } from './tenant-id';
 
 /**
  * Turns a ChunkFilter into a LanceDB `where` predicate. The tenant clause is always present,
  * so no query built here can cross tenants. Every client value goes through `sqlString`.
  */
 export function filterToSql(filter: ChunkFilter): string {
-  const { userId } = filter.tenant;
-  const organizationId = filter.tenant.organizationId ?? null;
-  const clauses = [
-    `user_id = ${sqlString(userId)}`,
-    // A null organisation must match only null: `= NULL` would match nothing, so spell it out.
-    organizationId === null ? 'organization_id IS NULL' : `organization_id = ${sqlString(organizationId)}`,
-  ];
+  const clauses = [`tenant_id = ${sqlString(tenantId(filter.tenant))}`];
 
   if (filter.documentIds !== undefined) {
     // An explicit empty list selects nothing; treating it as "no filter" would let deleteWhere wipe a tenant.

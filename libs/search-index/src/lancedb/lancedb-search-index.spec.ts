@@ -1,13 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '@lancedb/lancedb';
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { connect, Index } from '@lancedb/lancedb';
+import { DomainError, ErrorCode, type Tenant } from '@recollect/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   CONTRACT_DIMENSION,
   CONTRACT_IDENTITY,
   describeSearchIndexContract,
+  documentRecordOf,
+  idsOf,
   makeChunk,
   makeDocument,
   makeDocumentRecord,
@@ -16,7 +18,11 @@ import {
   TENANT_B,
   TENANT_D,
 } from '../testing/search-index.contract';
+import { chunksToArrowTable } from './chunk-batch';
+import { chunkTableSchema } from './chunk-table-schema';
+import { documentsToArrowTable } from './document-table';
 import { LanceDbSearchIndex, type LanceDbSearchIndexOptions } from './lancedb-search-index';
+import { tenantId } from './tenant-id';
 
 async function lanceHarness(options: Partial<LanceDbSearchIndexOptions> = {}) {
   const directory = await mkdtemp(join(tmpdir(), 'recollect-lancedb-'));
@@ -127,6 +133,44 @@ describe('LanceDbSearchIndex specifics', () => {
       .slice(0, 5);
     expect(own.map((result) => result.chunk.id)).toEqual(exactOwn.map((result) => result.id));
     expect((await (await reopen()).status()).vectorIndexed).toBe(true);
+  });
+
+  it('gives a table written before tenant_id existed the column, filled as new rows get it', async () => {
+    harness = await lanceHarness();
+    const tenants: Tenant[] = [TENANT_A, TENANT_B, { userId: '😀:1', organizationId: "o'+" }, { userId: '😀', organizationId: "1:+o'+" }];
+    const chunks = tenants.map((tenant, i) => makeChunk({ tenant, documentId: `doc-${i}`, text: `shared words, tenant ${i}` }));
+    const connection = await connect(harness.directory);
+    const oldChunks = await connection.createTable('chunks', chunksToArrowTable(chunks, chunkTableSchema(CONTRACT_IDENTITY), CONTRACT_DIMENSION));
+    const oldDocuments = await connection.createTable('chunks_documents', documentsToArrowTable(chunks.map((chunk) => documentRecordOf([chunk]))));
+    for (const table of [oldChunks, oldDocuments]) {
+      await table.dropColumns(['tenant_id']);
+      for (const column of ['user_id', 'organization_id']) await table.createIndex(column, { config: Index.btree() });
+    }
+
+    const index = new LanceDbSearchIndex({ directory: harness.directory });
+    open.push(index);
+    await index.open(CONTRACT_IDENTITY);
+
+    for (const [i, tenant] of tenants.entries()) {
+      expect((await index.listChunks({ tenant }, { limit: 10, offset: 0 })).map((chunk) => chunk.documentId)).toEqual([`doc-${i}`]);
+      expect((await index.lexicalSearchDocuments('shared words', { tenant }, 10)).map((hit) => hit.documentId)).toEqual([`doc-${i}`]);
+      expect(idsOf(await index.vectorSearch(chunks[i]!.vector, { tenant }, 10))).toEqual([chunks[i]!.id]);
+    }
+    const later = makeChunk({ tenant: tenants[2], documentId: 'later', text: 'shared words, written after' });
+    await index.upsert([later]);
+    await index.upsertDocuments([documentRecordOf([later])]);
+    expect((await index.lexicalSearchDocuments('shared words', { tenant: tenants[2]! }, 10)).map((hit) => hit.documentId).sort()).toEqual(['doc-2', 'later']);
+    for (const table of [oldChunks, oldDocuments]) {
+      await table.checkoutLatest();
+      const rows = (await table.query().select(['user_id', 'organization_id', 'tenant_id']).toArray()) as Array<{ user_id: string; organization_id: string | null; tenant_id: string }>;
+      for (const row of rows) expect(row.tenant_id).toBe(tenantId({ userId: row.user_id, organizationId: row.organization_id }));
+      const indexed = (await table.listIndices()).map((i) => i.columns.join());
+      expect(indexed).toContain('tenant_id');
+      expect(indexed).not.toContain('user_id');
+      expect(indexed).not.toContain('organization_id');
+      table.close();
+    }
+    connection.close();
   });
 
   it('rejects vectors of the wrong dimension', async () => {

@@ -47,9 +47,9 @@ describe('toIsoUtc', () => {
 });
 
 describe('filterToSql', () => {
-  it('always filters by tenant, with a null organisation as IS NULL', () => {
-    expect(filterToSql({ tenant: { userId: 'u', organizationId: null } })).toBe("(user_id = 'u') AND (organization_id IS NULL)");
-    expect(filterToSql({ tenant: { userId: "u'", organizationId: 'o' } })).toBe("(user_id = 'u''') AND (organization_id = 'o')");
+  it('always filters by tenant, on its one exact value', () => {
+    expect(filterToSql({ tenant: { userId: 'u', organizationId: null } })).toBe("(tenant_id = '1:u:-')");
+    expect(filterToSql({ tenant: { userId: "u'", organizationId: 'o' } })).toBe("(tenant_id = '2:u'':+o')");
   });
 
   it('escapes every client value', () => {
