@@ -1,6 +1,7 @@
 import { Float32, makeData, RecordBatch, Struct, Table, vectorFromArray, type Data, type DataType, type FixedSizeList, type Schema } from 'apache-arrow';
 import { tenantKey } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
+import { chunkPayload } from './chunk-payload';
 import { toIsoUtc } from './sql';
 import { tenantId } from './tenant-id';
 
@@ -29,6 +30,7 @@ const COLUMNS: Record<string, ColumnValues> = {
   created_at: (chunks) => chunks.map((chunk) => toIsoUtc(chunk.createdAt, `createdAt of chunk ${chunk.id}`)),
   updated_at: (chunks) => chunks.map((chunk) => toIsoUtc(chunk.updatedAt, `updatedAt of chunk ${chunk.id}`)),
   tenant_id: (chunks) => chunks.map((chunk) => tenantId(chunk.tenant)),
+  payload: (chunks) => chunks.map(chunkPayload),
 };
 
 /**

@@ -17,6 +17,7 @@ import {
   TENANT_A,
   TENANT_B,
   TENANT_D,
+  withoutVector,
 } from '../testing/search-index.contract';
 import { chunksToArrowTable } from './chunk-batch';
 import { chunkTableSchema } from './chunk-table-schema';
@@ -135,13 +136,14 @@ describe('LanceDbSearchIndex specifics', () => {
     expect((await (await reopen()).status()).vectorIndexed).toBe(true);
   });
 
-  it('gives a table written before tenant_id existed the column, filled as new rows get it', async () => {
+  it('gives tables written before tenant_id and payload existed those columns, filled as new rows get them', async () => {
     harness = await lanceHarness();
     const tenants: Tenant[] = [TENANT_A, TENANT_B, { userId: '😀:1', organizationId: "o'+" }, { userId: '😀', organizationId: "1:+o'+" }];
     const chunks = tenants.map((tenant, i) => makeChunk({ tenant, documentId: `doc-${i}`, text: `shared words, tenant ${i}` }));
     const connection = await connect(harness.directory);
     const oldChunks = await connection.createTable('chunks', chunksToArrowTable(chunks, chunkTableSchema(CONTRACT_IDENTITY), CONTRACT_DIMENSION));
     const oldDocuments = await connection.createTable('chunks_documents', documentsToArrowTable(chunks.map((chunk) => documentRecordOf([chunk]))));
+    await oldChunks.dropColumns(['payload']);
     for (const table of [oldChunks, oldDocuments]) {
       await table.dropColumns(['tenant_id']);
       for (const column of ['user_id', 'organization_id']) await table.createIndex(column, { config: Index.btree() });
@@ -150,9 +152,11 @@ describe('LanceDbSearchIndex specifics', () => {
     const index = new LanceDbSearchIndex({ directory: harness.directory });
     open.push(index);
     await index.open(CONTRACT_IDENTITY);
+    // The rewritten rows are back in the text index, not left to be scanned.
+    expect(await index.status()).toMatchObject({ rows: tenants.length, rowsNotInTextIndex: 0 });
 
     for (const [i, tenant] of tenants.entries()) {
-      expect((await index.listChunks({ tenant }, { limit: 10, offset: 0 })).map((chunk) => chunk.documentId)).toEqual([`doc-${i}`]);
+      expect(await index.listChunks({ tenant }, { limit: 10, offset: 0 })).toEqual([withoutVector(chunks[i]!)]);
       expect((await index.lexicalSearchDocuments('shared words', { tenant }, 10)).map((hit) => hit.documentId)).toEqual([`doc-${i}`]);
       expect(idsOf(await index.vectorSearch(chunks[i]!.vector, { tenant }, 10))).toEqual([chunks[i]!.id]);
     }
@@ -170,6 +174,26 @@ describe('LanceDbSearchIndex specifics', () => {
       expect(indexed).not.toContain('organization_id');
       table.close();
     }
+    connection.close();
+  });
+
+  it('builds the ANN index again after rewriting a table for its payload column', async () => {
+    harness = await lanceHarness();
+    const chunks = Array.from({ length: 120 }, (_, position) => makeChunk({ documentId: `doc-${position}` }));
+    const connection = await connect(harness.directory);
+    const oldChunks = await connection.createTable('chunks', chunksToArrowTable(chunks, chunkTableSchema(CONTRACT_IDENTITY), CONTRACT_DIMENSION));
+    await oldChunks.dropColumns(['payload']);
+    await oldChunks.createIndex('vector', { config: Index.hnswSq({ distanceType: 'cosine', numPartitions: 1 }) });
+
+    const index = new LanceDbSearchIndex({ directory: harness.directory, vectorIndexMinRows: 100 });
+    open.push(index);
+    await index.open(CONTRACT_IDENTITY);
+
+    await oldChunks.checkoutLatest();
+    const vectorIndex = (await oldChunks.listIndices()).find((i) => i.columns.includes('vector'));
+    expect(vectorIndex && (await oldChunks.indexStats(vectorIndex.name))).toMatchObject({ numIndexedRows: 120, numUnindexedRows: 0 });
+    expect(idsOf(await index.vectorSearch(chunks[7]!.vector, { tenant: TENANT_A }, 1))).toEqual([chunks[7]!.id]);
+    oldChunks.close();
     connection.close();
   });
 

@@ -11,6 +11,7 @@ import { filterToSql } from './filter-to-sql';
 import { assertValidIdentity, indexMismatchError } from './index-identity';
 import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
 import { documentRowId, documentsToArrowTable, documentTableSchema } from './document-table';
+import { fillChunkPayloads } from './payload-migration';
 import { SerialQueue } from './serial-queue';
 import { TENANT_ID_SQL } from './tenant-id';
 
@@ -242,7 +243,8 @@ export class LanceDbSearchIndex implements SearchIndex {
     const rows = (await table
       .query()
       .where(filterToSql(filter))
-      .select(CHUNK_READ_COLUMNS)
+      // The order's columns are selected too: LanceDB cannot plan an ordered read of indexed rows without them.
+      .select([...CHUNK_READ_COLUMNS, 'created_at', 'document_id', 'chunk_index'])
       .orderBy([
         { columnName: 'created_at', ascending: true },
         { columnName: 'document_id', ascending: true },
@@ -320,9 +322,12 @@ export class LanceDbSearchIndex implements SearchIndex {
       if (!indices.some((index) => index.columns.includes('text'))) {
         await table.createIndex('text', { config: Index.fts(FTS_OPTIONS) });
       }
-      this.hasVectorIndex = indices.some((index) => index.columns.includes('vector'));
       // Upserts merge on id; hybrid search looks chunks up by document (the similarity of documents only BM25 found).
       await ensureBtreeIndices(table, indices, [...MERGE_KEY, 'document_id', ...TENANT_COLUMNS]);
+      // Rewriting every row takes the ANN index with it: build it again now rather than search exactly until the next maintenance.
+      const rewritten = await fillChunkPayloads(table, chunkTableSchema(identity), identity.dimension);
+      this.hasVectorIndex = (await table.listIndices()).some((index) => index.columns.includes('vector'));
+      if (rewritten) await this.buildVectorIndexIfDue(table);
       // Indices written before document-level search existed have no documents table: start one
       // (documents indexed earlier are found by vector search alone until they are written again).
       const documentsName = `${name}_documents`;
