@@ -16,7 +16,9 @@ import {
   seededVector,
   TENANT_A,
   TENANT_B,
+  TENANT_C,
   TENANT_D,
+  unitVector,
   withoutVector,
 } from '../testing/search-index.contract';
 import { chunksToArrowTable } from './chunk-batch';
@@ -195,6 +197,24 @@ describe('LanceDbSearchIndex specifics', () => {
     expect(idsOf(await index.vectorSearch(chunks[7]!.vector, { tenant: TENANT_A }, 1))).toEqual([chunks[7]!.id]);
     oldChunks.close();
     connection.close();
+  });
+
+  it('with the ANN index, a tenant gets its own nearest chunks whether or not others crowd its neighbourhood', async () => {
+    const index = await start({ vectorIndexMinRows: 100 });
+    // The dominant tenant owns the query's neighbourhood; the small one is far from it, and crowded out.
+    const dominant = Array.from({ length: 150 }, (_, position) => makeChunk({ documentId: `a-${position}`, vector: unitVector(1, position / 500, (position % 7) / 50) }));
+    const small = Array.from({ length: 3 }, (_, position) => makeChunk({ tenant: TENANT_C, documentId: `c-${position}`, vector: unitVector(position / 10, 1) }));
+    await index.upsert([...dominant, ...small]);
+    expect(await index.ensureVectorIndex()).toBe(true);
+    const query = unitVector(1);
+    const nearest = (chunks: typeof dominant, k: number) =>
+      [...chunks].sort((a, b) => b.vector[0]! / norm(b.vector) - a.vector[0]! / norm(a.vector)).slice(0, k).map((chunk) => chunk.id);
+
+    for (let round = 0; round < 2; round += 1) {
+      expect(idsOf(await index.vectorSearch(query, { tenant: TENANT_A }, 5))).toEqual(nearest(dominant, 5));
+      expect(idsOf(await index.vectorSearch(query, { tenant: TENANT_C }, 5))).toEqual(nearest(small, 3));
+      expect(idsOf(await index.vectorSearch(query, { tenant: TENANT_C }, 2))).toEqual(nearest(small, 2));
+    }
   });
 
   it('rejects vectors of the wrong dimension', async () => {
