@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signToken } from '@recollect/auth';
@@ -21,8 +21,17 @@ export function newDataDir(): string {
   return dir;
 }
 
-/** The real embedded service, in its own process, exactly as `npm start` runs it. */
-export async function startService(env: Record<string, string> = {}, dataDir = newDataDir()): Promise<Service> {
+/** A benchmark's data directory holds a PostgreSQL cluster and up to 600 MB of index: gone once measured. */
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The real embedded service, in its own process, exactly as `npm start` runs it. Stopping it removes
+ * the data directory it was started with, unless the caller passed one (and keeps it for later).
+ */
+export async function startService(env: Record<string, string> = {}, givenDataDir?: string): Promise<Service> {
+  const dataDir = givenDataDir ?? newDataDir();
   const started = await spawnUntil(
     join(REPO_ROOT, 'apps/embedded/dist/main.js'),
     [],
@@ -38,5 +47,9 @@ export async function startService(env: Record<string, string> = {}, dataDir = n
     },
     (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1],
   );
-  return { ...started, url: started.value, dataDir, token: (sub, org) => signToken({ secret: BENCH_SECRET, sub, org }) };
+  const stop = async (): Promise<void> => {
+    await started.stop();
+    if (givenDataDir === undefined) removeDataDir(dataDir);
+  };
+  return { ...started, stop, url: started.value, dataDir, token: (sub, org) => signToken({ secret: BENCH_SECRET, sub, org }) };
 }

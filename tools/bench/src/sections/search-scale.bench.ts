@@ -4,7 +4,7 @@ import { LanceDbSearchIndex, type ChunkRecord, type DocumentRecord } from '@reco
 import { ExactScan } from '../exact-scan';
 import { peakRssMiB } from '../processes';
 import type { Row, Section } from '../report';
-import { newDataDir, startService, type Service } from '../service';
+import { newDataDir, removeDataDir, startService, type Service } from '../service';
 import { percentile, round, timeIt } from '../stats';
 import { baseSentences, perturb, seededRandom } from '../synthetic-corpus';
 
@@ -79,54 +79,58 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
   const results: StageResult[] = [];
   const now = new Date().toISOString();
 
-  for (const target of stages) {
-    const index = new LanceDbSearchIndex({ directory: join(dataDir, 'index'), vectorIndexMinRows: 1, maintenanceEveryWrites: 1_000_000, maintenanceEveryRows: 10_000_000 });
-    await index.open({ modelId: embedder.modelId, dimension: embedder.dimension });
-    for (let start = exact.size; start < target; start += 2_000) {
-      const batch: ChunkRecord[] = [];
-      for (let k = start; k < Math.min(target, start + 2_000); k += 1) {
-        const base = k % bases.length;
-        const record = chunk(k, bases[base]!, perturb(baseVectors[base]!, NOISE, random), now);
-        batch.push(record);
-        exact.add(record.id, record.vector);
+  try {
+    for (const target of stages) {
+      const index = new LanceDbSearchIndex({ directory: join(dataDir, 'index'), vectorIndexMinRows: 1, maintenanceEveryWrites: 1_000_000, maintenanceEveryRows: 10_000_000 });
+      await index.open({ modelId: embedder.modelId, dimension: embedder.dimension });
+      for (let start = exact.size; start < target; start += 2_000) {
+        const batch: ChunkRecord[] = [];
+        for (let k = start; k < Math.min(target, start + 2_000); k += 1) {
+          const base = k % bases.length;
+          const record = chunk(k, bases[base]!, perturb(baseVectors[base]!, NOISE, random), now);
+          batch.push(record);
+          exact.add(record.id, record.vector);
+        }
+        await index.upsert(batch);
+        await index.upsertDocuments(batch.map(documentOf));
       }
-      await index.upsert(batch);
-      await index.upsertDocuments(batch.map(documentOf));
-    }
-    const build = await timeIt(async () => {
-      await index.ensureVectorIndex();
-      await index.optimize();
-    });
-
-    const indexTimes: number[] = [];
-    const exactTimes: number[] = [];
-    let recall = 0;
-    for (const vector of queryVectors) {
-      const found = await timeIt(() => index.vectorSearch(vector, { tenant: TENANT }, 10));
-      const truth = await timeIt(async () => exact.topK(vector, 10));
-      indexTimes.push(found.ms);
-      exactTimes.push(truth.ms);
-      const truthIds = new Set(truth.value);
-      recall += found.value.filter((hit) => truthIds.has(hit.chunk.id)).length / truthIds.size;
-    }
-    await index.close();
-
-    const service = await startService({}, dataDir);
-    try {
-      const standard = await searchOverHttp(service, queryTexts, 'standard');
-      const fast = await searchOverHttp(service, queryTexts, 'fast');
-      results.push({
-        rows: target,
-        indexP50: percentile(indexTimes, 50),
-        exactP50: percentile(exactTimes, 50),
-        recallAt10: recall / queryVectors.length,
-        e2e: { p50: percentile(standard, 50), p95: percentile(standard, 95), p99: percentile(standard, 99), fastP50: percentile(fast, 50) },
-        peakRssMiB: peakRssMiB(service.child.pid!),
-        indexBuildSeconds: build.ms / 1000,
+      const build = await timeIt(async () => {
+        await index.ensureVectorIndex();
+        await index.optimize();
       });
-    } finally {
-      await service.stop();
+
+      const indexTimes: number[] = [];
+      const exactTimes: number[] = [];
+      let recall = 0;
+      for (const vector of queryVectors) {
+        const found = await timeIt(() => index.vectorSearch(vector, { tenant: TENANT }, 10));
+        const truth = await timeIt(async () => exact.topK(vector, 10));
+        indexTimes.push(found.ms);
+        exactTimes.push(truth.ms);
+        const truthIds = new Set(truth.value);
+        recall += found.value.filter((hit) => truthIds.has(hit.chunk.id)).length / truthIds.size;
+      }
+      await index.close();
+
+      const service = await startService({}, dataDir);
+      try {
+        const standard = await searchOverHttp(service, queryTexts, 'standard');
+        const fast = await searchOverHttp(service, queryTexts, 'fast');
+        results.push({
+          rows: target,
+          indexP50: percentile(indexTimes, 50),
+          exactP50: percentile(exactTimes, 50),
+          recallAt10: recall / queryVectors.length,
+          e2e: { p50: percentile(standard, 50), p95: percentile(standard, 95), p99: percentile(standard, 99), fastP50: percentile(fast, 50) },
+          peakRssMiB: peakRssMiB(service.child.pid!),
+          indexBuildSeconds: build.ms / 1000,
+        });
+      } finally {
+        await service.stop();
+      }
     }
+  } finally {
+    removeDataDir(dataDir);
   }
   await embedder.close?.();
   return toSection(results, queryCount);
