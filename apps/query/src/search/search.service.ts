@@ -72,18 +72,26 @@ export class SearchService {
     }
 
     const adjacency = request.mode === 'standard' ? this.adjacencyShares(request.query, candidates, lexicalChunks) : new Map<string, number>();
-    const ranked: RankedHit[] = [];
+    const scored: Array<{ chunk: ScoredChunk['chunk']; score: number; cosine: number }> = [];
     for (const [documentId, { chunks, bm25 }] of candidates) {
       const lexicalSide = lexicalEvidence(this.scoring, lexicalShare(bm25, bestBm25), adjacency.get(documentId) ?? null);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
         const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexicalSide) : cosine;
         const score = boost ? boostedScore(fused, boost(chunk.metadata)) : fused;
         if (score < request.minScore || score > request.maxScore) continue;
-        const hit = toHit(chunk, score);
-        if (keep(hit)) ranked.push({ hit, cosine: rounded(cosine) });
+        scored.push({ chunk, score: rounded(score), cosine });
       }
     }
-    return ranked.sort((a, b) => b.hit.score - a.hit.score || a.hit.chunkId.localeCompare(b.hit.chunkId)).slice(0, request.limit);
+    scored.sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id));
+    // Hits are made best first, only until `limit` are kept: a hit copies its chunk's metadata, which
+    // for every candidate cost more main-thread time than the rest of the ranking.
+    const ranked: RankedHit[] = [];
+    for (const { chunk, score, cosine } of scored) {
+      if (ranked.length >= request.limit) break;
+      const hit = toHit(chunk, score);
+      if (keep(hit)) ranked.push({ hit, cosine: rounded(cosine) });
+    }
+    return ranked;
   }
 
   /**
