@@ -2,12 +2,10 @@ import { Float32, makeData, RecordBatch, Struct, Table, vectorFromArray, type Da
 import { tenantKey } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
 import { chunkPayload } from './chunk-payload';
-import { toIsoUtc } from './sql';
+import { optionalIsoUtc, toIsoUtc } from './sql';
 import { tenantId } from './tenant-id';
 
 type ColumnValues = (chunks: readonly ChunkRecord[]) => unknown[];
-
-const optionalIso = (value: string | null, what: string): string | null => (value === null ? null : toIsoUtc(value, what));
 
 /** How each column is read off a chunk (the vector column is built separately, from one flat buffer). */
 const COLUMNS: Record<string, ColumnValues> = {
@@ -24,7 +22,7 @@ const COLUMNS: Record<string, ColumnValues> = {
   file_name: (chunks) => chunks.map((chunk) => chunk.fileName),
   file_type: (chunks) => chunks.map((chunk) => chunk.fileType),
   group_name: (chunks) => chunks.map((chunk) => [...chunk.groupName]),
-  last_modified: (chunks) => chunks.map((chunk) => optionalIso(chunk.lastModified, `lastModified of chunk ${chunk.id}`)),
+  last_modified: (chunks) => chunks.map((chunk) => optionalIsoUtc(chunk.lastModified, `lastModified of chunk ${chunk.id}`)),
   file_size: (chunks) => chunks.map((chunk) => chunk.fileSize),
   metadata: (chunks) => chunks.map((chunk) => JSON.stringify(chunk.metadata ?? {})),
   created_at: (chunks) => chunks.map((chunk) => toIsoUtc(chunk.createdAt, `createdAt of chunk ${chunk.id}`)),

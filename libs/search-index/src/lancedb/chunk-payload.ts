@@ -1,12 +1,10 @@
 import type { Tenant } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
 import type { StoredChunk } from './chunk-table-schema';
-import { toIsoUtc } from './sql';
+import { optionalIsoUtc, toIsoUtc } from './sql';
 
 /** What the `payload` column holds: every field a read returns but the text and the tenant. */
 type Payload = Omit<StoredChunk, 'text' | 'tenant'>;
-
-const optionalIso = (value: string | null, what: string): string | null => (value === null ? null : toIsoUtc(value, what));
 
 /**
  * A chunk's fields as one JSON column. Reads fetch it and `text` instead of a column per field: each
@@ -25,7 +23,7 @@ export function chunkPayload(chunk: ChunkRecord): string {
     fileName: chunk.fileName,
     fileType: chunk.fileType,
     groupName: [...chunk.groupName],
-    lastModified: optionalIso(chunk.lastModified, `lastModified of chunk ${chunk.id}`),
+    lastModified: optionalIsoUtc(chunk.lastModified, `lastModified of chunk ${chunk.id}`),
     fileSize: chunk.fileSize,
     metadata: chunk.metadata ?? {},
     createdAt: toIsoUtc(chunk.createdAt, `createdAt of chunk ${chunk.id}`),

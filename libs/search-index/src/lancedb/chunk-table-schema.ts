@@ -69,6 +69,9 @@ export const CHUNK_READ_COLUMNS = ['text', 'payload'];
 /** Reads a result row of the tenant's back into the port's shape. */
 export const rowToChunk = (row: Record<string, unknown>, tenant: Tenant): StoredChunk => chunkFromPayload(row.text, row.payload, tenant);
 
+export const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+export const optionalNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
 export function toStringArray(value: unknown): string[] {
   if (value === null || value === undefined) return [];
   return Array.from(value as Iterable<unknown>, (item) => String(item));

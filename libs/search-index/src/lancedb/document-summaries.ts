@@ -1,10 +1,8 @@
 import type { DocumentSummary } from '../search-index.port';
-import { toStringArray } from './chunk-table-schema';
+import { optionalString, toStringArray } from './chunk-table-schema';
 
 /** Only what a summary needs: no text, no vectors. */
 export const SUMMARY_COLUMNS = ['document_id', 'chunk_index', 'file_name', 'file_type', 'group_name', 'source', 'last_modified', 'file_size', 'created_at'];
-
-const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 /**
  * One summary per document, described by its first chunk (lowest chunk index), ordered like

@@ -1,7 +1,7 @@
 import { Field, List, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray, type Data } from 'apache-arrow';
 import { tenantKey } from '@recollect/contracts';
 import type { DocumentRecord } from '../search-index.port';
-import { toIsoUtc } from './sql';
+import { optionalIsoUtc, toIsoUtc } from './sql';
 import { tenantId } from './tenant-id';
 
 const text = (name: string, nullable = false): Field => new Field(name, new Utf8(), nullable);
@@ -46,7 +46,7 @@ export function documentsToArrowTable(documents: readonly DocumentRecord[]): Tab
     scope: documents.map((d) => d.scope),
     file_name: documents.map((d) => d.fileName),
     group_name: documents.map((d) => [...d.groupName]),
-    last_modified: documents.map((d) => (d.lastModified === null ? null : toIsoUtc(d.lastModified, `lastModified of document ${d.documentId}`))),
+    last_modified: documents.map((d) => optionalIsoUtc(d.lastModified, `lastModified of document ${d.documentId}`)),
     title: documents.map((d) => d.title ?? ''),
     text: documents.map((d) => d.text),
     created_at: documents.map((d) => toIsoUtc(d.createdAt, `createdAt of document ${d.documentId}`)),

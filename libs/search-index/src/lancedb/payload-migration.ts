@@ -2,13 +2,10 @@ import type { Table } from '@lancedb/lancedb';
 import type { Schema } from 'apache-arrow';
 import type { ChunkRecord } from '../search-index.port';
 import { chunksToArrowTable } from './chunk-batch';
-import { toStringArray } from './chunk-table-schema';
+import { optionalNumber, optionalString, toStringArray } from './chunk-table-schema';
 
 /** Rows rewritten per step: each carries its vector, so this bounds the memory a migration takes. */
 const PAGE = 2_000;
-
-const optionalString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const optionalNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 /** A whole row, read from its columns the way versions before the payload column read it. */
 function rowToRecord(row: Record<string, unknown>): ChunkRecord {

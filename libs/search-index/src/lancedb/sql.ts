@@ -24,6 +24,9 @@ export function sqlInList(values: readonly string[]): string {
   return `(${values.map(sqlString).join(', ')})`;
 }
 
+/** toIsoUtc for a timestamp that may be absent. */
+export const optionalIsoUtc = (value: string | null, what: string): string | null => (value === null ? null : toIsoUtc(value, what));
+
 /**
  * Normalises a timestamp to ISO 8601 UTC with milliseconds, so stored values compare
  * correctly as strings (range filters and ordering rely on that).
