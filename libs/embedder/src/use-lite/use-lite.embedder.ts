@@ -1,15 +1,19 @@
 import type { Embedder } from '../embedder.port';
 import { l2Normalize } from '../vector-math';
+import { makeGraphSynchronous, sparseInput, type GraphModel, type TensorFlow, type Tensor, type Tokenizer } from './use-lite-graph';
 
 export interface UniversalSentenceEncoderOptions {
   /** Texts per forward pass; on 2 CPU cores 8 was measured faster than 32. */
   batchSize?: number;
 }
 
-/** The subset of `@energetic-ai/embeddings`' EmbeddingsModel this class relies on. */
+/** The model as loaded: its graph, its SentencePiece tokenizer, and the TensorFlow.js that runs them. */
 interface LoadedModel {
-  embed(input: string[]): Promise<number[][]>;
-  model: { dispose(): void };
+  tf: TensorFlow;
+  tokenizer: Tokenizer;
+  model: GraphModel;
+  /** False once the graph turned out to need the asynchronous executor after all. */
+  synchronous: boolean;
 }
 
 /**
@@ -67,11 +71,39 @@ export class UniversalSentenceEncoderEmbedder implements Embedder {
     for (let start = 0; start < texts.length; start += this.batchSize) {
       // A blank text tokenises to nothing, which the sparse model input cannot represent.
       const batch = texts.slice(start, start + this.batchSize).map((text) => (text.trim() === '' ? ' ' : text));
-      const raw = await model.embed(batch);
-      if (raw.length !== batch.length) throw new Error(`USE-lite returned ${raw.length} vectors for ${batch.length} texts`);
-      for (const values of raw) vectors.push(l2Normalize(values));
+      const flat = await forwardPass(model, batch);
+      if (flat.length !== batch.length * this.dimension) throw new Error(`USE-lite returned ${flat.length} values for ${batch.length} texts of ${this.dimension}`);
+      for (let i = 0; i < batch.length; i += 1) vectors.push(l2Normalize(flat.subarray(i * this.dimension, (i + 1) * this.dimension)));
     }
     return vectors;
+  }
+}
+
+/** One batch through the graph; answers the texts' raw embeddings end to end in one buffer. */
+async function forwardPass(loaded: LoadedModel, texts: string[]): Promise<Float32Array> {
+  const inputs = sparseInput(loaded.tf, loaded.tokenizer, texts);
+  try {
+    const output = loaded.synchronous ? runSynchronously(loaded, inputs) : undefined;
+    const embeddings = output ?? (await loaded.model.executeAsync(inputs));
+    try {
+      return Float32Array.from(embeddings.dataSync());
+    } finally {
+      embeddings.dispose();
+    }
+  } finally {
+    inputs.indices.dispose();
+    inputs.values.dispose();
+  }
+}
+
+/** Undefined, for good, if tfjs still finds an op in the graph that only its asynchronous executor runs. */
+function runSynchronously(loaded: LoadedModel, inputs: Record<string, Tensor>): Tensor | undefined {
+  try {
+    return loaded.model.execute(inputs);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes('executeAsync'))) throw error;
+    loaded.synchronous = false;
+    return undefined;
   }
 }
 
@@ -83,5 +115,8 @@ async function loadBundledModel(): Promise<LoadedModel> {
   ]);
   // `modelSource` reads model.json, the weight shards and vocab.json from the package's own dist folder;
   // initModel's default source would download from tfhub.dev instead.
-  return initModel(modelSource);
+  const [loaded, tf] = await Promise.all([initModel(modelSource), import('@energetic-ai/core') as Promise<unknown> as Promise<TensorFlow>]);
+  const model = loaded.model as unknown as GraphModel;
+  makeGraphSynchronous(tf, model);
+  return { tf, tokenizer: loaded.tokenizer, model, synchronous: true };
 }
