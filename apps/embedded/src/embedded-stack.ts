@@ -7,12 +7,12 @@ import type { Env } from '@recollect/config';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { BusExceptionFilter, InProcessBroker, InProcessClient, InProcessServer } from '@recollect/bus';
 import { startEmbeddedPostgres, type RunningPostgres } from '@recollect/database';
-import { createEmbedder, type Embedder } from '@recollect/embedder';
+import { warmUpInBackground, type Embedder } from '@recollect/embedder';
 import { createGatewayApp } from '@recollect/gateway';
 import { IngestionModule } from '@recollect/ingestion';
 import { MemoryModule } from '@recollect/memory';
 import { QueryModule, scoringFromEnv } from '@recollect/query';
-import { kafkaClient, kafkaServer, searchIndexFromEnv } from '@recollect/runtime';
+import { embedderFromEnv, kafkaClient, kafkaServer, searchIndexFromEnv } from '@recollect/runtime';
 import { derivedSecret, jwtSecretFor } from './secrets';
 
 export interface EmbeddedStack {
@@ -29,24 +29,6 @@ export interface EmbeddedStackOptions {
   databaseUrl?: string;
   /** Used instead of the one the environment names (the evaluation tool wraps it in a cache). Closed on stop. */
   embedder?: Embedder;
-}
-
-/** The embedder the environment names; nothing is loaded until its first use. */
-export function embedderFor(env: Env): Embedder {
-  switch (env.EMBEDDER) {
-    case 'use-lite':
-      return createEmbedder({ kind: 'use-lite', threads: env.EMBEDDER_THREADS, niceness: env.EMBEDDER_NICENESS });
-    case 'hashing':
-      return createEmbedder({ kind: 'hashing', dimension: env.EMBEDDER_DIMENSION });
-    case 'openai':
-      return createEmbedder({
-        kind: 'openai',
-        baseUrl: env.EMBEDDER_URL!,
-        model: env.EMBEDDER_MODEL!,
-        dimension: env.EMBEDDER_DIMENSION!,
-        apiKey: env.EMBEDDER_API_KEY,
-      });
-  }
 }
 
 /**
@@ -80,8 +62,9 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
     await broker.start();
     stops.push(() => broker.stop());
 
-    const embedder = givenEmbedder ?? embedderFor(env);
+    const embedder = givenEmbedder ?? (await embedderFromEnv(env));
     stops.push(async () => embedder.close?.());
+    warmUpInBackground(embedder, (error) => logger && logger.warn(`the encoder could not be loaded ahead of use: ${String(error)}`, 'Embedded'));
     // LanceDB under DATA_DIR unless SEARCH_INDEX=opensearch.
     const searchIndex = await searchIndexFromEnv(env);
     await searchIndex.open({ modelId: embedder.modelId, dimension: embedder.dimension });

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
+import { warmUpInBackground } from '@recollect/embedder';
 import {
   kafkaReadiness,
   embedderFromEnv,
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const logger = createServiceLogger(env.LOG_LEVEL, 'query');
 
   const embedder = await embedderFromEnv(env);
+  warmUpInBackground(embedder, (error) => logger.warn(`the encoder could not be loaded ahead of use: ${String(error)}`, 'Query'));
   const searchIndex = await searchIndexFromEnv(env);
   await searchIndex.open({ modelId: embedder.modelId, dimension: embedder.dimension });
   const strategy = kafkaServer(env, 'query', () => process.exit(1));

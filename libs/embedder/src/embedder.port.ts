@@ -14,7 +14,18 @@ export interface Embedder {
   /** Words of input the model reads before it silently truncates; chunks must stay below it. */
   readonly maxInputWords: number;
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+  /** Loads what the first `embed` would (the model, in every worker), so no request waits for it. */
+  warmUp?(): Promise<void>;
   close?(): Promise<void>;
+}
+
+/**
+ * Starts loading the embedder's model now, without waiting for it: a service is up at once, and its
+ * first search or document does not pay for the load. A failed load is reported; the next `embed`
+ * tries again.
+ */
+export function warmUpInBackground(embedder: Embedder, report: (error: unknown) => void): void {
+  embedder.warmUp?.().catch(report);
 }
 
 export const EMBEDDER = Symbol('EMBEDDER');

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { signToken } from '@recollect/auth';
 import { loadEnv } from '@recollect/config';
 import { freePort } from '@recollect/database';
-import { embedderFor, startEmbeddedStack, type EmbeddedStack } from '@recollect/embedded';
+import { startEmbeddedStack, type EmbeddedStack } from '@recollect/embedded';
+import { embedderFromEnv } from '@recollect/runtime';
 import { ApiClient } from './api-client';
 import { CachingEmbedder } from './embedding-cache';
 
@@ -46,7 +47,7 @@ export async function startEvalStack(options: EvalStackOptions = {}): Promise<Ev
     SYNC_TIMEOUT_MS: '3600000',
     RPC_TIMEOUT_MS: '600000',
   });
-  const baseEmbedder = embedderFor(env);
+  const baseEmbedder = await embedderFromEnv(env);
   const embedder = options.embeddingCache ? new CachingEmbedder(baseEmbedder, options.embeddingCache) : baseEmbedder;
   let stack: EmbeddedStack;
   try {

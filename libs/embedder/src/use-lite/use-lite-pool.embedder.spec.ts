@@ -7,6 +7,8 @@ import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
 const MODEL_LOAD_TIMEOUT_MS = 180_000;
 /** Thread priorities are read from Linux's /proc; a test runner already at nice 10 or more could not tell the workers apart. */
 const CAN_OBSERVE_NICENESS = process.platform === 'linux' && getPriority() < 10;
+/** CPU ticks (10 ms) a worker has used once its model is loaded, at the least. */
+const LOADED_WORKER_MIN_TICKS = 20;
 
 // Loads the real model three times (two workers and one in-thread reference): slow, but it is the only proof the pool matches one thread.
 describe(UseLitePoolEmbedder.name, () => {
@@ -69,6 +71,27 @@ describe(UseLitePoolEmbedder.name, () => {
       await single.close();
     }
   }, MODEL_LOAD_TIMEOUT_MS);
+
+  it.runIf(CAN_OBSERVE_NICENESS)('loads the model in every worker when warmed up, not only in the one a first call reaches', async () => {
+    const before = new Set(workerThreads().map((thread) => thread.id));
+    const warmed = new UseLitePoolEmbedder({ threads: 2 });
+    try {
+      await warmed.warmUp();
+      const started = workerThreads().filter((thread) => !before.has(thread.id));
+      expect(started).toHaveLength(2);
+      // A worker that has only started has run for a few ticks; loading TensorFlow.js and the weights takes dozens.
+      for (const thread of started) expect(thread.cpuTicks, `thread ${thread.id}`).toBeGreaterThan(LOADED_WORKER_MIN_TICKS);
+    } finally {
+      await warmed.close();
+    }
+  }, MODEL_LOAD_TIMEOUT_MS);
+
+  it('ends a warm-up quietly when the pool is closed during it', async () => {
+    const closing = new UseLitePoolEmbedder({ threads: 1 });
+    const warming = closing.warmUp();
+    await closing.close();
+    await expect(warming).resolves.toBeUndefined();
+  });
 
   it('refuses work once closed', async () => {
     const closing = new UseLitePoolEmbedder({ threads: 1 });

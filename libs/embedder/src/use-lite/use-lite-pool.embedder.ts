@@ -83,9 +83,15 @@ export class UseLitePoolEmbedder implements Embedder {
     return flats.flatMap((flat) => Array.from({ length: flat.length / this.dimension }, (_, i) => flat.slice(i * this.dimension, (i + 1) * this.dimension)));
   }
 
-  /** Starts the workers and loads a model in each now, instead of on the first `embed`. */
+  /**
+   * Starts the workers and loads a model in each now, instead of on the first `embed`; otherwise a
+   * worker the first calls do not reach loads its model in the middle of later work. Being closed
+   * meanwhile is not a failure.
+   */
   async warmUp(): Promise<void> {
-    await Promise.all(Array.from({ length: this.threads }, () => this.embed(['warm up'])));
+    await Promise.all(Array.from({ length: this.threads }, () => this.embed(['warm up']))).catch((error: unknown) => {
+      if (!this.closed) throw error;
+    });
   }
 
   async close(): Promise<void> {
