@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource, In, Not } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
 import { DocumentEntity } from './document.entity';
@@ -44,9 +46,14 @@ export class DocumentsRepository {
     const taken = checks.map(() => new Set<string>());
     if (names.length === 0) return taken.map(() => []);
     const table = this.db.getMetadata(DocumentEntity).tablePath;
-    const rows = await this.db.query<Array<{ position: number; file_name: string }>>(
+    // Every add-async runs this, and planning it cost three times running it (0.2 ms against 0.06 ms):
+    // a named statement is planned once per connection. TypeORM has no named statements, so it goes
+    // to the driver's own pool. The name carries the table, so another table gets its own statement.
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<{ position: number; file_name: string }>({
+      name: `taken-file-names:${table}`,
       // Two equality joins rather than one with an OR, so each can use the (user, organization, file) index.
-      `WITH q AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(position, user_id, organization_id, file_name))
+      text: `WITH q AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(position, user_id, organization_id, file_name))
        SELECT DISTINCT position, file_name FROM (
          SELECT q.position, d.file_name FROM q
          JOIN ${table} d ON d.user_id = q.user_id AND d.organization_id = q.organization_id AND d.file_name = q.file_name
@@ -55,8 +62,8 @@ export class DocumentsRepository {
          JOIN ${table} d ON d.user_id = q.user_id AND d.organization_id IS NULL AND d.file_name = q.file_name
          WHERE q.organization_id IS NULL
        ) AS found`,
-      [positions, users, organizations, names],
-    );
+      values: [positions, users, organizations, names],
+    });
     for (const row of rows) taken[row.position]!.add(row.file_name);
     return taken.map((set) => [...set]);
   }
