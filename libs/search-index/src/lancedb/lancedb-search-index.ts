@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BooleanQuery, connect, Index, MatchQuery, Occur, type Connection, type FtsOptions, type FullTextQuery, type IndexConfig, type Table } from '@lancedb/lancedb';
-import type { Schema } from 'apache-arrow';
+import type { Schema, Table as ArrowTable } from 'apache-arrow';
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import type { ChunkFilter, ChunkRecord, DocumentRecord, DocumentSummary, IndexIdentity, LexicalOptions, ScoredChunk, ScoredDocument, SearchIndex } from '../search-index.port';
 import { chunksToArrowTable } from './chunk-batch';
@@ -13,6 +13,7 @@ import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
 import { documentRowId, documentsToArrowTable, documentTableSchema } from './document-table';
 import { fillChunkPayloads } from './payload-migration';
 import { SerialQueue } from './serial-queue';
+import { sqlInList } from './sql';
 import { TENANT_ID_SQL, tenantId } from './tenant-id';
 
 export interface LanceDbSearchIndexOptions {
@@ -87,6 +88,22 @@ async function migrateTenantColumn(table: Table): Promise<void> {
   }
 }
 
+/**
+ * Writes rows keyed by `id`: appended when no row of the table has any of `keys` in `column` yet,
+ * merged by id otherwise. Appending skips merge-insert's join against the table, about half the CPU
+ * of a small write (a message, a short note). Ids derive from job and message ids, so it is mostly a
+ * redelivered command or an edited message that finds its rows and takes the merge; a look that
+ * finds more than the batch's own rows (`column` need not be the id) only costs that merge. Runs
+ * inside the write queue, and this process is the table's only writer, so nothing lands between the
+ * look and the append.
+ */
+async function writeById(table: Table, column: string, keys: readonly string[], data: ArrowTable): Promise<void> {
+  // A key SQL cannot quote (a NUL) is looked up by the merge itself.
+  const present = keys.some((key) => key.includes('\u0000')) || (await table.query().where(`${column} IN ${sqlInList(keys)}`).select([column]).limit(1).toArray()).length > 0;
+  if (present) await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+  else await table.add(data);
+}
+
 /** Creates the missing B-tree indices; new rows join them at the next optimize(), and are scanned until then. */
 async function ensureBtreeIndices(table: Table, existing: IndexConfig[], columns: string[]): Promise<void> {
   for (const column of columns) {
@@ -131,7 +148,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     for (const chunk of latest) assertDimension(chunk.vector, identity, `Vector of chunk ${chunk.id}`);
     const data = chunksToArrowTable(latest, schema, identity.dimension);
     await this.writes.run(async () => {
-      await table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      await writeById(table, 'id', latest.map((chunk) => chunk.id), data);
       this.afterWrite(opened, latest.length);
     });
   }
@@ -142,7 +159,8 @@ export class LanceDbSearchIndex implements SearchIndex {
     const latest = [...new Map(records.map((record) => [documentRowId(record), record])).values()];
     const data = documentsToArrowTable(latest);
     await this.writes.run(async () => {
-      await opened.documents.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      // Row ids join tenant and document with a NUL, which SQL cannot quote: the look is by document id.
+      await writeById(opened.documents, 'document_id', [...new Set(latest.map((record) => record.documentId))], data);
       this.afterWrite(opened, latest.length);
     });
   }
@@ -351,7 +369,7 @@ export class LanceDbSearchIndex implements SearchIndex {
       for (const column of ['text', 'title']) {
         if (!documentIndices.some((index) => index.columns.includes(column))) await documents.createIndex(column, { config: Index.fts(FTS_OPTIONS) });
       }
-      await ensureBtreeIndices(documents, documentIndices, [...MERGE_KEY, ...TENANT_COLUMNS]);
+      await ensureBtreeIndices(documents, documentIndices, [...MERGE_KEY, 'document_id', ...TENANT_COLUMNS]);
     } catch (error) {
       table?.close();
       documents?.close();

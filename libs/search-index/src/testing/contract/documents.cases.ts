@@ -73,6 +73,19 @@ export function documentCases(context: ContractContext): void {
     expect(ids(await index.lexicalSearchDocuments('apricots', { tenant: TENANT_B }, 10))).toEqual(['doc']);
   });
 
+  it('a batch of new documents and documents written before keeps one of each, the latest', async () => {
+    const index = context.index();
+    await index.upsertDocuments([makeDocumentRecord({ documentId: 'doc', text: 'Original wording about apricots.' })]);
+    await index.upsertDocuments([
+      makeDocumentRecord({ documentId: 'new', text: 'A new note about quinces.' }),
+      makeDocumentRecord({ documentId: 'doc', text: 'Rewritten with pomegranate.' }),
+    ]);
+
+    expect(ids(await index.lexicalSearchDocuments('pomegranate', tenantA, 10))).toEqual(['doc']);
+    expect(ids(await index.lexicalSearchDocuments('quinces', tenantA, 10))).toEqual(['new']);
+    expect(await index.lexicalSearchDocuments('apricots', tenantA, 10)).toEqual([]);
+  });
+
   it('survives hostile and blank queries', async () => {
     const index = context.index();
     await index.upsertDocuments([

@@ -217,6 +217,18 @@ export function searchCases(context: ContractContext): void {
     expect(await index.listDocuments(tenantA)).toMatchObject([{ documentId: 'doc', chunkCount: 3 }]);
   });
 
+  it('a batch of new chunks and chunks written before keeps one row of each, the latest', async () => {
+    const index = context.index();
+    const [first, second, third] = makeDocument({ documentId: 'doc', texts: ['Written first.', 'Written second.', 'Written third.'] });
+    await index.upsert([first!]);
+    const rewritten = { ...first!, text: 'Written first, then rewritten.' };
+    await index.upsert([second!, rewritten, third!]);
+
+    const listed = await index.listChunks(tenantA, { limit: 100, offset: 0 });
+    expect(listed.map((chunk) => chunk.text)).toEqual(['Written first, then rewritten.', 'Written second.', 'Written third.']);
+    expect(await index.listDocuments(tenantA)).toMatchObject([{ documentId: 'doc', chunkCount: 3 }]);
+  });
+
   it('concurrent upserts all land, without duplicates', async () => {
     const index = context.index();
     const batches = Array.from({ length: 8 }, (_, batch) =>
