@@ -10,6 +10,7 @@ import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
 import { chunkId } from '../chunking/chunk-id';
 import { planDocuments, type PlannedDocument } from './document-plan';
 import { EmbeddingPrefetch } from './embedding-prefetch.service';
+import { settleAll } from './settle-all';
 
 /** Bounds memory on huge documents: vectors are made and written this many chunks at a time. */
 const EMBED_BATCH = 256;
@@ -42,13 +43,16 @@ export class IndexingService {
 
     const now = new Date().toISOString();
     const chunks = planned.flatMap((doc) => this.chunkDocument(tenant, command, doc, now));
+    let lastChunks: Promise<void> | undefined;
     for (let start = 0; start < chunks.length; start += EMBED_BATCH) {
       const batch = chunks.slice(start, start + EMBED_BATCH);
       const texts = batch.map((c) => c.text);
       const vectors = (start === 0 ? await this.prefetch.take(command.jobId, texts) : undefined) ?? (await this.embedder.embed(texts));
-      await this.index.upsert(batch.map((chunk, i) => ({ ...chunk, vector: vectors[i]! })));
+      lastChunks = this.index.upsert(batch.map((chunk, i) => ({ ...chunk, vector: vectors[i]! })));
+      if (start + EMBED_BATCH < chunks.length) await lastChunks;
     }
-    await this.index.upsertDocuments(planned.map((doc) => this.documentRecord(tenant, command, doc, now)));
+    // The documents' lexical rows go to another table: written beside the last chunks, not after them.
+    await settleAll([lastChunks, this.index.upsertDocuments(planned.map((doc) => this.documentRecord(tenant, command, doc, now)))]);
 
     const counts = new Map<string, number>();
     for (const chunk of chunks) counts.set(chunk.documentId, (counts.get(chunk.documentId) ?? 0) + 1);

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { memorySource, type MessagesUpserted, type SessionDeleted, type Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
+import { settleAll } from '../indexing/settle-all';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
 import { memoryDocumentId, messageDocument, planMessageChunks, type PlannedChunk } from './memory-chunks';
 
@@ -24,12 +25,15 @@ export class MemoryIndexingService {
   async indexMessages(tenant: Tenant, change: MessagesUpserted): Promise<IndexCounts> {
     const planned = change.messages.flatMap((message) => planMessageChunks(tenant, change, message, this.chunking));
     const chunksDeleted = await this.removeShrunkMessages(tenant, change, planned);
+    let lastChunks: Promise<void> | undefined;
     for (let start = 0; start < planned.length; start += EMBED_BATCH) {
       const batch = planned.slice(start, start + EMBED_BATCH);
       const vectors = await this.embedder.embed(batch.map((p) => p.embedText));
-      await this.index.upsert(batch.map((p, i) => ({ ...p.record, vector: vectors[i]! })));
+      lastChunks = this.index.upsert(batch.map((p, i) => ({ ...p.record, vector: vectors[i]! })));
+      if (start + EMBED_BATCH < planned.length) await lastChunks;
     }
-    await this.index.upsertDocuments(change.messages.map((message) => messageDocument(tenant, change, message)));
+    // The messages' lexical rows go to another table: written beside the last chunks, not after them.
+    await settleAll([lastChunks, this.index.upsertDocuments(change.messages.map((message) => messageDocument(tenant, change, message)))]);
     return { chunksWritten: planned.length, chunksDeleted };
   }
 

@@ -84,6 +84,21 @@ describe('LanceDbSearchIndex specifics', () => {
     expect((await index.listChunks({ tenant: TENANT_A }, { limit: 10, offset: 0 })).map((c) => c.text)).toEqual(['second words']);
   });
 
+  it('writes to the two tables side by side, yet a write called after a delete waits for it on either table', async () => {
+    const index = await start();
+    await index.upsert([makeChunk({ documentId: 'd1', text: 'chunk before the delete' })]);
+    await index.upsertDocuments([makeDocumentRecord({ documentId: 'd1', text: 'apricots, written before the delete' })]);
+
+    const deleted = index.deleteWhere({ tenant: TENANT_A, documentIds: ['d1'] });
+    const rewritten = index.upsertDocuments([makeDocumentRecord({ documentId: 'd1', text: 'pomegranates, written once deleted' })]);
+    const rechunked = index.upsert([makeChunk({ documentId: 'd1', text: 'chunk after the delete' })]);
+    await Promise.all([deleted, rewritten, rechunked]);
+
+    expect((await index.listChunks({ tenant: TENANT_A }, { limit: 10, offset: 0 })).map((c) => c.text)).toEqual(['chunk after the delete']);
+    expect((await index.lexicalSearchDocuments('pomegranates', { tenant: TENANT_A }, 10)).map((d) => d.documentId)).toEqual(['d1']);
+    expect(await index.lexicalSearchDocuments('apricots', { tenant: TENANT_A }, 10)).toEqual([]);
+  });
+
   it('rows are searchable before they reach the FTS index, and optimize() folds them in', async () => {
     const index = await start();
     await index.upsert(makeDocument({ documentId: 'doc', texts: ['Unindexed walrus.', 'Another walrus.'] }));

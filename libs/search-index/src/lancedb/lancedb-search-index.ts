@@ -103,7 +103,7 @@ async function migrateTenantColumn(table: Table): Promise<void> {
  * of a small write (a message, a short note). Ids derive from job and message ids, so it is mostly a
  * redelivered command or an edited message that finds its rows and takes the merge; a look that
  * finds more than the batch's own rows (`column` need not be the id) only costs that merge. Runs
- * inside the write queue, and this process is the table's only writer, so nothing lands between the
+ * inside the table's write queue, and this process is its only writer, so nothing lands between the
  * look and the append.
  */
 async function writeById(table: Table, column: string, keys: readonly string[], data: ArrowTable): Promise<void> {
@@ -138,14 +138,18 @@ export class LanceDbSearchIndex implements SearchIndex {
   private readonly interleavedTenants = new Set<string>();
   private writesSinceMaintenance = 0;
   private rowsSinceMaintenance = 0;
-  /** Every write (and open) goes through here, one at a time. Reads do not wait. */
-  private readonly writes = new SerialQueue();
+  /**
+   * Writes to each table go through its queue, one at a time; a chunk write and a document write run
+   * side by side. Open, delete and maintenance touch both tables and hold both queues. Reads do not wait.
+   */
+  private readonly chunkWrites = new SerialQueue();
+  private readonly documentWrites = new SerialQueue();
 
   constructor(private readonly options: LanceDbSearchIndexOptions) {}
 
   async open(identity: IndexIdentity): Promise<void> {
     assertValidIdentity(identity);
-    return this.writes.run(() => this.openNow(identity));
+    return this.bothTables(() => this.openNow(identity));
   }
 
   async upsert(chunks: readonly ChunkRecord[]): Promise<void> {
@@ -156,7 +160,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     const latest = [...new Map(chunks.map((chunk) => [chunk.id, chunk])).values()];
     for (const chunk of latest) assertDimension(chunk.vector, identity, `Vector of chunk ${chunk.id}`);
     const data = chunksToArrowTable(latest, schema, identity.dimension);
-    await this.writes.run(async () => {
+    await this.chunkWrites.run(async () => {
       await writeById(table, 'id', latest.map((chunk) => chunk.id), data);
       this.afterWrite(opened, latest.length);
     });
@@ -167,7 +171,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     if (records.length === 0) return;
     const latest = [...new Map(records.map((record) => [documentRowId(record), record])).values()];
     const data = documentsToArrowTable(latest);
-    await this.writes.run(async () => {
+    await this.documentWrites.run(async () => {
       // Row ids join tenant and document with a NUL, which SQL cannot quote: the look is by document id.
       await writeById(opened.documents, 'document_id', [...new Set(latest.map((record) => record.documentId))], data);
       this.afterWrite(opened, latest.length);
@@ -178,8 +182,8 @@ export class LanceDbSearchIndex implements SearchIndex {
     const opened = this.requireOpen();
     const { table, documents } = opened;
     const where = filterToSql(filter);
-    return this.writes.run(async () => {
-      // Counted inside the write queue, so no other write of ours can change the answer in between.
+    return this.bothTables(async () => {
+      // Counted inside the write queues, so no other write of ours can change the answer in between.
       const count = await table.countRows(where);
       const documentCount = await documents.countRows(where);
       if (count > 0) await table.delete(where);
@@ -307,13 +311,13 @@ export class LanceDbSearchIndex implements SearchIndex {
    */
   async ensureVectorIndex(): Promise<boolean> {
     const { table } = this.requireOpen();
-    return this.writes.run(() => this.buildVectorIndexIfDue(table));
+    return this.chunkWrites.run(() => this.buildVectorIndexIfDue(table));
   }
 
   /** Compacts data files and folds rows written since the last run into the FTS (and vector) index. */
   async optimize(): Promise<void> {
     const opened = this.requireOpen();
-    return this.writes.run(() => this.maintain(opened));
+    return this.bothTables(() => this.maintain(opened));
   }
 
   /** For health checks and tests: table size and how much of it the indices do not cover yet. */
@@ -330,7 +334,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     this.opened = undefined;
     this.connection = undefined;
     // Queued writes captured the table handle; let them (and any maintenance) finish first.
-    await this.writes.idle();
+    await Promise.all([this.chunkWrites.idle(), this.documentWrites.idle()]);
     opened?.table.close();
     opened?.documents.close();
     connection?.close();
@@ -404,7 +408,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
     // Queued, not awaited: the caller's write is done; the next write simply waits its turn.
-    this.writes.run(() => this.maintain(opened)).catch((error: unknown) => this.reportBackgroundError(error));
+    this.bothTables(() => this.maintain(opened)).catch((error: unknown) => this.reportBackgroundError(error));
   }
 
   private async maintain({ table, documents }: OpenTables): Promise<void> {
@@ -430,6 +434,29 @@ export class LanceDbSearchIndex implements SearchIndex {
     await table.createIndex('vector', { config: Index.hnswSq({ distanceType: 'cosine', numPartitions: 1 }) });
     this.hasVectorIndex = true;
     return true;
+  }
+
+  /**
+   * Runs `task` holding both queues. It takes its place in both now, so a write called after it waits
+   * behind it on either table, as with one queue. Single-table writes never wait on the other queue,
+   * so the two places are always reached.
+   */
+  private bothTables<T>(task: () => Promise<T>): Promise<T> {
+    let reached!: () => void;
+    let release!: () => void;
+    const documentsReached = new Promise<void>((resolve) => (reached = resolve));
+    void this.documentWrites.run(() => {
+      reached();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    return this.chunkWrites.run(async () => {
+      await documentsReached;
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    });
   }
 
   private reportBackgroundError(error: unknown): void {
