@@ -22,7 +22,9 @@ export class JobsRepository {
       job.status = 'active';
       job.attemptsMade += 1;
       job.processedOn = new Date();
-      return { kind: 'run', job: await tx.save(job) };
+      // update() writes just these columns (and updated_at); save() would first read the locked row back to diff it.
+      await tx.update(JobEntity, { id }, { status: job.status, attemptsMade: job.attemptsMade, processedOn: job.processedOn });
+      return { kind: 'run', job };
     });
   }
 
