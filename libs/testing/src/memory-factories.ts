@@ -17,6 +17,7 @@ export function storedMessage(overrides: Partial<StoredMessage> = {}): StoredMes
     media: [],
     replaced: false,
     previous: null,
+    next: null,
     ...overrides,
   };
 }

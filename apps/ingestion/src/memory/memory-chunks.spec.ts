@@ -94,6 +94,17 @@ describe(messageDocument.name, () => {
     });
   });
 
+  it('ends with the words of the turn after it, without that speaker’s name', () => {
+    const message = storedMessage({
+      id: 'm2',
+      authorName: 'Caroline',
+      text: 'Have you been to Paris?',
+      previous: { authorName: 'Melanie', text: 'I love travelling.' },
+      next: { authorName: 'Melanie', text: 'Yes, twice!' },
+    });
+    expect(messageDocument(tenant, messagesUpserted([message], { sessionId: 's1' }), message).text).toBe('I love travelling.\nCaroline: Have you been to Paris?\nYes, twice!');
+  });
+
   it('is the turn alone when it opens the session', () => {
     const message = storedMessage({ id: 'm1', authorName: null, text: 'Hello there', previous: null });
     expect(messageDocument(tenant, messagesUpserted([message], { sessionId: 's1' }), message).text).toBe('Hello there');

@@ -76,8 +76,9 @@ export function planMessageChunks(tenant: Tenant, change: MessagesUpserted, mess
 
 /**
  * What lexical search reads for one message: the words of the turn before it, so a reply is found by
- * the question it answers ("Yes, twice!"), then the turn itself with its speaker. Only the turn's own
- * speaker is named: with both names in every document, a name in a query would no longer say who spoke.
+ * the question it answers ("Yes, twice!"), the turn itself with its speaker, then the words of the
+ * turn after it, so a question or a bare statement is found by what was said back. Only the turn's own
+ * speaker is named: with every name in every document, a name in a query would no longer say who spoke.
  */
 export function messageDocument(tenant: Tenant, change: MessagesUpserted, message: StoredMessage): DocumentRecord {
   const own = spoken(message.authorName, message.text);
@@ -93,6 +94,6 @@ export function messageDocument(tenant: Tenant, change: MessagesUpserted, messag
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
     title: null,
-    text: message.previous ? `${message.previous.text}\n${own}` : own,
+    text: [message.previous?.text, own, message.next?.text].filter((part) => part !== undefined).join('\n'),
   };
 }

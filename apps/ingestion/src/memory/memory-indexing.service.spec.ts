@@ -39,6 +39,19 @@ describe(MemoryIndexingService.name, () => {
     expect(await chunksOf('once', 'm1')).toHaveLength(1);
   });
 
+  it('rewrites the lexical documents of the messages whose context changed, and none of their chunks', async () => {
+    await sut.indexMessages(tenant, messagesUpserted([storedMessage({ id: 'm1', text: 'Where did you go in May?' })], { sessionId: 'context' }));
+    const before = await chunksOf('context', 'm1');
+    const reply = storedMessage({ id: 'm2', position: 1, text: 'Lisbon, with my sister.', previous: { authorName: null, text: 'Where did you go in May?' } });
+    const asked = storedMessage({ id: 'm1', text: 'Where did you go in May?', replaced: true, next: { authorName: null, text: 'Lisbon, with my sister.' } });
+    const counts = await sut.indexMessages(tenant, { ...messagesUpserted([reply], { sessionId: 'context' }), contextChanged: [asked] });
+
+    expect(counts).toEqual({ chunksWritten: 1, chunksDeleted: 0 });
+    const found = await index.lexicalSearchDocuments('Lisbon', { tenant, source: 'memory:context' }, 10);
+    expect(found.map((hit) => hit.documentId).sort()).toEqual([memoryDocumentId(tenant, 'context', 'm1'), memoryDocumentId(tenant, 'context', 'm2')].sort());
+    expect(await chunksOf('context', 'm1')).toEqual(before);
+  });
+
   it('removes the stale tail chunks of a message whose new text is shorter', async () => {
     await sut.indexMessages(tenant, messagesUpserted([storedMessage({ id: 'm1', text: long('gardening') })], { sessionId: 'shrink' }));
     expect((await chunksOf('shrink', 'm1')).length).toBeGreaterThan(2);

@@ -33,7 +33,9 @@ export class MemoryIndexingService {
       if (start + EMBED_BATCH < planned.length) await lastChunks;
     }
     // The messages' lexical rows go to another table: written beside the last chunks, not after them.
-    await settleAll([lastChunks, this.index.upsertDocuments(change.messages.map((message) => messageDocument(tenant, change, message)))]);
+    // Those of the messages whose neighbour changed go with them; their chunks do not change.
+    const documents = [...change.messages, ...(change.contextChanged ?? [])].map((message) => messageDocument(tenant, change, message));
+    await settleAll([lastChunks, this.index.upsertDocuments(documents)]);
     return { chunksWritten: planned.length, chunksDeleted };
   }
 

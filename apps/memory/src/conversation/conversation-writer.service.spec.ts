@@ -118,6 +118,30 @@ describe(ConversationWriter.name, () => {
     ]);
   });
 
+  it('gives each message its next turn, and sends the one before a written message apart, with its new next turn', async () => {
+    const sessionId = nextSession();
+    const first = await db.transaction((tx) =>
+      sut.add(tx, alice, { operationId: 'op-a', sessionId, agentId: null, messages: [message('one', { id: 'm1', authorName: 'Ann' }), message('two', { id: 'm2' })] }),
+    );
+    expect(first.change.messages.map((m) => [m.id, m.next ?? null])).toEqual([
+      ['m1', { authorName: null, text: 'two' }],
+      ['m2', null],
+    ]);
+    expect(first.change.contextChanged).toEqual([]);
+
+    const appended = await db.transaction((tx) => sut.add(tx, alice, { operationId: 'op-b', sessionId, agentId: null, messages: [message('three', { id: 'm3' })] }));
+    expect(appended.change.messages.map((m) => [m.id, m.previous?.text, m.next ?? null])).toEqual([['m3', 'two', null]]);
+    expect(appended.change.contextChanged?.map((m) => [m.id, m.position, m.text, m.previous?.text, m.next?.text])).toEqual([['m2', 1, 'two', 'one', 'three']]);
+
+    // A replaced message in the middle: its follower goes out whole (its embedding may read it), its predecessor apart.
+    const replaced = await db.transaction((tx) => sut.update(tx, alice, { operationId: 'op-c', sessionId, messages: [message('two, corrected', { id: 'm2' })] }));
+    expect(replaced.change.messages.map((m) => [m.id, m.previous?.text, m.next?.text ?? null])).toEqual([
+      ['m2', 'one', 'three'],
+      ['m3', 'two, corrected', null],
+    ]);
+    expect(replaced.change.contextChanged?.map((m) => [m.id, m.previous, m.next?.text])).toEqual([['m1', null, 'two, corrected']]);
+  });
+
   it('keeps occurredAt of a replaced message unless a new one is given', async () => {
     const sessionId = nextSession();
     await db.transaction((tx) =>

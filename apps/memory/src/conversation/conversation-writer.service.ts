@@ -113,22 +113,40 @@ export class ConversationWriter {
       written.filter((w) => w.replaced && !writtenAt.has(w.row.position + 1)).map((w) => w.row.position + 1),
     );
     const sent = [...written, ...followers.map((row) => ({ row, content: describeContent(row.blocks), replaced: true }))];
+    // A written message is also the context of the one before it, in that one's lexical document
+    // only; so that one goes out too, apart, since its chunks stay as they are.
+    const sentAt = new Set(sent.map((w) => w.row.position));
+    const preceding = await this.conversations.messageRowsAt(
+      tx,
+      session.id,
+      [...sentAt].map((p) => p - 1).filter((p) => p >= 0 && !sentAt.has(p)),
+    );
+    const described = [...sent, ...preceding.map((row) => ({ row, content: describeContent(row.blocks), replaced: true }))];
     const neighbours = await this.conversations.messagesAt(
       tx,
       session.id,
-      sent.map((w) => w.row.position - 1).filter((p) => p >= 0),
+      described.flatMap((w) => [w.row.position - 1, w.row.position + 1]).filter((p) => p >= 0),
     );
-    const previousAt = new Map(neighbours.map((n) => [n.position, { authorName: n.authorName, text: n.text }]));
-    const stored = sent.map(({ row, content, replaced }) => toStoredMessage(row, content, replaced, previousAt.get(row.position - 1) ?? null));
+    const at = new Map(neighbours.map((n) => [n.position, { authorName: n.authorName, text: n.text }]));
+    const store = ({ row, content, replaced }: (typeof described)[number]): StoredMessage =>
+      toStoredMessage(row, content, replaced, at.get(row.position - 1) ?? null, at.get(row.position + 1) ?? null);
+    const stored = sent.map(store);
+    const contextChanged = described.slice(sent.length).map(store);
     return {
-      change: { operationId, sessionId: session.sessionId, agentId: session.agentId, messages: stored },
+      change: { operationId, sessionId: session.sessionId, agentId: session.agentId, messages: stored, contextChanged },
       messageIds: inputs.map((m) => m.id),
       updatedEntries: inputs.length,
     };
   }
 }
 
-function toStoredMessage(row: MessageEntity, content: MessageContent, replaced: boolean, previous: StoredMessage['previous']): StoredMessage {
+function toStoredMessage(
+  row: MessageEntity,
+  content: MessageContent,
+  replaced: boolean,
+  previous: StoredMessage['previous'],
+  next: NonNullable<StoredMessage['next']> | null,
+): StoredMessage {
   return {
     id: row.messageId,
     position: row.position,
@@ -142,5 +160,6 @@ function toStoredMessage(row: MessageEntity, content: MessageContent, replaced: 
     media: content.media,
     replaced,
     previous,
+    next,
   };
 }

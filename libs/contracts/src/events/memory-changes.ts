@@ -12,6 +12,8 @@ export const mediaDescriptorSchema = z.object({
 });
 export type MediaDescriptor = z.infer<typeof mediaDescriptorSchema>;
 
+const neighbourSchema = z.object({ authorName: z.string().nullable(), text: z.string() });
+
 export const storedMessageSchema = z.object({
   id: z.string().min(1),
   position: z.number().int().nonnegative(),
@@ -26,8 +28,10 @@ export const storedMessageSchema = z.object({
   media: z.array(mediaDescriptorSchema),
   /** The message was already stored before this change, so it may have chunks to overwrite or remove. */
   replaced: z.boolean(),
-  /** The message just before it in the session, as context for embedding short turns. */
-  previous: z.object({ authorName: z.string().nullable(), text: z.string() }).nullable(),
+  /** The message just before it in the session, as context for embedding short turns and for lexical search. */
+  previous: neighbourSchema.nullable(),
+  /** The message just after it, as context for lexical search; absent from producers that predate it. */
+  next: neighbourSchema.nullable().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;
 
@@ -37,6 +41,11 @@ export const messagesUpsertedSchema = z.object({
   agentId: z.string().nullable(),
   /** The messages the change wrote, then each message right after a replaced one, sent again (`replaced`) with its new `previous`. */
   messages: z.array(storedMessageSchema).min(1),
+  /**
+   * Messages the change did not write whose neighbour it did (the one just before each written
+   * message), with their new `previous` and `next`: only their lexical documents change, not their chunks.
+   */
+  contextChanged: z.array(storedMessageSchema).optional(),
 });
 export type MessagesUpserted = z.infer<typeof messagesUpsertedSchema>;
 
