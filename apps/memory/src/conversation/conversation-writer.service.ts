@@ -6,6 +6,7 @@ import {
   type AddMemoryCommand,
   type DeleteMemoryCommand,
   type MemoryMessageInput,
+  type MessageNeighbour,
   type MessagesUpserted,
   type SessionDeleted,
   type StoredMessage,
@@ -122,12 +123,12 @@ export class ConversationWriter {
       [...sentAt].map((p) => p - 1).filter((p) => p >= 0 && !sentAt.has(p)),
     );
     const described = [...sent, ...preceding.map((row) => ({ row, content: describeContent(row.blocks), replaced: true }))];
-    const neighbours = await this.conversations.messagesAt(
-      tx,
-      session.id,
-      described.flatMap((w) => [w.row.position - 1, w.row.position + 1]).filter((p) => p >= 0),
-    );
-    const at = new Map(neighbours.map((n) => [n.position, { authorName: n.authorName, text: n.text }]));
+    // Neighbours already in hand are not read again; only those around the edges are.
+    const inHand = described.map((w) => w.row);
+    const held = new Set(inHand.map((row) => row.position));
+    const around = described.flatMap((w) => [w.row.position - 1, w.row.position + 1]).filter((p) => p >= 0 && !held.has(p));
+    const neighbours = [...inHand, ...(await this.conversations.messagesAt(tx, session.id, around))];
+    const at = new Map<number, MessageNeighbour>(neighbours.map((n) => [n.position, { authorName: n.authorName, text: n.text }]));
     const store = ({ row, content, replaced }: (typeof described)[number]): StoredMessage =>
       toStoredMessage(row, content, replaced, at.get(row.position - 1) ?? null, at.get(row.position + 1) ?? null);
     const stored = sent.map(store);
@@ -144,8 +145,8 @@ function toStoredMessage(
   row: MessageEntity,
   content: MessageContent,
   replaced: boolean,
-  previous: StoredMessage['previous'],
-  next: NonNullable<StoredMessage['next']> | null,
+  previous: MessageNeighbour | null,
+  next: MessageNeighbour | null,
 ): StoredMessage {
   return {
     id: row.messageId,

@@ -12,7 +12,9 @@ export const mediaDescriptorSchema = z.object({
 });
 export type MediaDescriptor = z.infer<typeof mediaDescriptorSchema>;
 
+/** A message next to another, as that one's context: who said it and what. */
 const neighbourSchema = z.object({ authorName: z.string().nullable(), text: z.string() });
+export type MessageNeighbour = z.infer<typeof neighbourSchema>;
 
 export const storedMessageSchema = z.object({
   id: z.string().min(1),
