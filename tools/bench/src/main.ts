@@ -27,7 +27,8 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${name}${quick ? ' (quick)' : ''}…\n`);
     sections.push(await run(quick));
   }
-  const command = `npm run bench${quick ? ' -- --quick' : ''}${values.only ? ` -- --only ${values.only}` : ''}`;
+  const flags = [...(quick ? ['--quick'] : []), ...(values.only ? [`--only ${values.only}`] : [])];
+  const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
   const report = renderReport(sections, describeMachine(), command, startedAt, (Date.now() - startedAt.getTime()) / 1000);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, report);
