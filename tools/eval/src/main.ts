@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DetailsFile } from './details';
 import { startEvalStack } from './eval-stack';
 import { loadLocomo } from './locomo/locomo-dataset';
 import { ingestConversations, scoreQuestions } from './locomo/locomo.runner';
@@ -14,6 +15,8 @@ options:
   --mode fast|standard      search mode of scifact (default standard); retrieve always runs standard
   --queries <n>             only the first n queries or questions (a quick look; not comparable to full runs)
   --embedding-cache <dir>   keep vectors on disk between runs (same figures, faster re-runs)
+  --details <file>          also write one JSON line per query or question: what it was, what was
+                            relevant, what came back (ids, best first) and its figures
 
 The instance is configured like the service, from the environment: EMBEDDER, CHUNK_MAX_WORDS, ...
 The last line printed is one JSON object with the figures.`;
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'standard' },
       queries: { type: 'string' },
       'embedding-cache': { type: 'string' },
+      details: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
   if (values.mode !== 'fast' && values.mode !== 'standard') throw new Error(`--mode must be fast or standard, got ${values.mode}`);
   const mode = values.mode;
   const queryLimit = values.queries === undefined ? undefined : positiveInteger(values.queries, '--queries');
+  const details = values.details === undefined ? undefined : new DetailsFile(values.details);
 
   switch (dataset) {
     case 'scifact': {
@@ -45,7 +50,8 @@ async function main(): Promise<void> {
       try {
         const client = stack.client('scifact');
         await ingestCorpus(client, data);
-        const result = await scoreQueries(client, { ...data, queries }, { mode });
+        const result = await scoreQueries(client, { ...data, queries }, { mode }, details?.sink);
+        details?.write();
         printResult({ dataset: 'scifact', split: data.split, mode, ...result });
       } finally {
         await stack.stop();
@@ -62,7 +68,9 @@ async function main(): Promise<void> {
       try {
         const client = stack.client('locomo');
         await ingestConversations(client, conversations);
-        printResult({ dataset: 'locomo', ...(await scoreQuestions(client, questions)) });
+        const result = await scoreQuestions(client, questions, details?.sink);
+        details?.write();
+        printResult({ dataset: 'locomo', ...result });
       } finally {
         await stack.stop();
       }

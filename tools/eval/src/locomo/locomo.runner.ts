@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client';
 import { mapLimit } from '../concurrency';
+import type { DetailSink } from '../details';
 import { hitAt, mean, normaliseEvidence, recallAt, round } from '../metrics';
 import { Progress } from '../progress';
 import { toMemoryEntries, type LocomoConversation, type LocomoQuestion } from './locomo-dataset';
@@ -42,11 +43,14 @@ export async function ingestConversations(client: ApiClient, conversations: read
   progress.finish();
 }
 
-/** Every question with evidence through `POST /open/v1/memory/retrieve` on its conversation's session; results mapped back to turns. */
-export async function scoreQuestions(client: ApiClient, questions: readonly LocomoQuestion[]): Promise<LocomoResult> {
+/**
+ * Every question with evidence through `POST /open/v1/memory/retrieve` on its conversation's session;
+ * results mapped back to turns. `detail` hears each question's evidence and the turns retrieved.
+ */
+export async function scoreQuestions(client: ApiClient, questions: readonly LocomoQuestion[], detail?: DetailSink): Promise<LocomoResult> {
   const usable = questions.filter((q) => q.evidence.length > 0);
   const progress = new Progress('retrieve', usable.length);
-  const scores = await mapLimit(usable, 2, async (q) => {
+  const scores = await mapLimit(usable, 2, async (q, position) => {
     const answer = await client.post<{ data: { items: Array<{ metadata: Record<string, unknown> }> } }>(
       '/open/v1/memory/retrieve',
       { query: q.question, sessionId: q.conversation, limit: RETRIEVE_LIMIT },
@@ -61,12 +65,14 @@ export async function scoreQuestions(client: ApiClient, questions: readonly Loco
       return turn;
     });
     progress.advance();
-    return {
+    const score = {
       category: q.category,
       'recall@5': recallAt(ranked, q.evidence, 5),
       'recall@10': recallAt(ranked, q.evidence, 10),
       'hit@10': hitAt(ranked, q.evidence, 10),
     };
+    detail?.(position, { conversation: q.conversation, question: q.question, evidence: q.evidence, retrieved: ranked, ...score });
+    return score;
   });
   progress.finish();
   return summarise(

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../api-client';
 import { mapLimit } from '../concurrency';
+import type { DetailSink } from '../details';
 import { mean, ndcgAt, recallAt, round } from '../metrics';
 import { Progress } from '../progress';
 import type { BeirDataset } from './beir-dataset';
@@ -37,10 +38,13 @@ export async function ingestCorpus(client: ApiClient, dataset: BeirDataset): Pro
   progress.finish();
 }
 
-/** Every query through `POST /search` with thresholds 0..1; results are documents (one per document), mapped back to corpus ids. */
-export async function scoreQueries(client: ApiClient, dataset: BeirDataset, settings: DocumentSearchSettings): Promise<DocumentSearchResult> {
+/**
+ * Every query through `POST /search` with thresholds 0..1; results are documents (one per document),
+ * mapped back to corpus ids. `detail` hears each query's judgements and the documents retrieved.
+ */
+export async function scoreQueries(client: ApiClient, dataset: BeirDataset, settings: DocumentSearchSettings, detail?: DetailSink): Promise<DocumentSearchResult> {
   const progress = new Progress('search', dataset.queries.length);
-  const perQuery = await mapLimit(dataset.queries, 2, async (query) => {
+  const perQuery = await mapLimit(dataset.queries, 2, async (query, position) => {
     const answer = await client.post<{ contexts: Array<{ metadata?: Record<string, unknown> }> }>(
       `/api/v1/context/search?metadata=true&mode=${settings.mode}`,
       { query: query.text, similarity_threshold: 1, minimum_similarity_threshold: 0, limit: SEARCH_LIMIT },
@@ -48,7 +52,10 @@ export async function scoreQueries(client: ApiClient, dataset: BeirDataset, sett
     );
     const ranked = answer.contexts.map((context) => String(context.metadata?.[ID_FIELD]));
     progress.advance();
-    return { ndcg: ndcgAt(ranked, query.judgements, 10), recall: recallAt(ranked, [...query.judgements].filter(([, grade]) => grade > 0).map(([id]) => id), 100) };
+    const relevant = [...query.judgements].filter(([, grade]) => grade > 0).map(([id]) => id);
+    const score = { ndcg: ndcgAt(ranked, query.judgements, 10), recall: recallAt(ranked, relevant, 100) };
+    detail?.(position, { queryId: query.id, query: query.text, relevant, retrieved: ranked, 'ndcg@10': score.ndcg, 'recall@100': score.recall });
+    return score;
   });
   progress.finish();
   return {
