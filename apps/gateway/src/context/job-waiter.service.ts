@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, Rpc, type JobView, type Tenant } from '@recollect/contracts';
+import { DomainError, ErrorCode, FINISHED_JOB_STATUSES, Rpc, type JobView, type Tenant } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
 import { pollUntilSettled } from '../bus/poll-until-settled';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
@@ -7,7 +7,6 @@ import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 type JobWithCode = JobView & { failedCode: string | null };
 
 const isErrorCode = (code: string | null): code is ErrorCode => code !== null && (Object.values(ErrorCode) as string[]).includes(code);
-const FINISHED: ReadonlyArray<JobView['status']> = ['completed', 'failed', 'cancelled'];
 
 /** Synchronous routes are async commands plus a wait: the job is polled until it finishes or the deadline passes (504). */
 @Injectable()
@@ -20,7 +19,7 @@ export class JobWaiter {
   async untilFinished(tenant: Tenant, jobId: string, correlationId: string): Promise<JobView> {
     const job = await pollUntilSettled(
       () => this.bus.request<JobWithCode>(Rpc.jobStatus, tenant, correlationId, { jobId, issued: true }),
-      ({ status }) => FINISHED.includes(status),
+      ({ status }) => FINISHED_JOB_STATUSES.includes(status),
       this.options.syncTimeoutMs,
       () => new DomainError(ErrorCode.Timeout, `Job ${jobId} did not finish within ${this.options.syncTimeoutMs} ms; it goes on, poll its status`, { jobId }),
     );

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, Rpc, type OperationView, type Tenant } from '@recollect/contracts';
+import { DomainError, ErrorCode, FINISHED_OPERATION_STATUSES, Rpc, type OperationView, type Tenant } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
 import { pollUntilSettled } from '../bus/poll-until-settled';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
@@ -15,7 +15,7 @@ export class OperationWaiter {
   async untilCompleted(tenant: Tenant, operationId: string, correlationId: string): Promise<OperationView> {
     const operation = await pollUntilSettled(
       () => this.bus.request<OperationView>(Rpc.memoryOperationStatus, tenant, correlationId, { operationId, issued: true }),
-      ({ status }) => status === 'completed' || status === 'failed',
+      ({ status }) => FINISHED_OPERATION_STATUSES.includes(status),
       this.options.syncTimeoutMs,
       () =>
         new DomainError(ErrorCode.Timeout, `Operation ${operationId} did not finish within ${this.options.syncTimeoutMs} ms; it goes on, poll /open/v1/operations/${operationId}`, {

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import type { JobStatus, Tenant } from '@recollect/contracts';
+import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
 
 export type BeginOutcome = { kind: 'run'; job: JobEntity } | { kind: 'skip'; job: JobEntity };
 export type CancelOutcome = 'cancelled' | 'running' | 'finished' | 'unknown';
 
-const FINISHED: JobStatus[] = ['completed', 'failed', 'cancelled'];
 
 @Injectable()
 export class JobsRepository {
@@ -18,7 +17,7 @@ export class JobsRepository {
   begin(id: string, tenant: Tenant, kind: JobEntity['kind']): Promise<BeginOutcome> {
     return this.db.transaction(async (tx) => {
       const job = await this.lockOrCreate(tx, id, tenant, kind, 'waiting');
-      if (FINISHED.includes(job.status)) return { kind: 'skip', job };
+      if (FINISHED_JOB_STATUSES.includes(job.status)) return { kind: 'skip', job };
       job.status = 'active';
       job.attemptsMade += 1;
       job.processedOn = new Date();

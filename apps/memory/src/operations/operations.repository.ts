@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import type { OperationKind, OperationStatus, Tenant } from '@recollect/contracts';
+import { FINISHED_OPERATION_STATUSES, type OperationKind, type OperationStatus, type Tenant } from '@recollect/contracts';
 import { belongsTo, tenantWhere } from '../tenant-where';
 import { OperationEntity } from './operation.entity';
 
-const FINISHED: OperationStatus[] = ['completed', 'failed'];
 const UNFINISHED: OperationStatus[] = ['accepted', 'stored'];
 
 @Injectable()
@@ -24,7 +23,7 @@ export class OperationsRepository {
         .execute();
       const operation = await tx.getRepository(OperationEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!operation || !belongsTo(operation, tenant)) throw new Error(`Operation ${id} belongs to another tenant`);
-      if (FINISHED.includes(operation.status)) return 'skip';
+      if (FINISHED_OPERATION_STATUSES.includes(operation.status)) return 'skip';
       await tx.getRepository(OperationEntity).update(id, { attemptsMade: operation.attemptsMade + 1 });
       return 'run';
     });

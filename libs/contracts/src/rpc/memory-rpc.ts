@@ -8,6 +8,8 @@ import type { ErrorBody } from '../errors';
  */
 export const operationStatusSchema = z.enum(['accepted', 'stored', 'completed', 'failed']);
 export type OperationStatus = z.infer<typeof operationStatusSchema>;
+/** An operation in one of these states changes no more. */
+export const FINISHED_OPERATION_STATUSES: readonly OperationStatus[] = ['completed', 'failed'];
 export type OperationKind = 'add' | 'update' | 'delete';
 
 export interface OperationView {

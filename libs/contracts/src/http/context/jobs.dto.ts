@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const jobStatusSchema = z.enum(['waiting', 'active', 'completed', 'failed', 'cancelled']);
 export type JobStatus = z.infer<typeof jobStatusSchema>;
+/** A job in one of these states changes no more. */
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
 export const listJobsQuerySchema = z.object({
   type: z.enum(['all', 'active', 'failed', 'completed', 'waiting', 'cancelled']).default('all'),
