@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { round } from './stats';
+import { round, timeIt } from './stats';
 
 /**
  * Where a process's CPU time goes, thread by thread, read from /proc (Linux; elsewhere every figure is
@@ -100,10 +100,12 @@ export function cpuBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
   return Object.fromEntries(keys.map((key) => [key, Math.max(0, after[key] - before[key])])) as unknown as CpuSeconds;
 }
 
-/** The CPU each part of process `pid` spent since `before` was taken; undefined where /proc is missing. */
-export function cpuSince(before: CpuSeconds | undefined, pid: number): CpuSeconds | undefined {
+/** Times the work, and answers beside its value the CPU each part of process `pid` spent meanwhile (undefined without /proc). */
+export async function timeWithCpuOf<T>(pid: number, work: () => Promise<T>): Promise<{ ms: number; value: T; cpu?: CpuSeconds }> {
+  const before = cpuOf(pid);
+  const timed = await timeIt(work);
   const after = cpuOf(pid);
-  return before && after ? cpuBetween(before, after) : undefined;
+  return { ...timed, cpu: before && after ? cpuBetween(before, after) : undefined };
 }
 
 /** Busy and total time of all cores so far, in ticks, from /proc/stat; undefined where it is missing. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { busyShare, cpuOf, cpuSince, describeCpu, machineTicks } from '../cpu-accounting';
+import { busyShare, describeCpu, machineTicks, timeWithCpuOf } from '../cpu-accounting';
 import { measureDurableWrites, type DurableWriteLatency } from '../durable-writes';
 import type { LoadRequest, LoadResult } from '../load.worker';
 import { runJson, spawnUntil } from '../processes';
@@ -38,12 +38,8 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   const url = `${service.url}/api/v1/context/add-async`;
   const auth = { ...headers, authorization: `Bearer ${service.token('bench', 'bench-org')}` };
   await load({ url, headers: auth, body, connections: 4, durationSeconds: 1 }); // warm-up
-  const cpuBefore = cpuOf(service.child.pid!);
   const machineBefore = machineTicks();
-  const maxStarted = performance.now();
-  const serviceMax = await load({ url, headers: auth, body, connections, durationSeconds });
-  const maxSeconds = (performance.now() - maxStarted) / 1000;
-  const cpuAtMax = cpuSince(cpuBefore, service.child.pid!);
+  const { value: serviceMax, cpu: cpuAtMax, ms: maxMs } = await timeWithCpuOf(service.child.pid!, () => load({ url, headers: auth, body, connections, durationSeconds }));
   const machineBusy = busyShare(machineBefore, machineTicks());
   const halfRate = Math.max(1, Math.round(serviceMax.requestsPerSecond / 2));
   const halfRun = load({ url, headers: auth, body, connections, durationSeconds, overallRate: halfRate });
@@ -63,7 +59,7 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
         ? [
             {
               figure: 'CPU of the service during the max run',
-              value: describeCpu(cpuAtMax, maxSeconds),
+              value: describeCpu(cpuAtMax, maxMs / 1000),
               note: machineBusy === undefined ? undefined : `all cores ${Math.round(machineBusy * 100)}% busy, the load generator included`,
             },
           ]

@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { loadEnv } from '@recollect/config';
 import { createEmbedder } from '@recollect/embedder';
 import { chunkText } from '@recollect/ingestion';
-import { cpuOf, cpuSince, describeCpu, type CpuSeconds } from '../cpu-accounting';
+import { describeCpu, timeWithCpuOf, type CpuSeconds } from '../cpu-accounting';
 import type { Row, Section } from '../report';
 import { startService } from '../service';
-import { round, timeIt } from '../stats';
+import { round } from '../stats';
 import { paragraph, seededRandom } from '../synthetic-corpus';
 
 /** Chunks per second from accepted command to searchable, against the encoder alone on the same kind of text. */
@@ -21,9 +21,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
   const chunking = { maxWords: env.CHUNK_MAX_WORDS ?? embedder.maxInputWords, overlapWords: env.CHUNK_OVERLAP_WORDS };
   const sample = documents.flatMap((d) => chunkText(d, chunking).map((chunk) => chunk.text));
   await embedder.embed(sample.slice(0, 8 * threads)); // load every worker's model outside the timing
-  const encoderCpuBefore = cpuOf(process.pid);
-  const encoder = await timeIt(() => embedder.embed(sample));
-  const encoderCpu = cpuSince(encoderCpuBefore, process.pid);
+  const encoder = await timeWithCpuOf(process.pid, () => embedder.embed(sample));
   await embedder.close?.();
   const encoderRate = sample.length / (encoder.ms / 1000);
 
@@ -34,9 +32,8 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
     // Warm the service's encoder so model loading is not counted as throughput.
     await fetch(`${api}/add`, { method: 'POST', headers, body: JSON.stringify({ documents: [{ content: 'Warm-up.' }], source: 'warm-up', context_type: 'resource' }) });
 
-    const serviceCpuBefore = cpuOf(service.child.pid!);
     const ownCpuBefore = process.cpuUsage();
-    const ingest = await timeIt(async () => {
+    const ingest = await timeWithCpuOf(service.child.pid!, async () => {
       const jobIds: string[] = [];
       for (const [i, content] of documents.entries()) {
         const response = await fetch(`${api}/add-async`, {
@@ -56,7 +53,6 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
         }
       }
     });
-    const serviceCpu = cpuSince(serviceCpuBefore, service.child.pid!);
     const ownCpu = process.cpuUsage(ownCpuBefore);
     const docs = (await (await fetch(`${api}/view/docs`, { headers })).json()) as { documents: Array<{ source: string; chunkCount: number }> };
     const chunks = docs.documents.filter((d) => d.source.startsWith('ingest-')).reduce((sum, d) => sum + d.chunkCount, 0);
@@ -68,7 +64,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
         { figure: 'encoder alone, same machine', value: `${round(encoderRate, 1)} chunks/s (the service's ${sample.length} chunks of these documents, ${threads} threads)`, note: 'baseline' },
         { figure: 'accepted → searchable, through the service', value: `${round(serviceRate, 1)} chunks/s (${chunks} chunks in ${round(ingest.ms / 1000, 1)} s)` },
         { figure: 'ratio to the encoder', value: `${round(ratio, 3)}×`, target: '≥ 0.9×', met: ratio >= 0.9 },
-        ...cpuRows(encoderCpu, encoder.ms / 1000, serviceCpu, ingest.ms / 1000, (ownCpu.user + ownCpu.system) / 1e6, threads),
+        ...cpuRows(encoder.cpu, encoder.ms / 1000, ingest.cpu, ingest.ms / 1000, (ownCpu.user + ownCpu.system) / 1e6, threads),
       ],
       notes: [`${documents.length} documents of about 300 words, posted with add-async one after another; the clock stops when the last job is completed.`],
     };
