@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, freePort } from '@recollect/testing';
-import { clusterDirFor, leaveShutdownSignalsToTheOwner, startEmbeddedPostgres } from './embedded-postgres.runner';
+import { clusterDirFor, leaveShutdownSignalsToTheOwner, privateAncestorOf, startEmbeddedPostgres, unreachableBinaryReason } from './embedded-postgres.runner';
 
 describe('embedded PostgreSQL', () => {
   it('serves a real database that accepts DDL and queries', async () => {
@@ -93,5 +93,29 @@ describe('a cluster left running by a process that was killed', () => {
     } finally {
       await running.stop();
     }
+  });
+});
+
+describe('binaries in a folder the server\'s own user cannot enter', () => {
+  const tree = (mode: number): { root: string; binary: string } => {
+    const root = mkdtempSync(join(tmpdir(), 'recollect-binaries-'));
+    mkdirSync(join(root, 'native', 'bin'), { recursive: true });
+    chmodSync(root, mode);
+    return { root, binary: join(root, 'native', 'bin', 'postgres') };
+  };
+
+  it('names the first folder closed to other users, and how to get past it', () => {
+    const { root, binary } = tree(0o700);
+    expect(privateAncestorOf(binary)).toBe(root);
+    const reason = unreachableBinaryReason(binary);
+    expect(reason).toContain(`binaries in ${join(root, 'native', 'bin')}`);
+    expect(reason).toContain(`chmod o+x ${root}`);
+    expect(reason).toContain('DATABASE_URL');
+  });
+
+  it('has nothing to say when every folder above them lets other users through', () => {
+    const { binary } = tree(0o755);
+    expect(privateAncestorOf(binary)).toBeUndefined();
+    expect(unreachableBinaryReason(binary)).toBeUndefined();
   });
 });

