@@ -18,6 +18,8 @@ describe(loadEnv.name, () => {
     expect(loadEnv({}).EMBEDDER_NICENESS).toBe(10);
     expect(loadEnv({ EMBEDDER_NICENESS: '0' }).EMBEDDER_NICENESS).toBe(0);
     expect(() => loadEnv({ EMBEDDER_NICENESS: '20' })).toThrow(/EMBEDDER_NICENESS/);
+    expect(loadEnv({}).INDEX_NICENESS).toBe(10);
+    expect(() => loadEnv({ INDEX_NICENESS: '-1' })).toThrow(/INDEX_NICENESS/);
   });
 
   it('names every bad variable and its rule', () => {

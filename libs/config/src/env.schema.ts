@@ -55,6 +55,8 @@ export const envSchema = z.object({
   SEARCH_INDEX: z.enum(['lancedb', 'opensearch']).default('lancedb'),
   /** The embedded index builds its ANN (HNSW) index once its table holds this many chunks; exact search below. */
   VECTOR_INDEX_MIN_ROWS: int(20_000),
+  /** Nice value of LanceDB's threads (Linux): index writes and upkeep yield the CPU to request handling. 0 keeps them at the process's priority. */
+  INDEX_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
   /** Where a distributed bus service (ingestion, query, memory) answers /health/live and /health/ready. */
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
   KAFKA_BROKERS: z

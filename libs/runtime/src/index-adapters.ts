@@ -22,7 +22,11 @@ export async function embedderFromEnv(env: Env): Promise<Embedder> {
 export async function searchIndexFromEnv(env: Env): Promise<SearchIndex> {
   const { LanceDbSearchIndex, OpenSearchSearchIndex } = await import('@recollect/search-index');
   if (env.SEARCH_INDEX === 'lancedb') {
-    return new LanceDbSearchIndex({ directory: join(resolve(env.DATA_DIR), 'index'), vectorIndexMinRows: env.VECTOR_INDEX_MIN_ROWS });
+    return new LanceDbSearchIndex({
+      directory: join(resolve(env.DATA_DIR), 'index'),
+      vectorIndexMinRows: env.VECTOR_INDEX_MIN_ROWS,
+      threadNiceness: env.INDEX_NICENESS,
+    });
   }
   return new OpenSearchSearchIndex({
     node: env.OPENSEARCH_URL,

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,21 @@ async function lanceHarness(options: Partial<LanceDbSearchIndexOptions> = {}) {
     reopen: async () => create(),
     cleanup: () => rm(directory, { recursive: true, force: true }),
   };
+}
+
+/** Nice values of this process's threads whose name matches, from /proc (field 19 of each thread's stat). */
+function niceValuesOfThreads(name: RegExp): number[] {
+  const values: number[] = [];
+  for (const id of readdirSync('/proc/self/task')) {
+    try {
+      if (!name.test(readFileSync(`/proc/self/task/${id}/comm`, 'utf8').trim())) continue;
+      const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+      values.push(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+    } catch {
+      // The thread exited meanwhile.
+    }
+  }
+  return values;
 }
 
 describeSearchIndexContract('LanceDB', () => lanceHarness());
@@ -230,6 +246,14 @@ describe('LanceDbSearchIndex specifics', () => {
       expect(idsOf(await index.vectorSearch(query, { tenant: TENANT_C }, 5))).toEqual(nearest(small, 3));
       expect(idsOf(await index.vectorSearch(query, { tenant: TENANT_C }, 2))).toEqual(nearest(small, 2));
     }
+  });
+
+  it.runIf(existsSync('/proc/self/task'))('runs LanceDB\'s threads at the nice value it is given (Linux)', async () => {
+    const index = await start({ threadNiceness: 7 });
+    await index.upsert([makeChunk({ documentId: 'd1', text: 'some words' })]);
+    const nice = niceValuesOfThreads(/^tokio-rt-worker$/);
+    expect(nice.length).toBeGreaterThan(0);
+    expect(new Set(nice)).toEqual(new Set([7]));
   });
 
   it('rejects vectors of the wrong dimension', async () => {

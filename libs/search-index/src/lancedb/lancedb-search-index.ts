@@ -11,6 +11,7 @@ import { filterToSql } from './filter-to-sql';
 import { assertValidIdentity, indexMismatchError } from './index-identity';
 import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
 import { documentRowId, documentsToArrowTable, documentTableSchema } from './document-table';
+import { EngineThreadPriority } from './engine-thread-priority';
 import { fillChunkPayloads } from './payload-migration';
 import { SerialQueue } from './serial-queue';
 import { sqlInList } from './sql';
@@ -33,6 +34,8 @@ export interface LanceDbSearchIndexOptions {
   vectorIndexMinRows?: number;
   /** Where failures of background maintenance go (they never fail the write that triggered them). */
   onBackgroundError?: (error: unknown) => void;
+  /** Nice value for LanceDB's threads while the index is open (Linux); 0 leaves them at the process's. */
+  threadNiceness?: number;
 }
 
 /**
@@ -144,8 +147,11 @@ export class LanceDbSearchIndex implements SearchIndex {
    */
   private readonly chunkWrites = new SerialQueue();
   private readonly documentWrites = new SerialQueue();
+  private readonly threadPriority: EngineThreadPriority;
 
-  constructor(private readonly options: LanceDbSearchIndexOptions) {}
+  constructor(private readonly options: LanceDbSearchIndexOptions) {
+    this.threadPriority = new EngineThreadPriority(options.threadNiceness ?? 0);
+  }
 
   async open(identity: IndexIdentity): Promise<void> {
     assertValidIdentity(identity);
@@ -333,6 +339,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     const { opened, connection } = this;
     this.opened = undefined;
     this.connection = undefined;
+    this.threadPriority.stop();
     // Queued writes captured the table handle; let them (and any maintenance) finish first.
     await Promise.all([this.chunkWrites.idle(), this.documentWrites.idle()]);
     opened?.table.close();
@@ -393,6 +400,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     this.opened = { table, documents, identity, schema: chunkTableSchema(identity) };
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
+    this.threadPriority.start();
   }
 
   /**
