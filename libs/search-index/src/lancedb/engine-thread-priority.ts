@@ -40,9 +40,11 @@ const procThreads: ProcessThreads = {
 
 /**
  * Runs the engine's threads at a lower priority than the thread answering requests. Index writes and
- * their upkeep are bulk work: at the same priority they take the CPU from the HTTP path in bursts
- * (measured on 2 cores, add-async answered about 7% more requests with them at nice 10). A scheduling
- * hint only: where it is not allowed, or there is no /proc, the threads keep the process's priority.
+ * their upkeep are bulk work: at the same priority they take the CPU from the HTTP path in bursts.
+ * Measured on 2 cores in paired benchmark runs at nice 10 against 0: add-async answered about 5% more
+ * requests per second, and ingestion's ratio to the encoder fell by about 0.02, since the encoder then
+ * waits a little longer for each write. A scheduling hint only: where it is not allowed, or there is
+ * no /proc, the threads keep the process's priority.
  */
 export class EngineThreadPriority {
   private readonly lowered = new Set<number>();
