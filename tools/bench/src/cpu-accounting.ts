@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { LANCEDB_THREAD_NAME } from '@recollect/search-index';
 import { round, timeIt } from './stats';
 
 /**
@@ -45,8 +46,6 @@ export interface CpuSeconds {
   postgres: number;
 }
 
-const INDEX_ENGINE_THREADS = /^(tokio-rt-worker|lance-)/;
-
 function readStat(path: string): ThreadStat | undefined {
   try {
     return parseStat(readFileSync(path, 'utf8'));
@@ -62,7 +61,7 @@ export function groupCpu(pid: number, threads: Map<number, ThreadStat>, processe
   for (const [tid, stat] of threads) {
     const seconds = stat.ticks / TICKS_PER_SECOND;
     if (tid === pid) groups.mainThread += seconds;
-    else if (INDEX_ENGINE_THREADS.test(stat.name)) groups.indexEngine += seconds;
+    else if (LANCEDB_THREAD_NAME.test(stat.name)) groups.indexEngine += seconds;
     else if (stat.nice > mainNice) groups.encoder += seconds;
     else groups.nodeHelpers += seconds;
   }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 
 /** LanceDB's own threads: tokio's runtime workers and blocking pool, and lance's CPU pool. */
-const ENGINE_THREAD_NAME = /^(tokio-rt-worker|lance-)/;
+export const LANCEDB_THREAD_NAME = /^(tokio-rt-worker|lance-)/;
 
 /**
  * How often to look for threads the engine started since. Threads it starts from one of its lowered
@@ -76,7 +76,7 @@ export class EngineThreadPriority {
     for (const id of this.lowered) if (!live.has(id)) this.lowered.delete(id);
     let count = 0;
     for (const id of ids) {
-      if (this.lowered.has(id) || !ENGINE_THREAD_NAME.test(this.threads.nameOf(id) ?? '')) continue;
+      if (this.lowered.has(id) || !LANCEDB_THREAD_NAME.test(this.threads.nameOf(id) ?? '')) continue;
       this.lowered.add(id);
       try {
         this.threads.setNiceness(id, this.niceness);
