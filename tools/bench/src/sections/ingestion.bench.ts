@@ -33,6 +33,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
     await fetch(`${api}/add`, { method: 'POST', headers, body: JSON.stringify({ documents: [{ content: 'Warm-up.' }], source: 'warm-up', context_type: 'resource' }) });
 
     const ownCpuBefore = process.cpuUsage();
+    const startedAt = Date.now();
     const ingest = await timeWithCpuOf(service.child.pid!, async () => {
       const jobIds: string[] = [];
       for (const [i, content] of documents.entries()) {
@@ -44,33 +45,50 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
         if (response.status !== 201) throw new Error(`add-async answered ${response.status}`);
         jobIds.push(((await response.json()) as { jobId: string }).jobId);
       }
-      for (const jobId of jobIds) {
-        for (;;) {
-          const job = (await (await fetch(`${api}/add-async/${jobId}/status`, { headers })).json()) as { status: string };
-          if (job.status === 'completed') break;
-          if (job.status === 'failed' || job.status === 'cancelled') throw new Error(`job ${jobId} ${job.status}`);
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-      }
+      return lastFinish(api, headers, jobIds);
     });
     const ownCpu = process.cpuUsage(ownCpuBefore);
     const docs = (await (await fetch(`${api}/view/docs`, { headers })).json()) as { documents: Array<{ source: string; chunkCount: number }> };
     const chunks = docs.documents.filter((d) => d.source.startsWith('ingest-')).reduce((sum, d) => sum + d.chunkCount, 0);
-    const serviceRate = chunks / (ingest.ms / 1000);
+    const ingestSeconds = (ingest.value - startedAt) / 1000;
+    const serviceRate = chunks / ingestSeconds;
     const ratio = serviceRate / encoderRate;
     return {
       title: 'ingestion throughput',
       rows: [
         { figure: 'encoder alone, same machine', value: `${round(encoderRate, 1)} chunks/s (the service's ${sample.length} chunks of these documents, ${threads} threads)`, note: 'baseline' },
-        { figure: 'accepted → searchable, through the service', value: `${round(serviceRate, 1)} chunks/s (${chunks} chunks in ${round(ingest.ms / 1000, 1)} s)` },
+        { figure: 'accepted → searchable, through the service', value: `${round(serviceRate, 1)} chunks/s (${chunks} chunks in ${round(ingestSeconds, 1)} s)` },
         { figure: 'ratio to the encoder', value: `${round(ratio, 3)}×`, target: '≥ 0.9×', met: ratio >= 0.9 },
         ...cpuRows(encoder.cpu, encoder.ms / 1000, ingest.cpu, ingest.ms / 1000, (ownCpu.user + ownCpu.system) / 1e6, threads),
       ],
-      notes: [`${documents.length} documents of about 300 words, posted with add-async one after another; the clock stops when the last job is completed.`],
+      notes: [
+        `${documents.length} documents of about 300 words, posted with add-async one after another; the clock stops when the last job finished, at the \`finishedOn\` the service recorded for it (same machine, same clock).`,
+        `Job status is read every ${POLL_INTERVAL_MS} ms, one job at a time in the order posted: the clock does not depend on how often, and the reads take little from the cores being measured.`,
+      ],
     };
   } finally {
     await service.stop();
   }
+}
+
+/** Between status reads of a job not yet finished. */
+const POLL_INTERVAL_MS = 250;
+
+/** Waits for every job to finish and answers the latest `finishedOn`, in epoch ms. */
+async function lastFinish(api: string, headers: Record<string, string>, jobIds: string[]): Promise<number> {
+  let latest = 0;
+  for (const jobId of jobIds) {
+    for (;;) {
+      const job = (await (await fetch(`${api}/add-async/${jobId}/status`, { headers })).json()) as { status: string; finishedOn: string | null };
+      if (job.status === 'failed' || job.status === 'cancelled') throw new Error(`job ${jobId} ${job.status}`);
+      if (job.status === 'completed' && job.finishedOn) {
+        latest = Math.max(latest, Date.parse(job.finishedOn));
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    }
+  }
+  return latest;
 }
 
 /** Where the CPU went in each run: the encoder's share of the cores is what the ratio follows. */
