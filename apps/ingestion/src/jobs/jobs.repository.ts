@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
+import { tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
 
@@ -11,7 +12,12 @@ export type CancelOutcome = 'cancelled' | 'running' | 'finished' | 'unknown';
 
 @Injectable()
 export class JobsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /** Every status poll and every synchronous add's wait reads a job: a named statement, not a TypeORM query. */
+  private readonly findJob: TenantRowLookup<JobEntity>;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.findJob = tenantRowLookup(db, JobEntity);
+  }
 
   /** Marks a job active for one more attempt, unless it was cancelled or already finished. */
   begin(id: string, tenant: Tenant, kind: JobEntity['kind']): Promise<BeginOutcome> {
@@ -41,7 +47,7 @@ export class JobsRepository {
   }
 
   findForTenant(id: string, tenant: Tenant): Promise<JobEntity | null> {
-    return this.db.getRepository(JobEntity).findOneBy({ id, ...tenantWhere(tenant) });
+    return this.findJob(id, tenant);
   }
 
   list(tenant: Tenant, statuses: JobStatus[] | null, limit: number, offset: number): Promise<JobEntity[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { FINISHED_OPERATION_STATUSES, type OperationKind, type OperationStatus, type Tenant } from '@recollect/contracts';
+import { tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { belongsTo, tenantWhere } from '../tenant-where';
 import { OperationEntity } from './operation.entity';
 
@@ -9,7 +10,12 @@ const UNFINISHED: OperationStatus[] = ['accepted', 'stored'];
 
 @Injectable()
 export class OperationsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /** Every status poll and every synchronous memory/add's wait reads an operation: a named statement, not a TypeORM query. */
+  private readonly findOperation: TenantRowLookup<OperationEntity>;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    this.findOperation = tenantRowLookup(db, OperationEntity);
+  }
 
   /** Counts one more attempt and answers whether to run it; a finished operation's command is skipped when redelivered. */
   begin(id: string, tenant: Tenant, kind: OperationKind, sessionId: string): Promise<'run' | 'skip'> {
@@ -54,6 +60,6 @@ export class OperationsRepository {
   }
 
   findForTenant(id: string, tenant: Tenant): Promise<OperationEntity | null> {
-    return this.db.getRepository(OperationEntity).findOneBy({ id, ...tenantWhere(tenant) });
+    return this.findOperation(id, tenant);
   }
 }
