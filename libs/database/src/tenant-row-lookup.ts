@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
@@ -12,6 +12,8 @@ export interface RowOwner {
 export type TenantRowLookup<T> = (id: string, owner: RowOwner) => Promise<T | null>;
 
 interface Statement {
+  metadata: EntityMetadata;
+  name: string;
   text: string;
   columns: ColumnMetadata[];
 }
@@ -29,14 +31,10 @@ export function tenantRowLookup<T extends ObjectLiteral>(db: DataSource, entity:
     // Metadata exists once the data source is initialised, which may be after this was made.
     statement ??= statementFor(db, entity);
     const pool = (db.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<Record<string, unknown>>({
-      name: `tenant-row:${db.getMetadata(entity).tablePath}`,
-      text: statement.text,
-      values: [id, owner.userId, owner.organizationId],
-    });
+    const { rows } = await pool.query<Record<string, unknown>>({ name: statement.name, text: statement.text, values: [id, owner.userId, owner.organizationId] });
     const row = rows[0];
     if (!row) return null;
-    const found = db.getMetadata(entity).create() as T;
+    const found = statement.metadata.create() as T;
     for (const column of statement.columns) column.setEntityValue(found, db.driver.prepareHydratedValue(row[column.databaseName], column));
     return found;
   };
@@ -55,6 +53,8 @@ function statementFor(db: DataSource, entity: EntityTarget<unknown>): Statement 
   const table = metadata.tablePath.split('.').map((part) => db.driver.escape(part)).join('.');
   // IS NOT DISTINCT FROM: a null organization matches only rows without one. The key finds the row.
   return {
+    metadata,
+    name: `tenant-row:${metadata.tablePath}`,
     text: `SELECT ${list} FROM ${table} WHERE ${db.driver.escape(metadata.primaryColumns[0]!.databaseName)} = $1 AND ${column('userId')} = $2 AND ${column('organizationId')} IS NOT DISTINCT FROM $3`,
     columns,
   };
