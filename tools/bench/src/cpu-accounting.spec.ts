@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyShare, cpuBetween, describeCpu, groupCpu, parseStat, type ThreadStat } from './cpu-accounting';
+import { busyShare, cpuBetween, describeCpu, groupCpu, parseMachineTicks, parseStat, stealShare, type ThreadStat } from './cpu-accounting';
 
 // A real line's shape (proc(5)): pid (comm) state ppid ... utime stime cutime cstime priority nice ...
 const statLine = (pid: number, comm: string, ppid: number, utime: number, stime: number, nice = 0, cutime = 0, cstime = 0) =>
@@ -46,10 +46,26 @@ describe('groupCpu', () => {
   });
 });
 
-describe('busyShare', () => {
-  it('is the busy share of the ticks between two readings', () => {
-    expect(busyShare({ busy: 100, total: 400 }, { busy: 250, total: 600 })).toBe(0.75);
-    expect(busyShare({ busy: 100, total: 400 }, { busy: 100, total: 400 })).toBeUndefined();
+describe('parseMachineTicks', () => {
+  it('counts idle and iowait as idle, steal as busy and apart, and ignores guest time (already in user)', () => {
+    // user nice system idle iowait irq softirq steal guest guest_nice
+    expect(parseMachineTicks('cpu  266389 87583 89852 2068727 3157 0 6549 33954 500 0')).toEqual({ busy: 484327, total: 2556211, steal: 33954 });
+  });
+
+  it('refuses a line that is not the cpu line', () => {
+    expect(() => parseMachineTicks('intr 1 2 3')).toThrow(/not a \/proc\/stat cpu line/);
+  });
+});
+
+describe('busyShare and stealShare', () => {
+  it('are the busy and stolen shares of the ticks between two readings', () => {
+    expect(busyShare({ busy: 100, total: 400, steal: 0 }, { busy: 250, total: 600, steal: 20 })).toBe(0.75);
+    expect(stealShare({ busy: 100, total: 400, steal: 0 }, { busy: 250, total: 600, steal: 20 })).toBe(0.1);
+  });
+
+  it('are undefined without time between the readings or without /proc', () => {
+    expect(busyShare({ busy: 100, total: 400, steal: 0 }, { busy: 100, total: 400, steal: 0 })).toBeUndefined();
+    expect(stealShare(undefined, { busy: 100, total: 400, steal: 0 })).toBeUndefined();
   });
 });
 

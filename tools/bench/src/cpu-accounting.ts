@@ -107,23 +107,45 @@ export async function timeWithCpuOf<T>(pid: number, work: () => Promise<T>): Pro
   return { ...timed, cpu: before && after ? cpuBetween(before, after) : undefined };
 }
 
-/** Busy and total time of all cores so far, in ticks, from /proc/stat; undefined where it is missing. */
-export function machineTicks(): { busy: number; total: number } | undefined {
+/** Time of all cores so far, in ticks: busy, in all, and taken by the hypervisor for other guests (steal). */
+export interface MachineTicks {
+  busy: number;
+  total: number;
+  steal: number;
+}
+
+/** Parses the first line of /proc/stat: user nice system idle iowait irq softirq steal, in ticks. */
+export function parseMachineTicks(line: string): MachineTicks {
+  const cpu = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (cpu.length < 8 || cpu.some((value) => !Number.isFinite(value))) throw new Error(`not a /proc/stat cpu line: ${line.slice(0, 80)}`);
+  const total = cpu.reduce((sum, value) => sum + value, 0);
+  // Idle and iowait are the idle ones; steal counts as busy, since the cores were not free for this machine.
+  return { busy: total - cpu[3]! - cpu[4]!, total, steal: cpu[7]! };
+}
+
+/** MachineTicks so far, from /proc/stat; undefined where it is missing. */
+export function machineTicks(): MachineTicks | undefined {
   try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    // user nice system idle iowait irq softirq steal: idle and iowait are the idle ones.
-    const total = cpu.slice(0, 8).reduce((sum, value) => sum + value, 0);
-    return { busy: total - cpu[3]! - cpu[4]!, total };
+    return parseMachineTicks(readFileSync('/proc/stat', 'utf8').split('\n')[0]!);
   } catch {
     return undefined;
   }
 }
 
 /** The share of all cores' time that was busy between two machineTicks readings. */
-export function busyShare(before: { busy: number; total: number } | undefined, after: { busy: number; total: number } | undefined): number | undefined {
+export function busyShare(before: MachineTicks | undefined, after: MachineTicks | undefined): number | undefined {
   if (!before || !after || after.total <= before.total) return undefined;
   return (after.busy - before.busy) / (after.total - before.total);
 }
+
+/** The share of all cores' time the hypervisor gave to other guests between two readings. */
+export function stealShare(before: MachineTicks | undefined, after: MachineTicks | undefined): number | undefined {
+  if (!before || !after || after.total <= before.total) return undefined;
+  return (after.steal - before.steal) / (after.total - before.total);
+}
+
+/** "; the hypervisor took N% of the cores' time for other guests (steal)" for a note; empty where /proc/stat is missing. */
+export const stolenNote = (share: number | undefined): string => (share === undefined ? '' : `; the hypervisor took ${Math.round(share * 100)}% of the cores' time for other guests (steal)`);
 
 /** "main thread 1.2 s (15% of one core); encoder threads ..." for a report row; parts that used no CPU are left out. */
 export function describeCpu(cpu: CpuSeconds, seconds: number): string {

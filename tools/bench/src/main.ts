@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { machineTicks, stealShare } from './cpu-accounting';
+import { measureCoreScaling } from './core-scaling';
 import { describeMachine } from './machine';
 import { renderReport, type Section } from './report';
 import { benchAddAsync } from './sections/add-async.bench';
@@ -20,6 +22,9 @@ async function main(): Promise<void> {
   const out = values.out ?? join(REPO_ROOT, quick ? 'docs/BENCHMARKS.quick.md' : 'docs/BENCHMARKS.md');
   const names = values.only ? values.only.split(',') : Object.keys(SECTIONS);
   const startedAt = new Date();
+  const ticksAtStart = machineTicks();
+  // Before the sections, while nothing else of the benchmark runs.
+  const coreScaling = await measureCoreScaling();
   const sections: Section[] = [];
   for (const name of names) {
     const run = SECTIONS[name];
@@ -29,7 +34,7 @@ async function main(): Promise<void> {
   }
   const flags = [...(quick ? ['--quick'] : []), ...(values.only ? [`--only ${values.only}`] : [])];
   const command = `npm run bench${flags.length > 0 ? ` -- ${flags.join(' ')}` : ''}`;
-  const report = renderReport(sections, describeMachine(), command, startedAt, (Date.now() - startedAt.getTime()) / 1000);
+  const report = renderReport(sections, describeMachine({ coreScaling, stealShare: stealShare(ticksAtStart, machineTicks()) }), command, startedAt, (Date.now() - startedAt.getTime()) / 1000);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, report);
   process.stdout.write(`${report}\nbench: report written to ${out}\n`);

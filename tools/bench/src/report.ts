@@ -1,4 +1,4 @@
-import type { Machine } from './machine';
+import { machineLine, type Machine } from './machine';
 
 export interface Row {
   figure: string;
@@ -22,7 +22,7 @@ export function renderReport(sections: Section[], machine: Machine, command: str
     '',
     `Written by \`${command}\` on ${startedAt.toISOString()} in ${Math.round(seconds)} s.`,
     '',
-    `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}; load average ${machine.loadAverage} at the end of the run.`,
+    machineLine(machine),
     '',
     'Every figure is measured in the same run as its baseline; the ratio is what to compare across machines.',
   ];

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { busyShare, describeCpu, machineTicks, timeWithCpuOf } from '../cpu-accounting';
+import { busyShare, describeCpu, machineTicks, stealShare, stolenNote, timeWithCpuOf } from '../cpu-accounting';
 import { measureDurableWrites, type DurableWriteLatency } from '../durable-writes';
 import type { LoadRequest, LoadResult } from '../load.worker';
 import { runJson, spawnUntil } from '../processes';
@@ -40,7 +40,9 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   await load({ url, headers: auth, body, connections: 4, durationSeconds: 1 }); // warm-up
   const machineBefore = machineTicks();
   const { value: serviceMax, cpu: cpuAtMax, ms: maxMs } = await timeWithCpuOf(service.child.pid!, () => load({ url, headers: auth, body, connections, durationSeconds }));
-  const machineBusy = busyShare(machineBefore, machineTicks());
+  const machineAfter = machineTicks();
+  const machineBusy = busyShare(machineBefore, machineAfter);
+  const machineStolen = stealShare(machineBefore, machineAfter);
   const halfRate = Math.max(1, Math.round(serviceMax.requestsPerSecond / 2));
   const halfRun = load({ url, headers: auth, body, connections, durationSeconds, overallRate: halfRate });
   const [atHalf, diskAtHalf] = await Promise.all([halfRun, measureDurableWrites(0, halfRun)]);
@@ -60,7 +62,7 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
             {
               figure: 'CPU of the service during the max run',
               value: describeCpu(cpuAtMax, maxMs / 1000),
-              note: machineBusy === undefined ? undefined : `all cores ${Math.round(machineBusy * 100)}% busy, the load generator included`,
+              note: machineBusy === undefined ? undefined : `all cores ${Math.round(machineBusy * 100)}% busy, the load generator included${stolenNote(machineStolen)}`,
             },
           ]
         : []),

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { loadEnv } from '@recollect/config';
 import { createEmbedder } from '@recollect/embedder';
 import { chunkText } from '@recollect/ingestion';
-import { describeCpu, timeWithCpuOf, type CpuSeconds } from '../cpu-accounting';
+import { describeCpu, machineTicks, stealShare, stolenNote, timeWithCpuOf, type CpuSeconds } from '../cpu-accounting';
 import type { Row, Section } from '../report';
 import { startService } from '../service';
 import { round } from '../stats';
@@ -21,7 +21,9 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
   const chunking = { maxWords: env.CHUNK_MAX_WORDS ?? embedder.maxInputWords, overlapWords: env.CHUNK_OVERLAP_WORDS };
   const sample = documents.flatMap((d) => chunkText(d, chunking).map((chunk) => chunk.text));
   await embedder.embed(sample.slice(0, 8 * threads)); // load every worker's model outside the timing
+  const ticksBeforeEncoder = machineTicks();
   const encoder = await timeWithCpuOf(process.pid, () => embedder.embed(sample));
+  const encoderStolen = stealShare(ticksBeforeEncoder, machineTicks());
   await embedder.close?.();
   const encoderRate = sample.length / (encoder.ms / 1000);
 
@@ -33,6 +35,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
     await fetch(`${api}/add`, { method: 'POST', headers, body: JSON.stringify({ documents: [{ content: 'Warm-up.' }], source: 'warm-up', context_type: 'resource' }) });
 
     const ownCpuBefore = process.cpuUsage();
+    const ticksBeforeService = machineTicks();
     const startedAt = Date.now();
     const ingest = await timeWithCpuOf(service.child.pid!, async () => {
       const jobIds: string[] = [];
@@ -48,6 +51,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
       return lastFinish(api, headers, jobIds);
     });
     const ownCpu = process.cpuUsage(ownCpuBefore);
+    const serviceStolen = stealShare(ticksBeforeService, machineTicks());
     const docs = (await (await fetch(`${api}/view/docs`, { headers })).json()) as { documents: Array<{ source: string; chunkCount: number }> };
     const chunks = docs.documents.filter((d) => d.source.startsWith('ingest-')).reduce((sum, d) => sum + d.chunkCount, 0);
     const ingestSeconds = (ingest.value - startedAt) / 1000;
@@ -59,7 +63,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
         { figure: 'encoder alone, same machine', value: `${round(encoderRate, 1)} chunks/s (the service's ${sample.length} chunks of these documents, ${threads} threads)`, note: 'baseline' },
         { figure: 'accepted → searchable, through the service', value: `${round(serviceRate, 1)} chunks/s (${chunks} chunks in ${round(ingestSeconds, 1)} s)` },
         { figure: 'ratio to the encoder', value: `${round(ratio, 3)}×`, target: '≥ 0.9×', met: ratio >= 0.9 },
-        ...cpuRows(encoder.cpu, encoder.ms / 1000, ingest.cpu, ingest.ms / 1000, (ownCpu.user + ownCpu.system) / 1e6, threads),
+        ...cpuRows({ cpu: encoder.cpu, seconds: encoder.ms / 1000, stolen: encoderStolen }, { cpu: ingest.cpu, seconds: ingest.ms / 1000, stolen: serviceStolen }, (ownCpu.user + ownCpu.system) / 1e6, threads),
       ],
       notes: [
         `${documents.length} documents of about 300 words, posted with add-async one after another; the clock stops when the last job finished, at the \`finishedOn\` the service recorded for it (same machine, same clock).`,
@@ -91,16 +95,27 @@ async function lastFinish(api: string, headers: Record<string, string>, jobIds: 
   return latest;
 }
 
+/** One run's CPU by part, how long it took, and the share of the cores the hypervisor took meanwhile. */
+interface RunCpu {
+  cpu: CpuSeconds | undefined;
+  seconds: number;
+  stolen: number | undefined;
+}
+
 /** Where the CPU went in each run: the encoder's share of the cores is what the ratio follows. */
-function cpuRows(alone: CpuSeconds | undefined, aloneSeconds: number, service: CpuSeconds | undefined, serviceSeconds: number, ownSeconds: number, cores: number): Row[] {
-  if (!alone || !service) return [];
+function cpuRows(alone: RunCpu, service: RunCpu, ownSeconds: number, cores: number): Row[] {
+  if (!alone.cpu || !service.cpu) return [];
   const coreShare = (cpu: CpuSeconds, seconds: number) => `${Math.round((100 * cpu.encoder) / (seconds * cores))}%`;
   return [
-    { figure: 'CPU while the encoder ran alone', value: describeCpu(alone, aloneSeconds), note: `the encoder threads had ${coreShare(alone, aloneSeconds)} of the cores` },
+    {
+      figure: 'CPU while the encoder ran alone',
+      value: describeCpu(alone.cpu, alone.seconds),
+      note: `the encoder threads had ${coreShare(alone.cpu, alone.seconds)} of the cores${stolenNote(alone.stolen)}`,
+    },
     {
       figure: 'CPU while the service ingested',
-      value: `${describeCpu(service, serviceSeconds)}; this benchmark, posting and polling, ${round(ownSeconds, 1)} s`,
-      note: `the encoder threads had ${coreShare(service, serviceSeconds)} of the cores; at nice 10 they yield them to the rest of the pipeline`,
+      value: `${describeCpu(service.cpu, service.seconds)}; this benchmark, posting and polling, ${round(ownSeconds, 1)} s`,
+      note: `the encoder threads had ${coreShare(service.cpu, service.seconds)} of the cores; at nice 10 they yield them to the rest of the pipeline${stolenNote(service.stolen)}`,
     },
   ];
 }

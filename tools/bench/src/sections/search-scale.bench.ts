@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createEmbedder, type Embedder } from '@recollect/embedder';
 import { LanceDbSearchIndex, type ChunkRecord, type DocumentRecord } from '@recollect/search-index';
+import { machineTicks, stealShare, stolenNote } from '../cpu-accounting';
 import { ExactScan } from '../exact-scan';
 import { peakRssMiB } from '../processes';
 import type { Row, Section } from '../report';
@@ -19,6 +20,8 @@ interface StageResult {
   e2e: { p50: number; p95: number; p99: number; fastP50: number };
   peakRssMiB: number;
   indexBuildSeconds: number;
+  /** The share of the cores the hypervisor took while the standard searches ran. */
+  stolenDuringSearch: number | undefined;
 }
 
 function chunk(k: number, text: string, vector: Float32Array, now: string): ChunkRecord {
@@ -114,7 +117,9 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
 
       const service = await startService({}, dataDir);
       try {
+        const ticksBefore = machineTicks();
         const standard = await searchOverHttp(service, queryTexts, 'standard');
+        const stolenDuringSearch = stealShare(ticksBefore, machineTicks());
         const fast = await searchOverHttp(service, queryTexts, 'fast');
         results.push({
           rows: target,
@@ -124,6 +129,7 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
           e2e: { p50: percentile(standard, 50), p95: percentile(standard, 95), p99: percentile(standard, 99), fastP50: percentile(fast, 50) },
           peakRssMiB: peakRssMiB(service.child.pid!),
           indexBuildSeconds: build.ms / 1000,
+          stolenDuringSearch,
         });
       } finally {
         await service.stop();
@@ -139,7 +145,7 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
 function toSection(results: StageResult[], queryCount: number): Section {
   const largest = results[results.length - 1]!;
   const rows: Row[] = [
-    { figure: `search end to end over HTTP, ${largest.rows} chunks, p50`, value: `${round(largest.e2e.p50)} ms`, target: '≤ 30 ms', met: largest.e2e.p50 <= 30, note: 'mode=standard, real encoder for the query' },
+    { figure: `search end to end over HTTP, ${largest.rows} chunks, p50`, value: `${round(largest.e2e.p50)} ms`, target: '≤ 30 ms', met: largest.e2e.p50 <= 30, note: `mode=standard, real encoder for the query${stolenNote(largest.stolenDuringSearch)}` },
     { figure: 'search end to end, p95', value: `${round(largest.e2e.p95)} ms`, target: '≤ 60 ms', met: largest.e2e.p95 <= 60 },
     { figure: 'search end to end, p99', value: `${round(largest.e2e.p99)} ms` },
     { figure: 'search end to end, mode=fast, p50', value: `${round(largest.e2e.fastP50)} ms` },
