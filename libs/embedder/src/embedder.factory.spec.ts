@@ -3,11 +3,13 @@ import { createEmbedder } from './embedder.factory';
 import { HashingEmbedder } from './hashing/hashing.embedder';
 import { OpenAiCompatibleEmbedder } from './http/openai-compatible.embedder';
 import { UseLitePoolEmbedder } from './use-lite/use-lite-pool.embedder';
+import { UseLiteOnnxEmbedder } from './use-lite/use-lite-onnx.embedder';
 import { UniversalSentenceEncoderEmbedder } from './use-lite/use-lite.embedder';
 
 describe('createEmbedder', () => {
   it('builds the embedder named by kind without loading or contacting anything', () => {
-    expect(createEmbedder({ kind: 'use-lite' })).toBeInstanceOf(UniversalSentenceEncoderEmbedder);
+    expect(createEmbedder({ kind: 'use-lite' })).toBeInstanceOf(UseLiteOnnxEmbedder);
+    expect(createEmbedder({ kind: 'use-lite', runtime: 'tfjs' })).toBeInstanceOf(UniversalSentenceEncoderEmbedder);
     expect(createEmbedder({ kind: 'hashing', dimension: 32 })).toMatchObject({ modelId: 'hashing-32', dimension: 32 });
     const remote = createEmbedder({ kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'bge-small', dimension: 384 });
     expect(remote).toBeInstanceOf(OpenAiCompatibleEmbedder);
@@ -16,7 +18,7 @@ describe('createEmbedder', () => {
   });
 
   it('spreads USE-lite over worker threads when asked for more than one', () => {
-    expect(createEmbedder({ kind: 'use-lite', threads: 1 })).toBeInstanceOf(UniversalSentenceEncoderEmbedder);
+    expect(createEmbedder({ kind: 'use-lite', threads: 1 })).toBeInstanceOf(UseLiteOnnxEmbedder);
     const pooled = createEmbedder({ kind: 'use-lite', threads: 2 });
     expect(pooled).toBeInstanceOf(UseLitePoolEmbedder);
     expect(pooled.modelId).toBe(new UniversalSentenceEncoderEmbedder().modelId);

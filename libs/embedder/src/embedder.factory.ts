@@ -2,7 +2,7 @@ import type { Embedder } from './embedder.port';
 import { HashingEmbedder, type HashingEmbedderOptions } from './hashing/hashing.embedder';
 import { OpenAiCompatibleEmbedder, type OpenAiCompatibleEmbedderOptions } from './http/openai-compatible.embedder';
 import { UseLitePoolEmbedder } from './use-lite/use-lite-pool.embedder';
-import { UniversalSentenceEncoderEmbedder, type UniversalSentenceEncoderOptions } from './use-lite/use-lite.embedder';
+import { createUseLiteEngine, type UseLiteRuntime } from './use-lite/use-lite-engine';
 
 export type EmbedderConfig =
   | ({
@@ -11,7 +11,11 @@ export type EmbedderConfig =
       threads?: number;
       /** Nice value of the worker threads (see UseLitePoolOptions). */
       niceness?: number;
-    } & UniversalSentenceEncoderOptions)
+      /** What runs the model; ONNX Runtime unless given (see UseLiteRuntime). */
+      runtime?: UseLiteRuntime;
+      /** Texts per forward pass on the calling thread. */
+      batchSize?: number;
+    })
   | ({ kind: 'openai' } & OpenAiCompatibleEmbedderOptions)
   | ({ kind: 'hashing' } & HashingEmbedderOptions);
 
@@ -21,7 +25,9 @@ export type EmbedderKind = EmbedderConfig['kind'];
 export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.kind) {
     case 'use-lite':
-      return (config.threads ?? 1) > 1 ? new UseLitePoolEmbedder({ threads: config.threads!, niceness: config.niceness }) : new UniversalSentenceEncoderEmbedder(config);
+      return (config.threads ?? 1) > 1
+        ? new UseLitePoolEmbedder({ threads: config.threads!, niceness: config.niceness, runtime: config.runtime })
+        : createUseLiteEngine(config.runtime ?? 'onnx', config.batchSize);
     case 'openai':
       return new OpenAiCompatibleEmbedder(config);
     case 'hashing':

@@ -5,4 +5,7 @@ export * from './hashing/hashing.embedder';
 export * from './http/embedding-request.error';
 export * from './http/openai-compatible.embedder';
 export * from './use-lite/use-lite.embedder';
+export * from './use-lite/use-lite-onnx.embedder';
+export * from './use-lite/use-lite-engine';
+export * from './use-lite/use-lite-model';
 export * from './use-lite/use-lite-pool.embedder';

