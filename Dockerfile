@@ -7,6 +7,8 @@ ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY . .
 # `npm install`, as CI does: npm 11 lockfiles omit other platforms' optional binaries, which `npm ci` rejects.
 RUN npm install --no-audit --no-fund && npm run build && npm prune --omit=dev --no-audit --no-fund
+# onnxruntime-node ships every platform's binaries; the image runs Linux only (224 MB of the others).
+RUN find . -type d -path '*/onnxruntime-node/bin/napi-v*/*' \( -name darwin -o -name win32 \) -prune -exec rm -rf {} +
 
 FROM node:20-bookworm-slim
 WORKDIR /app
