@@ -17,8 +17,8 @@ describe('createEmbedder', () => {
     expect(createEmbedder({ kind: 'hashing' })).toBeInstanceOf(HashingEmbedder);
   });
 
-  it('spreads USE-lite over worker threads when asked for more than one', () => {
-    expect(createEmbedder({ kind: 'use-lite', threads: 1 })).toBeInstanceOf(UseLiteOnnxEmbedder);
+  it('runs USE-lite on worker threads whenever a thread count is given, even one, so the caller\'s thread stays free', () => {
+    expect(createEmbedder({ kind: 'use-lite', threads: 1 })).toBeInstanceOf(UseLitePoolEmbedder);
     const pooled = createEmbedder({ kind: 'use-lite', threads: 2 });
     expect(pooled).toBeInstanceOf(UseLitePoolEmbedder);
     expect(pooled.modelId).toBe(new UniversalSentenceEncoderEmbedder().modelId);

@@ -7,7 +7,10 @@ import { createUseLiteEngine, type UseLiteRuntime } from './use-lite/use-lite-en
 export type EmbedderConfig =
   | ({
       kind: 'use-lite';
-      /** Worker threads; 1 (the default) encodes on the calling thread. */
+      /**
+       * Worker threads, one encoder each. Unset, it encodes on the calling thread, which each forward
+       * pass then holds (a service should always give at least 1: its requests keep their thread).
+       */
       threads?: number;
       /** Nice value of the worker threads (see UseLitePoolOptions). */
       niceness?: number;
@@ -25,7 +28,7 @@ export type EmbedderKind = EmbedderConfig['kind'];
 export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.kind) {
     case 'use-lite':
-      return (config.threads ?? 1) > 1
+      return config.threads !== undefined
         ? new UseLitePoolEmbedder({ threads: config.threads!, niceness: config.niceness, runtime: config.runtime })
         : createUseLiteEngine(config.runtime ?? 'onnx', config.batchSize);
     case 'openai':
