@@ -33,11 +33,20 @@ export function tenantRowLookup<T extends ObjectLiteral>(db: DataSource, entity:
     const pool = (db.driver as PostgresDriver).master as Pool;
     const { rows } = await pool.query<Record<string, unknown>>({ name: statement.name, text: statement.text, values: [id, owner.userId, owner.organizationId] });
     const row = rows[0];
-    if (!row) return null;
-    const found = statement.metadata.create() as T;
-    for (const column of statement.columns) column.setEntityValue(found, db.driver.prepareHydratedValue(row[column.databaseName], column));
-    return found;
+    return row ? hydrateColumns<T>(db, statement.metadata, statement.columns, row) : null;
   };
+}
+
+/** An entity from a raw row of its table (every column, by database name), exactly as TypeORM's own reads return it. */
+export function hydrateRow<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, row: Record<string, unknown>): T {
+  const metadata = db.getMetadata(entity);
+  return hydrateColumns<T>(db, metadata, metadata.columns.filter((c) => !c.isVirtual), row);
+}
+
+function hydrateColumns<T>(db: DataSource, metadata: EntityMetadata, columns: ColumnMetadata[], row: Record<string, unknown>): T {
+  const found = metadata.create() as T;
+  for (const column of columns) column.setEntityValue(found as ObjectLiteral, db.driver.prepareHydratedValue(row[column.databaseName], column));
+  return found;
 }
 
 function statementFor(db: DataSource, entity: EntityTarget<unknown>): Statement {

@@ -2,13 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
-import { tenantRowLookup, type TenantRowLookup } from '@recollect/database';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
 
 export type BeginOutcome = { kind: 'run'; job: JobEntity } | { kind: 'skip'; job: JobEntity };
 export type CancelOutcome = 'cancelled' | 'running' | 'finished' | 'unknown';
 
+
+/** The insert's values are a first attempt; on conflict, the tenant's unfinished job gets one more. */
+const BEGIN_JOB = `
+INSERT INTO jobs AS job (id, user_id, organization_id, kind, status, attempts_made, processed_on)
+VALUES ($1, $2, $3, $4, 'active', 1, $5)
+ON CONFLICT (id) DO UPDATE SET status = 'active', attempts_made = job.attempts_made + 1, processed_on = $5, updated_at = now()
+  WHERE job.user_id = EXCLUDED.user_id AND job.organization_id IS NOT DISTINCT FROM EXCLUDED.organization_id AND job.status <> ALL ($6::text[])
+RETURNING *`;
 
 @Injectable()
 export class JobsRepository {
@@ -19,18 +29,23 @@ export class JobsRepository {
     this.findJob = tenantRowLookup(db, JobEntity);
   }
 
-  /** Marks a job active for one more attempt, unless it was cancelled or already finished. */
-  begin(id: string, tenant: Tenant, kind: JobEntity['kind']): Promise<BeginOutcome> {
-    return this.db.transaction(async (tx) => {
-      const job = await this.lockOrCreate(tx, id, tenant, kind, 'waiting');
-      if (FINISHED_JOB_STATUSES.includes(job.status)) return { kind: 'skip', job };
-      job.status = 'active';
-      job.attemptsMade += 1;
-      job.processedOn = new Date();
-      // update() writes just these columns (and updated_at); save() would first read the locked row back to diff it.
-      await tx.update(JobEntity, { id }, { status: job.status, attemptsMade: job.attemptsMade, processedOn: job.processedOn });
-      return { kind: 'run', job };
+  /**
+   * Marks a job active for one more attempt, creating it if its command arrived first, unless it was
+   * cancelled or already finished. Every command begins a job, so this is one named statement, not a
+   * transaction of four (insert, lock, update, commit: about 7 ms a command under ingestion load). A
+   * row it leaves alone is a finished job, or another tenant's; the rare second read tells which.
+   */
+  async begin(id: string, tenant: Tenant, kind: JobEntity['kind']): Promise<BeginOutcome> {
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<Record<string, unknown>>({
+      name: 'ingestion-job-begin',
+      text: BEGIN_JOB,
+      values: [id, tenant.userId, tenant.organizationId, kind, new Date(), FINISHED_JOB_STATUSES],
     });
+    if (rows[0]) return { kind: 'run', job: hydrateRow(this.db, JobEntity, rows[0]) };
+    const finished = await this.findJob(id, tenant);
+    if (!finished) throw new Error(`Job ${id} belongs to another tenant`);
+    return { kind: 'skip', job: finished };
   }
 
   async complete(id: string, result: JobEntity['result']): Promise<void> {
