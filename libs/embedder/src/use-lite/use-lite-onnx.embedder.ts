@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { Embedder } from '../embedder.port';
+import { LazyModel } from './lazy-model';
 import { writeOnnxModel } from './onnx-model-writer';
 import { buildUseLiteGraph, EMBEDDING_WIDTH, MAX_TOKENS } from './use-lite-onnx-graph';
 import { USE_LITE_MODEL } from './use-lite-model';
@@ -31,7 +32,7 @@ export class UseLiteOnnxEmbedder implements Embedder {
   readonly maxInputWords = USE_LITE_MODEL.maxInputWords;
 
   private readonly batchSize: number;
-  private modelPromise: Promise<LoadedModel> | undefined;
+  private readonly model = new LazyModel<LoadedModel>(loadModel);
 
   constructor(options: UseLiteOnnxOptions = {}) {
     this.batchSize = options.batchSize ?? 4;
@@ -40,7 +41,7 @@ export class UseLiteOnnxEmbedder implements Embedder {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const model = await this.load();
+    const model = await this.model.get();
     // A blank text as the TensorFlow.js engine reads it (it cannot feed the model zero tokens), for the same vector.
     const encoded = texts.map((text) => model.tokenizer.encode(text.trim() === '' ? ' ' : text).slice(0, MAX_TOKENS));
     // Shortest first, so each batch pads to a length near its texts' own; answered in the callers' order.
@@ -57,23 +58,11 @@ export class UseLiteOnnxEmbedder implements Embedder {
   }
 
   async warmUp(): Promise<void> {
-    await this.load();
+    await this.model.get();
   }
 
   async close(): Promise<void> {
-    const pending = this.modelPromise;
-    this.modelPromise = undefined;
-    const model = await pending?.catch(() => undefined);
-    await model?.session.release();
-  }
-
-  private load(): Promise<LoadedModel> {
-    // One load shared by all callers; a failed load is forgotten so the next call can retry.
-    this.modelPromise ??= loadModel().catch((error: unknown) => {
-      this.modelPromise = undefined;
-      throw error;
-    });
-    return this.modelPromise;
+    await this.model.close((model) => model.session.release());
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Embedder } from '../embedder.port';
+import { LazyModel } from './lazy-model';
 import { l2Normalize } from '../vector-math';
 import { USE_LITE_MODEL } from './use-lite-model';
 import { makeGraphSynchronous, sparseInput, type GraphModel, type TensorFlow, type Tensor, type Tokenizer } from './use-lite-graph';
@@ -27,7 +28,7 @@ export class UniversalSentenceEncoderEmbedder implements Embedder {
   readonly maxInputWords = USE_LITE_MODEL.maxInputWords;
 
   private readonly batchSize: number;
-  private modelPromise: Promise<LoadedModel> | undefined;
+  private readonly model = new LazyModel<LoadedModel>(loadBundledModel);
   /** Forward passes run one at a time: the wasm backend is single-threaded, and interleaving only grows its heap. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -38,7 +39,7 @@ export class UniversalSentenceEncoderEmbedder implements Embedder {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     if (texts.length === 0) return [];
-    const model = await this.load();
+    const model = await this.model.get();
     const run = () => this.embedInBatches(model, texts);
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
@@ -47,23 +48,11 @@ export class UniversalSentenceEncoderEmbedder implements Embedder {
 
   /** Loads the model now instead of on the first `embed`, e.g. at service start-up. */
   async warmUp(): Promise<void> {
-    await this.load();
+    await this.model.get();
   }
 
   async close(): Promise<void> {
-    const pending = this.modelPromise;
-    this.modelPromise = undefined;
-    const model = await pending?.catch(() => undefined);
-    model?.model.dispose();
-  }
-
-  private load(): Promise<LoadedModel> {
-    // One load shared by all callers; a failed load is forgotten so the next call can retry.
-    this.modelPromise ??= loadBundledModel().catch((error: unknown) => {
-      this.modelPromise = undefined;
-      throw error;
-    });
-    return this.modelPromise;
+    await this.model.close((model) => model.model.dispose());
   }
 
   private async embedInBatches(model: LoadedModel, texts: readonly string[]): Promise<Float32Array[]> {
