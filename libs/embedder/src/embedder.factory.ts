@@ -29,7 +29,7 @@ export function createEmbedder(config: EmbedderConfig): Embedder {
   switch (config.kind) {
     case 'use-lite':
       return config.threads !== undefined
-        ? new UseLitePoolEmbedder({ threads: config.threads!, niceness: config.niceness, runtime: config.runtime })
+        ? new UseLitePoolEmbedder({ threads: config.threads, niceness: config.niceness, runtime: config.runtime })
         : createUseLiteEngine(config.runtime ?? 'onnx', config.batchSize);
     case 'openai':
       return new OpenAiCompatibleEmbedder(config);

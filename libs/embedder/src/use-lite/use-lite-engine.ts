@@ -8,7 +8,6 @@ import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
  * vectors are the same to float rounding, so an index built with one is searched with the other.
  */
 export type UseLiteRuntime = 'onnx' | 'tfjs';
-export const USE_LITE_RUNTIMES: readonly UseLiteRuntime[] = ['onnx', 'tfjs'];
 
 /** One encoder on the calling thread. */
 export function createUseLiteEngine(runtime: UseLiteRuntime, batchSize?: number): Embedder {

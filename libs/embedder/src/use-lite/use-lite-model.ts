@@ -5,3 +5,10 @@ export const USE_LITE_MODEL = {
   // The encoder reads 128 SentencePiece tokens and drops the rest; English runs ~1.6 tokens/word (2+ with jargon or numbers), so 60 words fits.
   maxInputWords: 60,
 } as const;
+
+/** Texts per forward pass: the one given, which must be a positive integer, or the engine's own. */
+export function batchSizeOption(given: number | undefined, fallback: number): number {
+  const size = given ?? fallback;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batchSize must be a positive integer, got ${size}`);
+  return size;
+}

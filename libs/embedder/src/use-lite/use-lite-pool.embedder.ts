@@ -45,9 +45,9 @@ interface PoolWorker {
  * encoder: the vectors match it to float rounding.
  */
 export class UseLitePoolEmbedder implements Embedder {
-  readonly modelId: string;
-  readonly dimension: number;
-  readonly maxInputWords: number;
+  readonly modelId = USE_LITE_MODEL.modelId;
+  readonly dimension = USE_LITE_MODEL.dimension;
+  readonly maxInputWords = USE_LITE_MODEL.maxInputWords;
 
   private readonly threads: number;
   private readonly workerOptions: WorkerOptions;
@@ -66,9 +66,6 @@ export class UseLitePoolEmbedder implements Embedder {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`threads must be a positive integer, got ${options.threads}`);
     this.threads = options.threads;
     this.workerOptions = { niceness: options.niceness ?? 10, runtime: options.runtime ?? 'onnx' };
-    this.modelId = USE_LITE_MODEL.modelId;
-    this.dimension = USE_LITE_MODEL.dimension;
-    this.maxInputWords = USE_LITE_MODEL.maxInputWords;
   }
 
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {

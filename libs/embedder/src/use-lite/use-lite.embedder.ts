@@ -1,7 +1,7 @@
 import type { Embedder } from '../embedder.port';
 import { LazyModel } from './lazy-model';
 import { l2Normalize } from '../vector-math';
-import { USE_LITE_MODEL } from './use-lite-model';
+import { batchSizeOption, USE_LITE_MODEL } from './use-lite-model';
 import { makeGraphSynchronous, sparseInput, type GraphModel, type TensorFlow, type Tensor, type Tokenizer } from './use-lite-graph';
 
 export interface UniversalSentenceEncoderOptions {
@@ -33,8 +33,7 @@ export class UniversalSentenceEncoderEmbedder implements Embedder {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: UniversalSentenceEncoderOptions = {}) {
-    this.batchSize = options.batchSize ?? 8;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${this.batchSize}`);
+    this.batchSize = batchSizeOption(options.batchSize, 8);
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
