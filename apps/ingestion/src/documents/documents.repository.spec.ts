@@ -58,6 +58,16 @@ describe(DocumentsRepository.name, () => {
     expect(many).toEqual(await sut.takenFileNames(PERSONAL_ALICE, ['diary.txt', 'plan.txt']));
   });
 
+  it('does not count the names a check\'s own context holds, per check', async () => {
+    const taken = await sut.takenFileNamesOfEach([
+      { tenant: ACME_ALICE, fileNames: ['plan.txt'], exceptContextId: 'ctx-1' },
+      { tenant: ACME_ALICE, fileNames: ['plan.txt'], exceptContextId: 'ctx-other' },
+      { tenant: PERSONAL_ALICE, fileNames: ['diary.txt'], exceptContextId: 'ctx-2' },
+    ]);
+    expect(taken).toEqual([[], ['plan.txt'], []]);
+    expect(await sut.takenFileNames(ACME_ALICE, ['plan.txt'], 'ctx-1')).toEqual([]);
+  });
+
   it('answers empty lists without names to look for', async () => {
     expect(await sut.takenFileNamesOfEach([{ tenant: ACME_ALICE, fileNames: [] }])).toEqual([[]]);
     expect(await sut.takenFileNamesOfEach([])).toEqual([]);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import { DataSource, In, Not } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
@@ -10,6 +10,8 @@ import { DocumentEntity } from './document.entity';
 export interface FileNameCheck {
   tenant: Tenant;
   fileNames: string[];
+  /** Names held under this context do not count: a command applied again finds its own documents. */
+  exceptContextId?: string;
 }
 
 @Injectable()
@@ -18,12 +20,8 @@ export class DocumentsRepository {
 
   /** File names among `fileNames` that this tenant already holds under another context. */
   async takenFileNames(tenant: Tenant, fileNames: string[], exceptContextId?: string): Promise<string[]> {
-    if (fileNames.length === 0) return [];
-    const rows = await this.db.getRepository(DocumentEntity).find({
-      select: { fileName: true },
-      where: { ...tenantWhere(tenant), fileName: In(fileNames), ...(exceptContextId ? { contextId: Not(exceptContextId) } : {}) },
-    });
-    return [...new Set(rows.map((r) => r.fileName).filter((n): n is string => n !== null))];
+    const [taken] = await this.takenFileNamesOfEach([{ tenant, fileNames, exceptContextId }]);
+    return taken!;
   }
 
   /**
@@ -35,12 +33,14 @@ export class DocumentsRepository {
     const users: string[] = [];
     const organizations: Array<string | null> = [];
     const names: string[] = [];
-    checks.forEach(({ tenant, fileNames }, position) => {
+    const exceptContexts: Array<string | null> = [];
+    checks.forEach(({ tenant, fileNames, exceptContextId }, position) => {
       for (const name of fileNames) {
         positions.push(position);
         users.push(tenant.userId);
         organizations.push(tenant.organizationId ?? null);
         names.push(name);
+        exceptContexts.push(exceptContextId ?? null);
       }
     });
     const taken = checks.map(() => new Set<string>());
@@ -53,16 +53,17 @@ export class DocumentsRepository {
     const { rows } = await pool.query<{ position: number; file_name: string }>({
       name: `taken-file-names:${table}`,
       // Two equality joins rather than one with an OR, so each can use the (user, organization, file) index.
-      text: `WITH q AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[]) AS q(position, user_id, organization_id, file_name))
+      text: `WITH q AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[]) AS q(position, user_id, organization_id, file_name, except_context))
        SELECT DISTINCT position, file_name FROM (
-         SELECT q.position, d.file_name FROM q
+         SELECT q.position, d.file_name, d.context_id, q.except_context FROM q
          JOIN ${table} d ON d.user_id = q.user_id AND d.organization_id = q.organization_id AND d.file_name = q.file_name
          UNION ALL
-         SELECT q.position, d.file_name FROM q
+         SELECT q.position, d.file_name, d.context_id, q.except_context FROM q
          JOIN ${table} d ON d.user_id = q.user_id AND d.organization_id IS NULL AND d.file_name = q.file_name
          WHERE q.organization_id IS NULL
-       ) AS found`,
-      values: [positions, users, organizations, names],
+       ) AS found
+       WHERE except_context IS NULL OR context_id <> except_context`,
+      values: [positions, users, organizations, names, exceptContexts],
     });
     for (const row of rows) taken[row.position]!.add(row.file_name);
     return taken.map((set) => [...set]);

@@ -61,4 +61,42 @@ describe(JobsRepository.name, () => {
     await expect(sut.begin('job-completed', ACME_BOB, 'add')).rejects.toThrow(/another tenant/);
     expect(await sut.findForTenant('job-of-alice', ACME_ALICE)).toEqual(before);
   });
+
+  it('begins many jobs in one statement, answering only those it made active', async () => {
+    await dataSource.getRepository(JobEntity).insert([
+      { id: 'many-waiting', ...ACME_ALICE, kind: 'add', status: 'waiting' },
+      { id: 'many-cancelled', ...ACME_ALICE, kind: 'add', status: 'cancelled', finishedOn: new Date() },
+      { id: 'many-bobs', ...ACME_BOB, kind: 'add', status: 'waiting' },
+    ]);
+    const begun = await sut.beginEach([
+      { id: 'many-new', tenant: PERSONAL_ALICE, kind: 'add' },
+      { id: 'many-waiting', tenant: ACME_ALICE, kind: 'add' },
+      { id: 'many-cancelled', tenant: ACME_ALICE, kind: 'add' },
+      { id: 'many-bobs', tenant: ACME_ALICE, kind: 'add' },
+    ]);
+    expect([...begun.keys()].sort()).toEqual(['many-new', 'many-waiting']);
+    expect(begun.get('many-new')).toMatchObject({ ...PERSONAL_ALICE, status: 'active', attemptsMade: 1 });
+    expect(begun.get('many-waiting')).toEqual(await sut.findForTenant('many-waiting', ACME_ALICE));
+    expect(await sut.findForTenant('many-cancelled', ACME_ALICE)).toMatchObject({ status: 'cancelled', attemptsMade: 0 });
+    expect(await sut.findForTenant('many-bobs', ACME_BOB)).toMatchObject({ status: 'waiting', attemptsMade: 0 });
+  });
+
+  it('completes many jobs in one statement with their own results, answering them as stored', async () => {
+    await sut.beginEach([
+      { id: 'done-1', tenant: ACME_ALICE, kind: 'add' },
+      { id: 'done-2', tenant: ACME_BOB, kind: 'delete' },
+    ]);
+    await sut.noteAttemptFailure('done-1', 'index briefly down');
+    const completed = await sut.completeEach([
+      { id: 'done-1', result: { context_id: 'ctx-1', processed_documents: 3 } },
+      { id: 'done-2', result: null },
+    ]);
+    expect(completed.map((job) => job.id).sort()).toEqual(['done-1', 'done-2']);
+    const first = completed.find((job) => job.id === 'done-1')!;
+    expect(first).toMatchObject({ status: 'completed', result: { context_id: 'ctx-1', processed_documents: 3 }, failedReason: null });
+    expect(first.finishedOn).toBeInstanceOf(Date);
+    expect(first).toEqual(await sut.findForTenant('done-1', ACME_ALICE));
+    expect(await sut.findForTenant('done-2', ACME_BOB)).toMatchObject({ status: 'completed', result: null });
+    expect(await sut.complete('no-such-job', null)).toBeUndefined();
+  });
 });

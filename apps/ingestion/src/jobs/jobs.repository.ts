@@ -13,12 +13,24 @@ export type CancelOutcome = 'cancelled' | 'running' | 'finished' | 'unknown';
 
 
 /** The insert's values are a first attempt; on conflict, the tenant's unfinished job gets one more. */
-const BEGIN_JOB = `
+const BEGIN_JOBS = `
 INSERT INTO jobs AS job (id, user_id, organization_id, kind, status, attempts_made, processed_on)
-VALUES ($1, $2, $3, $4, 'active', 1, $5)
+SELECT id, user_id, organization_id, kind, 'active', 1, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, user_id, organization_id, kind)
 ON CONFLICT (id) DO UPDATE SET status = 'active', attempts_made = job.attempts_made + 1, processed_on = $5, updated_at = now()
   WHERE job.user_id = EXCLUDED.user_id AND job.organization_id IS NOT DISTINCT FROM EXCLUDED.organization_id AND job.status <> ALL ($6::text[])
 RETURNING *`;
+
+const COMPLETE_JOBS = `
+UPDATE jobs AS job SET status = 'completed', result = t.result, failed_reason = NULL, failed_code = NULL, finished_on = $3, updated_at = now()
+FROM unnest($1::text[], $2::jsonb[]) AS t(id, result)
+WHERE job.id = t.id
+RETURNING job.*`;
+
+export interface JobToBegin {
+  id: string;
+  tenant: Tenant;
+  kind: JobEntity['kind'];
+}
 
 @Injectable()
 export class JobsRepository {
@@ -36,20 +48,41 @@ export class JobsRepository {
    * row it leaves alone is a finished job, or another tenant's; the rare second read tells which.
    */
   async begin(id: string, tenant: Tenant, kind: JobEntity['kind']): Promise<BeginOutcome> {
-    const pool = (this.db.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<Record<string, unknown>>({
-      name: 'ingestion-job-begin',
-      text: BEGIN_JOB,
-      values: [id, tenant.userId, tenant.organizationId, kind, new Date(), FINISHED_JOB_STATUSES],
-    });
-    if (rows[0]) return { kind: 'run', job: hydrateRow(this.db, JobEntity, rows[0]) };
+    const begun = await this.beginEach([{ id, tenant, kind }]);
+    const job = begun.get(id);
+    if (job) return { kind: 'run', job };
     const finished = await this.findJob(id, tenant);
     if (!finished) throw new Error(`Job ${id} belongs to another tenant`);
     return { kind: 'skip', job: finished };
   }
 
-  async complete(id: string, result: JobEntity['result']): Promise<void> {
-    await this.db.getRepository(JobEntity).update(id, { status: 'completed', result, failedReason: null, failedCode: null, finishedOn: new Date() });
+  /**
+   * begin for many jobs in one statement (their ids distinct): answers the jobs now active, by id. One
+   * missing from the answer is finished, cancelled or another tenant's, and was left as it was.
+   */
+  async beginEach(jobs: readonly JobToBegin[]): Promise<Map<string, JobEntity>> {
+    const { rows } = await this.pool().query<Record<string, unknown>>({
+      name: 'ingestion-jobs-begin',
+      text: BEGIN_JOBS,
+      values: [jobs.map((j) => j.id), jobs.map((j) => j.tenant.userId), jobs.map((j) => j.tenant.organizationId ?? null), jobs.map((j) => j.kind), new Date(), FINISHED_JOB_STATUSES],
+    });
+    const begun = rows.map((row) => hydrateRow(this.db, JobEntity, row));
+    return new Map(begun.map((job) => [job.id, job]));
+  }
+
+  /** Marks jobs completed with their results, in one statement; answers them as they now are. */
+  async completeEach(results: ReadonlyArray<{ id: string; result: JobEntity['result'] }>): Promise<JobEntity[]> {
+    const { rows } = await this.pool().query<Record<string, unknown>>({
+      name: 'ingestion-jobs-complete',
+      text: COMPLETE_JOBS,
+      values: [results.map((r) => r.id), results.map((r) => (r.result === null ? null : JSON.stringify(r.result))), new Date()],
+    });
+    return rows.map((row) => hydrateRow(this.db, JobEntity, row));
+  }
+
+  async complete(id: string, result: JobEntity['result']): Promise<JobEntity | undefined> {
+    const [job] = await this.completeEach([{ id, result }]);
+    return job;
   }
 
   async fail(id: string, reason: string, code: string | null): Promise<void> {
@@ -90,6 +123,10 @@ export class JobsRepository {
       await tx.save(existing);
       return 'cancelled';
     });
+  }
+
+  private pool(): Pool {
+    return (this.db.driver as PostgresDriver).master as Pool;
   }
 
   private async lockOrCreate(tx: EntityManager, id: string, tenant: Tenant, kind: JobEntity['kind'], status: JobStatus): Promise<JobEntity> {
