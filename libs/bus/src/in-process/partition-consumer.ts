@@ -14,6 +14,9 @@ export interface PartitionConsumerOptions {
   logger: LoggerService;
 }
 
+/** Longest a handled message waits for its commit while the messages read with it are delivered. */
+const COMMIT_INTERVAL_MS = 50;
+
 interface Sleeper {
   wakeable: boolean;
   resume: () => void;
@@ -63,10 +66,25 @@ export class PartitionConsumer {
       try {
         committed ??= await broker.log.committedOffset(group, topic, partition);
         const batch = await broker.log.read(topic, partition, committed, batchSize);
+        // Commits are coalesced: one after a run of quick deliveries, not one each (a commit is a write
+        // to the log's database). What is handled but not yet committed is at most COMMIT_INTERVAL_MS
+        // of work, which a crash redelivers, as at-least-once allows.
+        let handled: string | undefined;
+        let committedAt = performance.now();
+        const commitHandled = async (): Promise<void> => {
+          if (handled === undefined) return;
+          await broker.log.commit(group, topic, partition, handled);
+          committed = handled;
+          handled = undefined;
+          committedAt = performance.now();
+        };
         for (const [position, record] of batch.entries()) {
-          if (this.stopping || !(await this.deliver(record, batch.slice(position + 1)))) return;
-          await broker.log.commit(group, topic, partition, record.offset);
-          committed = record.offset;
+          if (this.stopping || !(await this.deliver(record, batch.slice(position + 1)))) {
+            await commitHandled();
+            return;
+          }
+          handled = record.offset;
+          if (position === batch.length - 1 || performance.now() - committedAt >= COMMIT_INTERVAL_MS) await commitHandled();
         }
         failures = 0;
         if (batch.length < batchSize) await this.sleep(pollIntervalMs, true);
