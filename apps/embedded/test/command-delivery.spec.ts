@@ -20,16 +20,24 @@ describe('commands arriving on the bus', () => {
     const value = makeEnvelope(CommandTypes.addContext, tenant, `corr-${command.jobId}`, command);
     await db.query('INSERT INTO bus.messages (topic, partition, key, headers, value) VALUES ($1, 0, $2, $3, $4)', [Topics.contextCommands, tenantKey(tenant), {}, value]);
   };
-  const command = (jobId: string, content: string, contextId = `ctx-${jobId.slice(4, 12)}`): AddContextCommand => ({
+  const command = (jobId: string, content: string, contextId = `ctx-${jobId.slice(4, 12)}`, fileName?: string): AddContextCommand => ({
     jobId,
     contextId,
     source: 'bus-probe',
     contextType: 'resource',
     scope: 'internal',
     chained: false,
-    metadata: {},
+    metadata: fileName ? { fileName } : {},
     documents: [{ content, metadata: {} }],
   });
+  /** In one statement, so the consumer reads them in one batch. */
+  const publishTogether = async (commands: AddContextCommand[]) => {
+    const values = commands.map((c) => makeEnvelope(CommandTypes.addContext, tenant, `corr-${c.jobId}`, c));
+    await db.query(
+      `INSERT INTO bus.messages (topic, partition, key, headers, value) SELECT $1, 0, $2, '{}'::jsonb, v FROM unnest($3::jsonb[]) AS v`,
+      [Topics.contextCommands, tenantKey(tenant), values.map((value) => JSON.stringify(value))],
+    );
+  };
   const jobStatus = async (jobId: string) => (await sut.call(token, 'GET', `${API}/add-async/${jobId}/status`)).body;
 
   beforeAll(async () => {
@@ -78,18 +86,47 @@ describe('commands arriving on the bus', () => {
   it('applies a run of commands read together, each document with its own vectors', async () => {
     const animals = ['narwhal', 'pangolin', 'axolotl', 'quokka'];
     const jobs = animals.map(() => jobIds.issue(tenant));
-    // One statement, so the consumer reads them in one batch and encodes each next one ahead of time.
-    const values = jobs.map((jobId, i) => makeEnvelope(CommandTypes.addContext, tenant, `corr-${jobId}`, command(jobId, `Batch probe: the ${animals[i]} lives here.`)));
-    await db.query(
-      `INSERT INTO bus.messages (topic, partition, key, headers, value) SELECT $1, 0, $2, '{}'::jsonb, v FROM unnest($3::jsonb[]) AS v`,
-      [Topics.contextCommands, tenantKey(tenant), values.map((value) => JSON.stringify(value))],
-    );
+    await publishTogether(jobs.map((jobId, i) => command(jobId, `Batch probe: the ${animals[i]} lives here.`)));
     await eventually(async () => ((await jobStatus(jobs[jobs.length - 1]!)).status === 'completed' ? true : undefined));
 
     for (const animal of animals) {
       const found = await sut.call(token, 'POST', `${API}/search?mode=fast`, searchBody(`Batch probe: the ${animal} lives here.`));
       expect(found.body.contexts[0].content, animal).toContain(animal);
       expect(found.body.contexts[0].score, animal).toBeCloseTo(1, 5);
+    }
+  });
+
+  it('applies a run read together as one after another would: a taken or repeated file name fails only its own command', async () => {
+    const existing = await sut.call(token, 'POST', `${API}/add`, {
+      documents: [{ content: 'Already here: the tenant holds taken.txt.' }],
+      source: 'bus-probe-existing',
+      context_type: 'resource',
+      metadata: { fileName: 'taken.txt' },
+    });
+    expect(existing.status).toBe(201);
+    const names = ['first.txt', 'second.txt', 'taken.txt', 'fourth.txt', 'twice.txt', 'twice.txt', 'seventh.txt'];
+    const jobs = names.map(() => jobIds.issue(tenant));
+    await publishTogether(jobs.map((jobId, i) => command(jobId, `Run probe ${i}: the ibex climbs cliff number ${i}.`, `ctx-run-${i}`, names[i])));
+    await eventually(async () => ((await jobStatus(jobs[jobs.length - 1]!)).status === 'completed' ? true : undefined));
+
+    const statuses = await Promise.all(jobs.map(jobStatus));
+    expect(statuses.map((job) => job.status)).toEqual(['completed', 'completed', 'failed', 'completed', 'completed', 'failed', 'completed']);
+    expect(statuses[2].failedReason).toMatch(/taken\.txt/);
+    expect(statuses[5].failedReason).toMatch(/twice\.txt/);
+    for (const job of statuses) expect(job.attemptsMade).toBe(1);
+
+    const docs = (await sut.call(token, 'GET', `${API}/view/docs`)).body.documents as Array<{ fileName: string | null; source: string }>;
+    expect(docs.filter((d) => d.fileName === 'twice.txt')).toHaveLength(1);
+    expect(docs.filter((d) => d.fileName === 'taken.txt').map((d) => d.source)).toEqual(['bus-probe-existing']);
+
+    // Every job announced itself active, then completed or failed, in that order, and each completed one was indexed.
+    const { rows } = await db.query<{ topic: string; value: { payload: { jobId: string; status?: string } } }>(
+      `SELECT topic, value FROM bus.messages WHERE topic = ANY($1) AND value->'payload'->>'jobId' = ANY($2) ORDER BY "offset"`,
+      [[Topics.contextJobUpdated, Topics.contextIndexed], jobs],
+    );
+    for (const [i, jobId] of jobs.entries()) {
+      const events = rows.filter((row) => row.value.payload.jobId === jobId).map((row) => (row.topic === Topics.contextIndexed ? 'indexed' : row.value.payload.status));
+      expect(events, names[i]).toEqual(statuses[i].status === 'completed' ? ['active', 'completed', 'indexed'] : ['active', 'failed']);
     }
   });
 

@@ -10,6 +10,7 @@ import { FileNameChecks } from './documents/file-name-checks.service';
 import { EmbeddingPrefetch } from './indexing/embedding-prefetch.service';
 import { FilesController } from './documents/files.controller';
 import { IngestionEventsPublisher } from './events/ingestion-events.publisher';
+import { AddBatches } from './indexing/add-batches.service';
 import { CommandProcessor } from './indexing/command-processor.service';
 import { ContextCommandsConsumer } from './indexing/context-commands.consumer';
 import { DeletionService } from './indexing/deletion.service';
@@ -67,6 +68,7 @@ export class IngestionModule {
         EmbeddingPrefetch,
         DeletionService,
         CommandProcessor,
+        AddBatches,
         IngestionEventsPublisher,
         MemoryIndexingService,
         MemoryChangeProcessor,

@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandTypes, DomainError, ErrorCode, contextCommandSchema, type ContextCommand, type JobUpdated } from '@recollect/contracts';
+import { CommandTypes, DomainError, ErrorCode, type ContextCommand } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import type { JobEntity } from '../jobs/job.entity';
+import { jobUpdate } from '../jobs/job-update';
 import { JobsRepository } from '../jobs/jobs.repository';
+import { isAdd, parseFollowing } from './add-batch';
+import { ADD_BATCH_LIMITS, AddBatches } from './add-batches.service';
 import { DeletionService } from './deletion.service';
 import { IndexingService } from './indexing.service';
 
@@ -11,16 +14,8 @@ export interface Delivery {
   maxAttempts: number;
 }
 
-const jobUpdate = (job: JobEntity): JobUpdated => ({
-  jobId: job.id,
-  kind: job.kind,
-  status: job.status,
-  attemptsMade: job.attemptsMade,
-  failedReason: job.failedReason,
-});
-
-/** Commands after the current one whose encoding may start early: one is enough to keep the encoder busy. */
-const LOOKAHEAD = 1;
+/** Commands after the current one worth reading: this batch's and the next one's, whose encoding may start early. */
+const LOOKAHEAD = 2 * ADD_BATCH_LIMITS.maxCommands;
 
 /** Applies one add or delete command as a job: waiting → active → completed | failed, skipping cancelled ones. */
 @Injectable()
@@ -32,41 +27,43 @@ export class CommandProcessor {
     private readonly indexing: IndexingService,
     private readonly deletion: DeletionService,
     private readonly events: IngestionEventsPublisher,
+    private readonly batches: AddBatches,
   ) {}
 
   /**
-   * Starts the pure part of the next commands on the partition (encoding an add's chunks) while this one
-   * is applied. Anything unparsable is left for its own delivery to reject.
+   * `upcoming`: the values of the records after this one on its partition that the transport already
+   * holds. Their encoding starts while this one is written, and add commands among them that can join
+   * this one are applied with it (only on a first attempt: a retry goes alone, so a failure is its own).
    */
-  prepareAhead(upcoming: readonly unknown[]): void {
-    for (const value of upcoming.slice(0, LOOKAHEAD)) {
-      const parsed = contextCommandSchema.safeParse(value);
-      if (!parsed.success || parsed.data.type !== CommandTypes.addContext) continue;
-      try {
-        this.indexing.prepare(parsed.data.payload);
-      } catch (error) {
-        // Only an optimisation: the command's own delivery does the work, and reports any error.
-        this.logger.debug(`could not prepare job ${parsed.data.payload.jobId} ahead: ${error instanceof Error ? error.message : String(error)}`);
-      }
+  async process(command: ContextCommand, delivery: Delivery, upcoming: readonly unknown[] = []): Promise<void> {
+    if (this.batches.takeApplied(command.payload.jobId)) return;
+    const following = parseFollowing(upcoming, LOOKAHEAD);
+    this.prepare([command, ...following]);
+    if (isAdd(command) && delivery.attempt === 1 && (await this.batches.tryApply(command, following))) return;
+    await this.processAlone(command, delivery);
+  }
+
+  /** Starts the pure part of add commands (encoding their chunks), in order, so the encoder is never idle during writes. */
+  private prepare(commands: readonly ContextCommand[]): void {
+    try {
+      this.indexing.prepare(commands.filter(isAdd).map((command) => ({ tenant: command.tenant, command: command.payload })));
+    } catch (error) {
+      // Only an optimisation: each command's own delivery does the work, and reports any error.
+      this.logger.debug(`could not prepare commands ahead: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 
-  async process(command: ContextCommand, delivery: Delivery): Promise<void> {
+  private async processAlone(command: ContextCommand, delivery: Delivery): Promise<void> {
     const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';
-    const { jobId } = command.payload;
-    const begun = await this.jobs.begin(jobId, command.tenant, kind);
-    if (begun.kind === 'skip') {
-      // A redelivery after the job finished: re-announce the outcome so no subscriber misses it.
-      await this.events.jobUpdated(command, jobUpdate(begun.job));
-      return;
-    }
+    const begun = await this.jobs.begin(command.payload.jobId, command.tenant, kind);
+    // Skipped: a redelivery after the job finished; re-announcing the outcome lets no subscriber miss it.
     await this.events.jobUpdated(command, jobUpdate(begun.job));
+    if (begun.kind === 'skip') return;
 
     try {
       await this.apply(command);
     } catch (error) {
       await this.recordFailure(command, begun.job, error, delivery);
-      return;
     }
   }
 
@@ -74,19 +71,16 @@ export class CommandProcessor {
     const { jobId } = command.payload;
     if (command.type === CommandTypes.addContext) {
       const indexed = await this.indexing.indexContext(command.tenant, command.payload);
-      await this.jobs.complete(jobId, { context_id: indexed.contextId, processed_documents: indexed.documents.length });
-      await this.announceCompleted(command);
+      await this.announce(command, await this.jobs.complete(jobId, { context_id: indexed.contextId, processed_documents: indexed.documents.length }));
       await this.events.indexed(command, { jobId, ...indexed });
     } else {
       const deleted = await this.deletion.deleteContext(command.tenant, command.payload);
-      await this.jobs.complete(jobId, null);
-      await this.announceCompleted(command);
+      await this.announce(command, await this.jobs.complete(jobId, null));
       await this.events.deleted(command, { jobId, ...deleted });
     }
   }
 
-  private async announceCompleted(command: ContextCommand): Promise<void> {
-    const job = await this.jobs.findForTenant(command.payload.jobId, command.tenant);
+  private async announce(command: ContextCommand, job: JobEntity | null | undefined): Promise<void> {
     if (job) await this.events.jobUpdated(command, jobUpdate(job));
   }
 
@@ -101,8 +95,7 @@ export class CommandProcessor {
     }
     const code = error instanceof DomainError ? error.code : ErrorCode.Internal;
     await this.jobs.fail(job.id, reason, code);
-    const failed = await this.jobs.findForTenant(job.id, command.tenant);
-    if (failed) await this.events.jobUpdated(command, jobUpdate(failed));
+    await this.announce(command, await this.jobs.findForTenant(job.id, command.tenant));
     if (!(error instanceof DomainError)) throw error; // lets the bus dead-letter it
   }
 }

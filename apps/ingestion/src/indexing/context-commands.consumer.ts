@@ -21,7 +21,6 @@ export class ContextCommandsConsumer {
   @EventPattern(Topics.contextCommands)
   async onContextCommand(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
     const command = parseMessageOrThrow(contextCommandSchema, value, 'command');
-    this.processor.prepareAhead(upcomingOf(context));
-    await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
+    await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts }, upcomingOf(context));
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HashingEmbedder, type Embedder } from '@recollect/embedder';
-import { EmbeddingPrefetch } from './embedding-prefetch.service';
+import { EmbeddingPrefetch, MAX_WAITING_TEXTS, SHARED_CALL_TEXTS } from './embedding-prefetch.service';
 
 /** The hashing encoder, counting its calls; `failing` makes every call reject. */
 function countingEmbedder(failing = false): Embedder & { calls: string[][] } {
@@ -43,12 +43,49 @@ describe(EmbeddingPrefetch.name, () => {
     expect(await broken.take('job-3', ['gamma'])).toBeUndefined();
   });
 
-  it('keeps at most sixteen jobs waiting, dropping the oldest', async () => {
+  it('keeps a bounded number of texts waiting, dropping the oldest jobs', async () => {
     const sut = new EmbeddingPrefetch(countingEmbedder());
-    const jobs = Array.from({ length: 17 }, (_, i) => `job-${i}`);
-    for (const job of jobs) sut.start(job, [job]);
+    const perJob = MAX_WAITING_TEXTS / 4;
+    const texts = (job: string) => Array.from({ length: perJob }, (_, i) => `${job} text ${i}`);
+    const jobs = ['job-0', 'job-1', 'job-2', 'job-3', 'job-4'];
+    for (const job of jobs) sut.start(job, texts(job));
     expect(sut.has('job-0')).toBe(false);
-    expect(await sut.take('job-0', ['job-0'])).toBeUndefined();
-    for (const job of jobs.slice(1)) expect(await sut.take(job, [job]), job).toHaveLength(1);
+    expect(await sut.take('job-0', texts('job-0'))).toBeUndefined();
+    // Taking a job's vectors frees its room: another job fits without dropping any.
+    expect(await sut.take('job-1', texts('job-1'))).toHaveLength(perJob);
+    sut.start('job-5', texts('job-5'));
+    for (const job of ['job-2', 'job-3', 'job-4', 'job-5']) expect(await sut.take(job, texts(job)), job).toHaveLength(perJob);
+  });
+
+  it('keeps a job larger than the bound until it is taken', async () => {
+    const sut = new EmbeddingPrefetch(countingEmbedder());
+    const huge = Array.from({ length: MAX_WAITING_TEXTS + 1 }, (_, i) => `text ${i}`);
+    sut.start('job-huge', huge);
+    expect(await sut.take('job-huge', huge)).toHaveLength(huge.length);
+  });
+
+  it("encodes consecutive jobs' texts in shared calls of bounded size, handing each job its own vectors", async () => {
+    const embedder = countingEmbedder();
+    const sut = new EmbeddingPrefetch(embedder);
+    const half = SHARED_CALL_TEXTS / 2;
+    const texts = (job: string, n: number) => Array.from({ length: n }, (_, i) => `${job} sentence ${i}`);
+    sut.start('job-started', ['already under way']);
+    const jobs = [
+      { jobId: 'job-a', texts: texts('a', half) },
+      { jobId: 'job-started', texts: ['already under way'] },
+      { jobId: 'job-b', texts: texts('b', half) },
+      { jobId: 'job-c', texts: texts('c', 1) },
+      { jobId: 'job-empty', texts: [] },
+      { jobId: 'job-huge', texts: texts('huge', SHARED_CALL_TEXTS + 1) },
+    ];
+    sut.startEach(jobs);
+
+    expect(embedder.calls.map((call) => call.length)).toEqual([1, SHARED_CALL_TEXTS, 1, SHARED_CALL_TEXTS + 1]);
+    const reference = new HashingEmbedder();
+    for (const { jobId, texts: own } of jobs.filter((job) => job.texts.length > 0 && job.jobId !== 'job-started')) {
+      const vectors = await sut.take(jobId, own);
+      expect(vectors?.map((v) => Array.from(v)), jobId).toEqual((await reference.embed(own)).map((v) => Array.from(v)));
+    }
+    expect(sut.has('job-empty')).toBe(false);
   });
 });

@@ -1,0 +1,85 @@
+import { CommandTypes, makeEnvelope, type AddContextCommand, type JobUpdated, type Tenant } from '@recollect/contracts';
+import { describe, expect, it } from 'vitest';
+import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import { JobEntity } from '../jobs/job.entity';
+import type { JobToBegin, JobsRepository } from '../jobs/jobs.repository';
+import type { AddCommand } from './add-batch';
+import { AddBatches } from './add-batches.service';
+import { planCommand, type PlannedCommand } from './index-records';
+import type { IndexingService } from './indexing.service';
+
+const TENANT: Tenant = { userId: 'alice', organizationId: 'acme' };
+
+function addCommand(jobId: string): AddCommand {
+  const payload: AddContextCommand = {
+    jobId,
+    contextId: `ctx-${jobId}`,
+    source: 'spec',
+    contextType: 'resource',
+    scope: 'internal',
+    chained: false,
+    metadata: {},
+    documents: [{ content: `The document of ${jobId}.`, metadata: {} }],
+  };
+  return { ...makeEnvelope(CommandTypes.addContext, TENANT, `corr-${jobId}`, payload), type: CommandTypes.addContext };
+}
+
+const job = (id: string, status: JobEntity['status']): JobEntity => Object.assign(new JobEntity(), { id, ...TENANT, kind: 'add', status, attemptsMade: 1, failedReason: null });
+
+/** AddBatches over recording fakes; `finished` jobs do not begin, `failWrites` makes the index write throw. */
+function setUp(options: { finished?: string[]; failWrites?: boolean } = {}) {
+  const events: string[] = [];
+  const written: string[][] = [];
+  const jobs = {
+    beginEach: async (toBegin: readonly JobToBegin[]) => new Map(toBegin.filter((j) => !options.finished?.includes(j.id)).map((j) => [j.id, job(j.id, 'active')])),
+    completeEach: async (results: ReadonlyArray<{ id: string }>) => results.map((r) => job(r.id, 'completed')),
+  } as unknown as JobsRepository;
+  const indexing = {
+    plan: (tenant: Tenant, command: AddContextCommand) => planCommand(tenant, command, { maxWords: 60, overlapWords: 0 }),
+    takenFileNames: async (plans: readonly PlannedCommand[]) => plans.map(() => []),
+    indexTogether: async (plans: readonly PlannedCommand[]) => {
+      if (options.failWrites) throw new Error('index unavailable');
+      written.push(plans.map((p) => p.command.jobId));
+      return plans.map((p) => ({ contextId: p.command.contextId, source: p.command.source, documents: [] }));
+    },
+  } as unknown as IndexingService;
+  const publisher = {
+    jobUpdated: async (_cause: unknown, update: JobUpdated) => void events.push(`${update.jobId} ${update.status}`),
+    indexed: async (_cause: unknown, indexed: { jobId: string }) => void events.push(`${indexed.jobId} indexed`),
+  } as unknown as IngestionEventsPublisher;
+  return { sut: new AddBatches(jobs, indexing, publisher), events, written };
+}
+
+describe(AddBatches.name, () => {
+  it('applies a run in one write, announces each job in order, and lets the later deliveries skip once', async () => {
+    const { sut, events, written } = setUp();
+    const [a, b, c] = ['a', 'b', 'c'].map(addCommand);
+    expect(await sut.tryApply(a!, [b!, c!])).toBe(true);
+    expect(written).toEqual([['a', 'b', 'c']]);
+    expect(events).toEqual(['a active', 'b active', 'c active', 'a completed', 'a indexed', 'b completed', 'b indexed', 'c completed', 'c indexed']);
+    expect([sut.takeApplied('a'), sut.takeApplied('b'), sut.takeApplied('c'), sut.takeApplied('b')]).toEqual([false, true, true, false]);
+  });
+
+  it('leaves a lone command, or one followed by a delete, to its own delivery', async () => {
+    const { sut, written } = setUp();
+    const deletion = { ...makeEnvelope(CommandTypes.deleteContext, TENANT, 'corr-d', { jobId: 'd', target: 'spec', byId: false }), type: CommandTypes.deleteContext } as const;
+    expect(await sut.tryApply(addCommand('a'), [])).toBe(false);
+    expect(await sut.tryApply(addCommand('a'), [deletion, addCommand('b')])).toBe(false);
+    expect(written).toEqual([]);
+  });
+
+  it('applies the others when the first job is finished, and leaves the first to its delivery', async () => {
+    const { sut, events, written } = setUp({ finished: ['a'] });
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b'), addCommand('c')])).toBe(false);
+    expect(written).toEqual([['b', 'c']]);
+    expect(events.filter((e) => e.startsWith('a'))).toEqual([]);
+    expect(sut.takeApplied('b')).toBe(true);
+  });
+
+  it('answers false on a failed write, remembering no job as applied, so each delivery applies its own', async () => {
+    const { sut, events } = setUp({ failWrites: true });
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b')])).toBe(false);
+    expect(events).toEqual(['a active', 'b active']);
+    expect(sut.takeApplied('b')).toBe(false);
+  });
+});

@@ -1,0 +1,115 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ContextCommand } from '@recollect/contracts';
+import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import { jobUpdate } from '../jobs/job-update';
+import { JobsRepository } from '../jobs/jobs.repository';
+import { collectAddBatch, isAdd, type AddCommand, type BatchEntry, type BatchLimits } from './add-batch';
+import { EMBED_BATCH, IndexingService } from './indexing.service';
+import { settleAll } from './settle-all';
+
+/**
+ * At most 16 commands and one encoder batch of chunks: measured on 2 cores, the writes of one add
+ * command cost about as much as encoding it (six chunks), and most of that is per write, not per row.
+ */
+export const ADD_BATCH_LIMITS: BatchLimits = { maxCommands: 16, maxChunks: EMBED_BATCH };
+
+/** Jobs remembered as applied ahead of their delivery; a forgotten one's delivery finds it finished and announces it again. */
+const MAX_REMEMBERED = 4096;
+
+/**
+ * Applies runs of add commands that arrive together as one: one job statement, one encoder call, one
+ * write per index table, one for the document rows, one to complete the jobs. Each command keeps its
+ * own job and events. A command's own delivery, coming after, finds it applied and does nothing.
+ */
+@Injectable()
+export class AddBatches {
+  private readonly logger = new Logger(AddBatches.name);
+  private readonly appliedAhead = new Set<string>();
+
+  constructor(
+    private readonly jobs: JobsRepository,
+    private readonly indexing: IndexingService,
+    private readonly events: IngestionEventsPublisher,
+  ) {}
+
+  /** True, once, when the job was applied and announced together with an earlier command. */
+  takeApplied(jobId: string): boolean {
+    return this.appliedAhead.delete(jobId);
+  }
+
+  /**
+   * Applies `first` with the add commands right after it that can join it. Answers false when it did
+   * not apply `first` (none could join, its job is finished or cancelled, or the batch failed), for
+   * its delivery to apply it alone, with the usual retries and failure reports. A failed batch leaves
+   * the others to their own deliveries; every write is an upsert, so a partial one is simply redone.
+   */
+  async tryApply(first: AddCommand, following: readonly ContextCommand[]): Promise<boolean> {
+    const entries = await this.collect(first, following);
+    if (entries.length < 2) return false;
+    try {
+      return await this.apply(entries);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`${entries.length} add commands applied together failed; job ${first.payload.jobId} goes on alone: ${reason}`);
+      return false;
+    }
+  }
+
+  private async collect(first: AddCommand, following: readonly ContextCommand[]): Promise<BatchEntry[]> {
+    const next = following[0];
+    if (!next || !isAdd(next)) return [];
+    const batch = collectAddBatch(this.entry(first), this.entries(following), ADD_BATCH_LIMITS);
+    if (batch.length < 2) return batch;
+    // A file name held by another context fails its command, which is for that command's own
+    // delivery to report: the batch ends before it.
+    const taken = await this.indexing.takenFileNames(batch.map((entry) => entry.plan));
+    const clash = taken.findIndex((names) => names.length > 0);
+    return clash === -1 ? batch : batch.slice(0, clash);
+  }
+
+  private entry(command: AddCommand): BatchEntry {
+    return { command, plan: this.indexing.plan(command.tenant, command.payload) };
+  }
+
+  /** Planned as the batch asks for them: the batch usually stops well before the last. */
+  private *entries(commands: readonly ContextCommand[]): Generator<BatchEntry> {
+    for (const command of commands) {
+      if (!isAdd(command)) return;
+      yield this.entry(command);
+    }
+  }
+
+  private async apply(entries: readonly BatchEntry[]): Promise<boolean> {
+    const begun = await this.jobs.beginEach(entries.map(({ command }) => ({ id: command.payload.jobId, tenant: command.tenant, kind: 'add' })));
+    // One that did not begin is finished, cancelled or another tenant's: its own delivery tells.
+    const running = entries.filter(({ command }) => begun.has(command.payload.jobId));
+    // Published in this order, not one at a time: both buses keep a producer's order (the in-process
+    // log writes them in one statement, Kafka's producer has one request in flight).
+    await settleAll(running.map(({ command }) => this.events.jobUpdated(command, jobUpdate(begun.get(command.payload.jobId)!))));
+
+    const indexed = await this.indexing.indexTogether(running.map((entry) => entry.plan));
+    const completed = await this.jobs.completeEach(
+      running.map(({ command }, i) => ({ id: command.payload.jobId, result: { context_id: indexed[i]!.contextId, processed_documents: indexed[i]!.documents.length } })),
+    );
+    const completedById = new Map(completed.map((job) => [job.id, job]));
+    await settleAll(
+      running.flatMap(({ command }, i) => {
+        const { jobId } = command.payload;
+        const job = completedById.get(jobId);
+        return [job ? this.events.jobUpdated(command, jobUpdate(job)) : undefined, this.events.indexed(command, { jobId, ...indexed[i]! })];
+      }),
+    );
+
+    const [first] = entries;
+    for (const { command } of running) if (command !== first!.command) this.remember(command.payload.jobId);
+    return begun.has(first!.command.payload.jobId);
+  }
+
+  private remember(jobId: string): void {
+    this.appliedAhead.add(jobId);
+    for (const oldest of this.appliedAhead) {
+      if (this.appliedAhead.size <= MAX_REMEMBERED) break;
+      this.appliedAhead.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import type { AddContextCommand, Tenant } from '@recollect/contracts';
+import type { ChunkRecord, DocumentRecord } from '@recollect/search-index';
+import { chunkId } from '../chunking/chunk-id';
+import { documentTitle } from '../chunking/document-title';
+import { chunkText } from '../chunking/sentence-chunker';
+import { DocumentEntity } from '../documents/document.entity';
+import type { ChunkingOptions } from '../ingestion.tokens';
+import { planDocuments, type PlannedDocument } from './document-plan';
+
+/** An add command cut into what gets written: its documents and their chunks, still without vectors. */
+export interface PlannedCommand {
+  tenant: Tenant;
+  command: AddContextCommand;
+  documents: PlannedDocument[];
+  chunks: Array<Omit<ChunkRecord, 'vector'>>;
+  /** When it was planned: the created and updated time of everything it writes. */
+  now: string;
+}
+
+export function planCommand(tenant: Tenant, command: AddContextCommand, chunking: ChunkingOptions): PlannedCommand {
+  const documents = planDocuments(command);
+  const now = new Date().toISOString();
+  return { tenant, command, documents, chunks: documents.flatMap((doc) => chunkRecords(tenant, command, doc, now, chunking)), now };
+}
+
+/** Chunks per document id. */
+export function chunkCounts(plan: PlannedCommand): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const chunk of plan.chunks) counts.set(chunk.documentId, (counts.get(chunk.documentId) ?? 0) + 1);
+  return counts;
+}
+
+function chunkRecords(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, now: string, chunking: ChunkingOptions): Array<Omit<ChunkRecord, 'vector'>> {
+  const pieces = chunkText(doc.content, chunking);
+  return pieces.map((piece) => ({
+    id: chunkId([doc.id, String(piece.index)]),
+    tenant,
+    documentId: doc.id,
+    chunkIndex: piece.index,
+    text: piece.text,
+    source: command.source,
+    contextType: command.contextType,
+    scope: command.scope,
+    fileName: doc.fileName,
+    fileType: doc.fileType,
+    groupName: doc.groupName,
+    lastModified: doc.lastModified,
+    fileSize: doc.fileSize,
+    metadata: {
+      ...doc.metadata,
+      context_id: command.contextId,
+      document_id: doc.id,
+      chunk_index: piece.index,
+      chunk_count: pieces.length,
+      parent_context_nodes: doc.parentIds,
+      children_context_nodes: doc.childIds,
+    },
+    createdAt: now,
+    updatedAt: now,
+  }));
+}
+
+/** The whole documents for document-level BM25, with the same filter fields as their chunks. */
+export function documentRecords(plan: PlannedCommand): DocumentRecord[] {
+  const { tenant, command, now } = plan;
+  return plan.documents.map((doc) => ({
+    tenant,
+    documentId: doc.id,
+    source: command.source,
+    contextType: command.contextType,
+    scope: command.scope,
+    fileName: doc.fileName,
+    groupName: doc.groupName,
+    lastModified: doc.lastModified,
+    createdAt: now,
+    updatedAt: now,
+    title: documentTitle(doc.content, doc.metadata),
+    text: doc.content,
+  }));
+}
+
+/** The documents' rows in PostgreSQL: what listing, file-name checks and deletes read. */
+export function documentRows(plan: PlannedCommand): DocumentEntity[] {
+  const { tenant, command } = plan;
+  const counts = chunkCounts(plan);
+  return plan.documents.map((doc) =>
+    Object.assign(new DocumentEntity(), {
+      id: doc.id,
+      userId: tenant.userId,
+      organizationId: tenant.organizationId,
+      contextId: command.contextId,
+      jobId: command.jobId,
+      position: doc.position,
+      source: command.source,
+      contextType: command.contextType,
+      scope: command.scope,
+      fileName: doc.fileName,
+      chunkCount: counts.get(doc.id) ?? 0,
+      contentBytes: Buffer.byteLength(doc.content),
+      metadata: doc.metadata,
+    }),
+  );
+}
