@@ -26,8 +26,11 @@ function addCommand(jobId: string): AddCommand {
 
 const job = (id: string, status: JobEntity['status']): JobEntity => Object.assign(new JobEntity(), { id, ...TENANT, kind: 'add', status, attemptsMade: 1, failedReason: null });
 
-/** AddBatches over recording fakes; `finished` jobs do not begin, `failWrites` makes the index write throw. */
-function setUp(options: { finished?: string[]; failWrites?: boolean } = {}) {
+/**
+ * AddBatches over recording fakes: `finished` jobs do not begin, `failWrites` makes the index write
+ * throw, `taken` jobs' file names are held elsewhere, and `failChecks` makes the file-name check throw.
+ */
+function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: string[]; failChecks?: boolean } = {}) {
   const events: string[] = [];
   const written: string[][] = [];
   const jobs = {
@@ -36,7 +39,10 @@ function setUp(options: { finished?: string[]; failWrites?: boolean } = {}) {
   } as unknown as JobsRepository;
   const indexing = {
     plan: (tenant: Tenant, command: AddContextCommand) => planCommand(tenant, command, { maxWords: 60, overlapWords: 0 }),
-    takenFileNames: async (plans: readonly PlannedCommand[]) => plans.map(() => []),
+    takenFileNames: async (plans: readonly PlannedCommand[]) => {
+      if (options.failChecks) throw new Error('database unavailable');
+      return plans.map((p) => (options.taken?.includes(p.command.jobId) ? ['held.txt'] : []));
+    },
     indexTogether: async (plans: readonly PlannedCommand[]) => {
       if (options.failWrites) throw new Error('index unavailable');
       written.push(plans.map((p) => p.command.jobId));
@@ -56,7 +62,7 @@ describe(AddBatches.name, () => {
     const [a, b, c] = ['a', 'b', 'c'].map(addCommand);
     expect(await sut.tryApply(a!, [b!, c!])).toBe(true);
     expect(written).toEqual([['a', 'b', 'c']]);
-    expect(events).toEqual(['a active', 'b active', 'c active', 'a completed', 'a indexed', 'b completed', 'b indexed', 'c completed', 'c indexed']);
+    expect(events).toEqual(['a active', 'b active', 'c active', 'a completed', 'b completed', 'c completed', 'a indexed', 'b indexed', 'c indexed']);
     expect([sut.takeApplied('a'), sut.takeApplied('b'), sut.takeApplied('c'), sut.takeApplied('b')]).toEqual([false, true, true, false]);
   });
 
@@ -81,5 +87,28 @@ describe(AddBatches.name, () => {
     expect(await sut.tryApply(addCommand('a'), [addCommand('b')])).toBe(false);
     expect(events).toEqual(['a active', 'b active']);
     expect(sut.takeApplied('b')).toBe(false);
+  });
+
+  it('has the members of a failed batch applied alone, so one bad command fails no further batch', async () => {
+    const { sut, written } = setUp({ failWrites: true });
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(addCommand);
+    expect(await sut.tryApply(a!, [b!, c!, d!])).toBe(false);
+    // b, c and d were in it: each goes alone, and a batch starting before them stops short of them.
+    expect(await sut.tryApply(b!, [c!, d!])).toBe(false);
+    expect(await sut.tryApply(c!, [d!])).toBe(false);
+    expect(written).toEqual([]);
+  });
+
+  it('ends the batch before a command whose file name is held elsewhere', async () => {
+    const { sut, written } = setUp({ taken: ['c'] });
+    expect(await sut.tryApply(addCommand('a'), ['b', 'c', 'd'].map(addCommand))).toBe(true);
+    expect(written).toEqual([['a', 'b']]);
+    expect(sut.takeApplied('c')).toBe(false);
+  });
+
+  it('answers false, without throwing, when the batch cannot even be checked', async () => {
+    const { sut, events } = setUp({ failChecks: true });
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b')])).toBe(false);
+    expect(events).toEqual([]);
   });
 });

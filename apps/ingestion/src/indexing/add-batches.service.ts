@@ -13,7 +13,10 @@ import { settleAll } from './settle-all';
  */
 export const ADD_BATCH_LIMITS: BatchLimits = { maxCommands: 16, maxChunks: EMBED_BATCH };
 
-/** Jobs remembered as applied ahead of their delivery; a forgotten one's delivery finds it finished and announces it again. */
+/**
+ * Jobs remembered as applied ahead of their delivery (a forgotten one's delivery finds it finished and
+ * announces it again), or as to be applied alone.
+ */
 const MAX_REMEMBERED = 4096;
 
 /**
@@ -25,6 +28,8 @@ const MAX_REMEMBERED = 4096;
 export class AddBatches {
   private readonly logger = new Logger(AddBatches.name);
   private readonly appliedAhead = new Set<string>();
+  /** Members of a batch that failed: each is applied alone by its own delivery. */
+  private readonly goAlone = new Set<string>();
 
   constructor(
     private readonly jobs: JobsRepository,
@@ -41,23 +46,27 @@ export class AddBatches {
    * Applies `first` with the add commands right after it that can join it. Answers false when it did
    * not apply `first` (none could join, its job is finished or cancelled, or the batch failed), for
    * its delivery to apply it alone, with the usual retries and failure reports. A failed batch leaves
-   * the others to their own deliveries; every write is an upsert, so a partial one is simply redone.
+   * the others to their own deliveries, alone; every write is an upsert, so a partial one is redone.
    */
   async tryApply(first: AddCommand, following: readonly ContextCommand[]): Promise<boolean> {
-    const entries = await this.collect(first, following);
-    if (entries.length < 2) return false;
+    if (this.goAlone.delete(first.payload.jobId)) return false;
+    let entries: BatchEntry[] = [];
     try {
+      entries = await this.collect(first, following);
+      if (entries.length < 2) return false;
       return await this.apply(entries);
     } catch (error) {
+      // Its members go alone from now on, so one command that cannot be written fails no other batch.
+      for (const { command } of entries.slice(1)) remember(this.goAlone, command.payload.jobId);
       const reason = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`${entries.length} add commands applied together failed; job ${first.payload.jobId} goes on alone: ${reason}`);
+      this.logger.warn(`${entries.length} add commands applied together failed; each goes on alone, job ${first.payload.jobId} first: ${reason}`);
       return false;
     }
   }
 
   private async collect(first: AddCommand, following: readonly ContextCommand[]): Promise<BatchEntry[]> {
     const next = following[0];
-    if (!next || !isAdd(next)) return [];
+    if (!next || !isAdd(next) || this.goAlone.has(next.payload.jobId)) return [];
     const batch = collectAddBatch(this.entry(first), this.entries(following), ADD_BATCH_LIMITS);
     if (batch.length < 2) return batch;
     // A file name held by another context fails its command, which is for that command's own
@@ -74,7 +83,7 @@ export class AddBatches {
   /** Planned as the batch asks for them: the batch usually stops well before the last. */
   private *entries(commands: readonly ContextCommand[]): Generator<BatchEntry> {
     for (const command of commands) {
-      if (!isAdd(command)) return;
+      if (!isAdd(command) || this.goAlone.has(command.payload.jobId)) return;
       yield this.entry(command);
     }
   }
@@ -92,24 +101,27 @@ export class AddBatches {
       running.map(({ command }, i) => ({ id: command.payload.jobId, result: { context_id: indexed[i]!.contextId, processed_documents: indexed[i]!.documents.length } })),
     );
     const completedById = new Map(completed.map((job) => [job.id, job]));
+    // Every job's completion before any indexed event: one after another, no indexed event comes
+    // before its job's completion was published.
     await settleAll(
-      running.flatMap(({ command }, i) => {
-        const { jobId } = command.payload;
-        const job = completedById.get(jobId);
-        return [job ? this.events.jobUpdated(command, jobUpdate(job)) : undefined, this.events.indexed(command, { jobId, ...indexed[i]! })];
+      running.map(({ command }) => {
+        const job = completedById.get(command.payload.jobId);
+        return job ? this.events.jobUpdated(command, jobUpdate(job)) : undefined;
       }),
     );
+    await settleAll(running.map(({ command }, i) => this.events.indexed(command, { jobId: command.payload.jobId, ...indexed[i]! })));
 
     const [first] = entries;
-    for (const { command } of running) if (command !== first!.command) this.remember(command.payload.jobId);
+    for (const { command } of running) if (command !== first!.command) remember(this.appliedAhead, command.payload.jobId);
     return begun.has(first!.command.payload.jobId);
   }
+}
 
-  private remember(jobId: string): void {
-    this.appliedAhead.add(jobId);
-    for (const oldest of this.appliedAhead) {
-      if (this.appliedAhead.size <= MAX_REMEMBERED) break;
-      this.appliedAhead.delete(oldest);
-    }
+/** Adds to a set that keeps only the newest MAX_REMEMBERED. */
+function remember(jobs: Set<string>, jobId: string): void {
+  jobs.add(jobId);
+  for (const oldest of jobs) {
+    if (jobs.size <= MAX_REMEMBERED) break;
+    jobs.delete(oldest);
   }
 }

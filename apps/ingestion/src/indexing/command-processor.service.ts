@@ -57,12 +57,14 @@ export class CommandProcessor {
     const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';
     const begun = await this.jobs.begin(command.payload.jobId, command.tenant, kind);
     // Skipped: a redelivery after the job finished; re-announcing the outcome lets no subscriber miss it.
+    if (begun.kind === 'skip') this.indexing.discardPrepared(begun.job.id);
     await this.events.jobUpdated(command, jobUpdate(begun.job));
     if (begun.kind === 'skip') return;
 
     try {
       await this.apply(command);
     } catch (error) {
+      this.indexing.discardPrepared(begun.job.id);
       await this.recordFailure(command, begun.job, error, delivery);
     }
   }

@@ -88,4 +88,14 @@ describe(EmbeddingPrefetch.name, () => {
     }
     expect(sut.has('job-empty')).toBe(false);
   });
+
+  it('tells how many texts a job has under way, and forgets a discarded job', async () => {
+    const sut = new EmbeddingPrefetch(countingEmbedder());
+    sut.start('job-1', ['alpha', 'beta']);
+    expect(sut.textsOf('job-1')).toBe(2);
+    expect(sut.textsOf('job-2')).toBeUndefined();
+    sut.discard('job-1');
+    expect(sut.has('job-1')).toBe(false);
+    expect(await sut.take('job-1', ['alpha', 'beta'])).toBeUndefined();
+  });
 });

@@ -36,6 +36,11 @@ export class EmbeddingPrefetch {
     return this.waiting.has(jobId);
   }
 
+  /** How many texts are being encoded, or waiting, for `jobId`; undefined if none. */
+  textsOf(jobId: string): number | undefined {
+    return this.waiting.get(jobId)?.texts.length;
+  }
+
   /** Starts encoding `texts` for `jobId`, unless that is already under way. */
   start(jobId: string, texts: readonly string[]): void {
     this.startEach([{ jobId, texts }]);
@@ -67,7 +72,7 @@ export class EmbeddingPrefetch {
   async take(jobId: string, texts: readonly string[]): Promise<Float32Array[] | undefined> {
     const prefetched = this.waiting.get(jobId);
     if (!prefetched) return undefined;
-    this.forget(jobId);
+    this.discard(jobId);
     const same = prefetched.texts.length === texts.length && prefetched.texts.every((text, i) => text === texts[i]);
     return same ? prefetched.vectors : undefined;
   }
@@ -84,11 +89,12 @@ export class EmbeddingPrefetch {
     const newest = jobs[jobs.length - 1]!.jobId;
     for (const oldest of this.waiting.keys()) {
       if (this.waitingTexts <= MAX_WAITING_TEXTS || oldest === newest) break;
-      this.forget(oldest);
+      this.discard(oldest);
     }
   }
 
-  private forget(jobId: string): void {
+  /** Drops what was made for `jobId`: its delivery will not take it (the job was skipped, or failed). */
+  discard(jobId: string): void {
     const prefetched = this.waiting.get(jobId);
     if (!prefetched) return;
     this.waiting.delete(jobId);

@@ -4,12 +4,15 @@ import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { DocumentsRepository } from '../documents/documents.repository';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
-import { EmbeddingPrefetch } from './embedding-prefetch.service';
+import { EmbeddingPrefetch, MAX_WAITING_TEXTS } from './embedding-prefetch.service';
 import { chunkCounts, documentRecords, documentRows, planCommand, type PlannedCommand } from './index-records';
 import { settleAll } from './settle-all';
 
 /** Bounds memory on huge documents: vectors are made and written this many chunks at a time. */
 export const EMBED_BATCH = 256;
+
+/** Texts one partition may have encoded ahead: the prefetch's bound shared by the 8 partitions. */
+export const PREPARE_AHEAD_TEXTS = MAX_WAITING_TEXTS / 8;
 
 export type IndexedContext = Omit<ContextIndexed, 'jobId'>;
 
@@ -23,12 +26,31 @@ export class IndexingService {
     private readonly prefetch: EmbeddingPrefetch,
   ) {}
 
-  /** Starts encoding add commands' first chunks, in order, before they are applied; indexing picks the vectors up. */
+  /**
+   * Starts encoding add commands' first chunks, in order, before they are applied; indexing picks the
+   * vectors up. It goes as far as PREPARE_AHEAD_TEXTS, counting what is under way already, so the
+   * partitions together stay within what the prefetch keeps and none drops what it needs next.
+   */
   prepare(commands: ReadonlyArray<{ tenant: Tenant; command: AddContextCommand }>): void {
-    const unstarted = commands.filter(({ command }) => !this.prefetch.has(command.jobId));
-    this.prefetch.startEach(
-      unstarted.map(({ tenant, command }) => ({ jobId: command.jobId, texts: this.plan(tenant, command).chunks.slice(0, EMBED_BATCH).map((chunk) => chunk.text) })),
-    );
+    const toStart: Array<{ jobId: string; texts: string[] }> = [];
+    let texts = 0;
+    for (const { tenant, command } of commands) {
+      if (texts >= PREPARE_AHEAD_TEXTS) break;
+      const started = this.prefetch.textsOf(command.jobId);
+      if (started !== undefined) {
+        texts += started;
+        continue;
+      }
+      const own = this.plan(tenant, command).chunks.slice(0, EMBED_BATCH).map((chunk) => chunk.text);
+      toStart.push({ jobId: command.jobId, texts: own });
+      texts += own.length;
+    }
+    this.prefetch.startEach(toStart);
+  }
+
+  /** Drops vectors made ahead for a job that will not be indexed now (skipped, or failed). */
+  discardPrepared(jobId: string): void {
+    this.prefetch.discard(jobId);
   }
 
   plan(tenant: Tenant, command: AddContextCommand): PlannedCommand {

@@ -64,6 +64,36 @@ describe('InProcessServer event consumption', () => {
     expect(upcoming).toEqual([['b', 'c'], ['c'], []]);
   });
 
+  it('commits a run of quick deliveries read together once, at the last of them', async () => {
+    const published = [];
+    for (const value of ['a', 'b', 'c', 'd', 'e']) published.push(await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value })));
+    const commits: string[] = [];
+    const commit = kit.broker.log.commit.bind(kit.broker.log);
+    kit.broker.log.commit = async (group, topic, partition, offset) => {
+      commits.push(offset);
+      return commit(group, topic, partition, offset);
+    };
+    const { probe } = await kit.startConsumer(GROUP);
+    const last = published[published.length - 1]!;
+    await waitFor(async () => (await kit.committedOffset(GROUP, TOPIC, last.partition)) === last.offset);
+    expect(probe.values()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(commits).toEqual([last.offset]);
+  });
+
+  it('commits what it handled before a handler that keeps failing, before retrying it', async () => {
+    const published = [];
+    for (const value of ['ok', 'poison']) published.push(await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value })));
+    const probe = new Probe();
+    probe.onEvent = (value) => {
+      if (value === 'poison') throw new Error('cannot handle this');
+    };
+    await kit.startConsumer(GROUP, probe);
+    const [ok] = published;
+    // Each delivery of the poison message sleeps a backoff first; the handled one is committed by then.
+    await waitFor(() => probe.deliveries.length >= 3);
+    expect(await kit.committedOffset(GROUP, TOPIC, ok!.partition)).toBe(ok!.offset);
+  });
+
   it('delivers messages published by another process, found by polling', async () => {
     const { probe } = await kit.startConsumer(GROUP);
     const first = await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value: 'local' }));

@@ -79,7 +79,7 @@ export class PartitionConsumer {
           committedAt = performance.now();
         };
         for (const [position, record] of batch.entries()) {
-          if (this.stopping || !(await this.deliver(record, batch.slice(position + 1)))) {
+          if (this.stopping || !(await this.deliver(record, batch.slice(position + 1), commitHandled))) {
             await commitHandled();
             return;
           }
@@ -97,12 +97,16 @@ export class PartitionConsumer {
     }
   }
 
-  /** Answers false when stopped between retries, leaving the message for redelivery. */
-  private async deliver(record: BusRecord, upcoming: readonly BusRecord[]): Promise<boolean> {
+  /**
+   * Answers false when stopped between retries, leaving the message for redelivery. What was handled
+   * before it is committed before the first retry's backoff, which may be long.
+   */
+  private async deliver(record: BusRecord, upcoming: readonly BusRecord[], commitHandled: () => Promise<void>): Promise<boolean> {
     const { maxAttempts } = this.options.broker.settings;
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       if (attempt > 1) {
+        if (attempt === 2) await commitHandled();
         await this.sleep(this.backoff(attempt - 1), false);
         if (this.stopping) return false;
       }
