@@ -30,11 +30,15 @@ export function tenantRowLookup<T extends ObjectLiteral>(db: DataSource, entity:
   return async (id, owner) => {
     // Metadata exists once the data source is initialised, which may be after this was made.
     statement ??= statementFor(db, entity);
-    const pool = (db.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<Record<string, unknown>>({ name: statement.name, text: statement.text, values: [id, owner.userId, owner.organizationId] });
+    const { rows } = await driverPool(db).query<Record<string, unknown>>({ name: statement.name, text: statement.text, values: [id, owner.userId, owner.organizationId] });
     const row = rows[0];
     return row ? hydrateColumns<T>(db, statement.metadata, statement.columns, row) : null;
   };
+}
+
+/** The driver's own pool, for named statements, which TypeORM does not have. */
+export function driverPool(db: DataSource): Pool {
+  return (db.driver as PostgresDriver).master as Pool;
 }
 
 /** An entity from a raw row of its table (every column, by database name), exactly as TypeORM's own reads return it. */

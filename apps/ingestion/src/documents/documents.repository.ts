@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { DataSource, In } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { driverPool } from '@recollect/database';
 import type { Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
 import { DocumentEntity } from './document.entity';
@@ -49,8 +48,7 @@ export class DocumentsRepository {
     // Every add-async runs this, and planning it cost three times running it (0.2 ms against 0.06 ms):
     // a named statement is planned once per connection. TypeORM has no named statements, so it goes
     // to the driver's own pool. The name carries the table, so another table gets its own statement.
-    const pool = (this.db.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<{ position: number; file_name: string }>({
+    const { rows } = await driverPool(this.db).query<{ position: number; file_name: string }>({
       name: `taken-file-names:${table}`,
       // Two equality joins rather than one with an OR, so each can use the (user, organization, file) index.
       text: `WITH q AS (SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[]) AS q(position, user_id, organization_id, file_name, except_context))

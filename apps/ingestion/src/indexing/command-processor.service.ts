@@ -56,10 +56,13 @@ export class CommandProcessor {
   private async processAlone(command: ContextCommand, delivery: Delivery): Promise<void> {
     const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';
     const begun = await this.jobs.begin(command.payload.jobId, command.tenant, kind);
-    // Skipped: a redelivery after the job finished; re-announcing the outcome lets no subscriber miss it.
-    if (begun.kind === 'skip') this.indexing.discardPrepared(begun.job.id);
+    if (begun.kind === 'skip') {
+      // A redelivery after the job finished: re-announce the outcome so no subscriber misses it.
+      this.indexing.discardPrepared(begun.job.id);
+      await this.events.jobUpdated(command, jobUpdate(begun.job));
+      return;
+    }
     await this.events.jobUpdated(command, jobUpdate(begun.job));
-    if (begun.kind === 'skip') return;
 
     try {
       await this.apply(command);

@@ -2,9 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
-import type { Pool } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
+import { driverPool, hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
 
@@ -61,7 +59,7 @@ export class JobsRepository {
    * missing from the answer is finished, cancelled or another tenant's, and was left as it was.
    */
   async beginEach(jobs: readonly JobToBegin[]): Promise<Map<string, JobEntity>> {
-    const { rows } = await this.pool().query<Record<string, unknown>>({
+    const { rows } = await driverPool(this.db).query<Record<string, unknown>>({
       name: 'ingestion-jobs-begin',
       text: BEGIN_JOBS,
       values: [jobs.map((j) => j.id), jobs.map((j) => j.tenant.userId), jobs.map((j) => j.tenant.organizationId ?? null), jobs.map((j) => j.kind), new Date(), FINISHED_JOB_STATUSES],
@@ -72,7 +70,7 @@ export class JobsRepository {
 
   /** Marks jobs completed with their results, in one statement; answers them as they now are. */
   async completeEach(results: ReadonlyArray<{ id: string; result: JobEntity['result'] }>): Promise<JobEntity[]> {
-    const { rows } = await this.pool().query<Record<string, unknown>>({
+    const { rows } = await driverPool(this.db).query<Record<string, unknown>>({
       name: 'ingestion-jobs-complete',
       text: COMPLETE_JOBS,
       values: [results.map((r) => r.id), results.map((r) => (r.result === null ? null : JSON.stringify(r.result))), new Date()],
@@ -123,10 +121,6 @@ export class JobsRepository {
       await tx.save(existing);
       return 'cancelled';
     });
-  }
-
-  private pool(): Pool {
-    return (this.db.driver as PostgresDriver).master as Pool;
   }
 
   private async lockOrCreate(tx: EntityManager, id: string, tenant: Tenant, kind: JobEntity['kind'], status: JobStatus): Promise<JobEntity> {
