@@ -51,8 +51,8 @@ export class BusContext extends BaseRpcContext<BusContextArgs> {
   }
 
   /**
-   * The records after this one on its partition that the consumer already holds, in order (empty when
-   * the transport reads one at a time). They are not delivered yet, and each will still be delivered,
+   * The records after this one on its partition that the consumer already holds, in order: the rest of
+   * the batch it read or fetched, up to 100 on Kafka. They are not delivered yet, and each will still be delivered,
    * here or (after a rebalance or crash) to another consumer. So a handler may start work for them
    * early, such as computing what their delivery will need, or even apply them, if applying one twice
    * is harmless and its own delivery then finds it done: at-least-once delivery already demands that.

@@ -4,9 +4,9 @@ import { Topics, contextCommandSchema, parseMessageOrThrow } from '@recollect/co
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../ingestion.tokens';
 import { CommandProcessor } from './command-processor.service';
 
-/** Both transports' contexts tell the attempt number (the in-process one directly, Kafka's through a retry header). */
+/** Both transports hand handlers a BusContext; any other context counts as a first attempt with nothing upcoming. */
 const attemptOf = (context: unknown): number => (context as { getAttempt?: () => number } | null)?.getAttempt?.() ?? 1;
-/** The values of the records after this one that the transport already holds (none on Kafka, which reads one at a time). */
+/** The values of the records after this one that the consumer already read with it, in partition order. */
 const upcomingOf = (context: unknown): unknown[] =>
   ((context as { getUpcoming?: () => ReadonlyArray<{ value: unknown }> } | null)?.getUpcoming?.() ?? []).map((record) => record.value);
 

@@ -1,4 +1,4 @@
-import type { EachMessagePayload, ITopicConfig, KafkaMessage, Message, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { Batch, EachBatchPayload, EachMessagePayload, ITopicConfig, KafkaMessage, Message, ProducerRecord, RecordMetadata } from 'kafkajs';
 
 type Listener = (event: { payload: Record<string, unknown> }) => void;
 
@@ -15,6 +15,8 @@ class FakeEmitter {
   }
 }
 
+export type FakeMessage = Partial<Message> & { partition?: number; offset?: string };
+
 export class FakeConsumer extends FakeEmitter {
   readonly events = {
     CONNECT: 'consumer.connect',
@@ -28,7 +30,13 @@ export class FakeConsumer extends FakeEmitter {
   readonly subscriptions: Array<{ topics: string[]; fromBeginning?: boolean }> = [];
   runOptions?: Record<string, unknown>;
   eachMessage?: (payload: EachMessagePayload) => Promise<void> | void;
+  eachBatch?: (payload: EachBatchPayload) => Promise<void>;
   heartbeats = 0;
+  /** Offsets the handler resolved through eachBatch, in order, per partition. */
+  readonly resolved = new Map<number, string[]>();
+  /** Set to make the batch in flight stale, as a rebalance that took its partition would. */
+  stale = false;
+  private running = false;
   /** What the fake broker assigns on join (GROUP_JOIN memberAssignment). */
   assignment: Record<string, number[]> = {};
   private readonly inFlight = new Set<Promise<void>>();
@@ -44,17 +52,74 @@ export class FakeConsumer extends FakeEmitter {
     this.subscriptions.push(subscription);
   }
 
-  async run(options: Record<string, unknown> & { eachMessage: (payload: EachMessagePayload) => Promise<void> | void }): Promise<void> {
+  async run(
+    options: Record<string, unknown> & { eachMessage?: (payload: EachMessagePayload) => Promise<void> | void; eachBatch?: (payload: EachBatchPayload) => Promise<void> },
+  ): Promise<void> {
     this.runOptions = options;
     this.eachMessage = options.eachMessage;
+    this.eachBatch = options.eachBatch;
+    this.running = true;
     this.fire(this.events.GROUP_JOIN, { memberAssignment: this.assignment });
     this.fire(this.events.FETCH, {});
   }
 
-  /** Delivers one message like kafkajs' eachMessage; resolves (offset resolved) or rejects (left for redelivery). */
-  deliver(topic: string, message: Partial<Message> & { partition?: number; offset?: string }): Promise<void> {
+  /** Delivers one message, through eachMessage or as a batch of one; resolves once handled, rejects if left for redelivery. */
+  deliver(topic: string, message: FakeMessage): Promise<void> {
+    if (this.eachBatch) return this.deliverBatch(topic, [message], message.partition ?? 0);
     if (!this.eachMessage) throw new Error('consumer is not running');
-    const kafkaMessage: KafkaMessage = {
+    return this.track(
+      Promise.resolve(this.eachMessage({ topic, partition: message.partition ?? 0, message: this.toKafkaMessage(message), heartbeat: this.heartbeat, pause: () => () => undefined })),
+    );
+  }
+
+  /** Delivers messages of one partition as one fetched batch, like kafkajs' eachBatch with auto-resolve off. */
+  deliverBatch(topic: string, messages: FakeMessage[], partition = 0): Promise<void> {
+    if (!this.eachBatch) throw new Error('consumer is not running with eachBatch');
+    const kafkaMessages = messages.map((message) => this.toKafkaMessage(message));
+    const batch = {
+      topic,
+      partition,
+      highWatermark: String(Number(kafkaMessages.at(-1)?.offset ?? -1) + 1),
+      messages: kafkaMessages,
+      isEmpty: () => kafkaMessages.length === 0,
+      firstOffset: () => kafkaMessages[0]?.offset ?? null,
+      lastOffset: () => kafkaMessages.at(-1)?.offset ?? '-1',
+      offsetLag: () => '0',
+      offsetLagLow: () => '0',
+    } satisfies Batch;
+    const resolved = this.resolved.get(partition) ?? [];
+    this.resolved.set(partition, resolved);
+    return this.track(
+      this.eachBatch({
+        batch,
+        resolveOffset: (offset) => void resolved.push(offset),
+        heartbeat: this.heartbeat,
+        pause: () => () => undefined,
+        commitOffsetsIfNecessary: async () => undefined,
+        uncommittedOffsets: () => ({ topics: [] }),
+        isRunning: () => this.running,
+        isStale: () => this.stale,
+      }),
+    );
+  }
+
+  /** Like kafkajs: stops fetching and waits for the message or batch in flight. */
+  async disconnect(): Promise<void> {
+    this.running = false;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private readonly heartbeat = async (): Promise<void> => void (this.heartbeats += 1);
+
+  private track(delivery: Promise<void>): Promise<void> {
+    this.inFlight.add(delivery);
+    const forget = (): void => void this.inFlight.delete(delivery);
+    delivery.then(forget, forget);
+    return delivery;
+  }
+
+  private toKafkaMessage(message: FakeMessage): KafkaMessage {
+    return {
       key: message.key === undefined || message.key === null ? null : Buffer.from(message.key),
       value: message.value === undefined || message.value === null ? null : Buffer.from(message.value),
       headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([name, value]) => [name, typeof value === 'string' ? Buffer.from(value) : value])),
@@ -62,22 +127,6 @@ export class FakeConsumer extends FakeEmitter {
       timestamp: String(Date.now()),
       attributes: 0,
     } as unknown as KafkaMessage;
-    const delivery = Promise.resolve(this.eachMessage({
-      topic,
-      partition: message.partition ?? 0,
-      message: kafkaMessage,
-      heartbeat: async () => void (this.heartbeats += 1),
-      pause: () => () => undefined,
-    }));
-    this.inFlight.add(delivery);
-    const forget = (): void => void this.inFlight.delete(delivery);
-    delivery.then(forget, forget);
-    return delivery;
-  }
-
-  /** Like kafkajs: stops fetching and waits for the message in flight. */
-  async disconnect(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
   }
 }
 

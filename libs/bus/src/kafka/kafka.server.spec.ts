@@ -118,6 +118,78 @@ describe(KafkaServer.name, () => {
     ]);
   });
 
+  it('takes events a fetched batch at a time: each handler sees the records after its own, and each offset is resolved once handled', async () => {
+    await start();
+    const events = consumerOf(TOPIC);
+    expect(events.runOptions).toMatchObject({ eachBatchAutoResolve: false });
+    expect(consumerOf(RPC).runOptions).not.toHaveProperty('eachBatch');
+    const observed: Array<{ offset: string; upcoming: unknown[]; resolvedBefore: string[] }> = [];
+    behaviour.onEvent = (_value, ctx) =>
+      void observed.push({ offset: ctx.getOffset(), upcoming: ctx.getUpcoming().map((r) => [r.offset, r.value, r.key]), resolvedBefore: [...(events.resolved.get(3) ?? [])] });
+    const messages = ['a', 'b', 'c'].map((value, i) => ({ key: `k${i}`, value: JSON.stringify(value), offset: String(10 + i) }));
+    await events.deliverBatch(TOPIC, messages, 3);
+    expect(observed).toEqual([
+      { offset: '10', upcoming: [['11', 'b', 'k1'], ['12', 'c', 'k2']], resolvedBefore: [] },
+      { offset: '11', upcoming: [['12', 'c', 'k2']], resolvedBefore: ['10'] },
+      { offset: '12', upcoming: [], resolvedBefore: ['10', '11'] },
+    ]);
+    expect(events.resolved.get(3)).toEqual(['10', '11', '12']);
+    expect(seen.filter((s) => s.handler === 'second').map((s) => [s.partition, s.offset])).toEqual([[3, '10'], [3, '11'], [3, '12']]);
+  });
+
+  it('shows a handler at most 100 upcoming records, and the same ones on a retry', async () => {
+    await start();
+    const sizes: Array<[string, number, number]> = [];
+    behaviour.onEvent = (_value, ctx) => {
+      sizes.push([ctx.getOffset(), ctx.getAttempt(), ctx.getUpcoming().length]);
+      if (ctx.getOffset() === '0' && ctx.getAttempt() === 1) throw new Error('once');
+    };
+    const messages = Array.from({ length: 150 }, (_, i) => ({ value: String(i), offset: String(i) }));
+    await consumerOf(TOPIC).deliverBatch(TOPIC, messages);
+    expect(sizes.slice(0, 3)).toEqual([['0', 1, 100], ['0', 2, 100], ['1', 1, 100]]);
+    expect(sizes.at(-1)).toEqual(['149', 1, 0]);
+    expect(sizes.find(([offset]) => offset === '60')).toEqual(['60', 1, 89]);
+  });
+
+  it('stops a batch at a record left for redelivery: the ones before it stay resolved, the ones after it are not handled', async () => {
+    await start();
+    behaviour.onEvent = (value) => {
+      if (value === 'poison') throw new Error('poison');
+    };
+    producer().onSend = () => Promise.reject(new Error('NOT_ENOUGH_REPLICAS'));
+    const events = consumerOf(TOPIC);
+    const messages = ['fine', 'poison', 'later'].map((value, i) => ({ value: JSON.stringify(value), offset: String(20 + i) }));
+    await expect(events.deliverBatch(TOPIC, messages)).rejects.toThrow('NOT_ENOUGH_REPLICAS');
+    expect(events.resolved.get(0)).toEqual(['20']);
+    expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual(['fine', 'poison', 'poison', 'poison']);
+  });
+
+  it('leaves the rest of a batch once it is stale, as when a rebalance moved its partition', async () => {
+    await start();
+    const events = consumerOf(TOPIC);
+    behaviour.onEvent = () => void (events.stale = true);
+    await events.deliverBatch(TOPIC, ['"a"', '"b"', '"c"'].map((value, i) => ({ value, offset: String(i) })));
+    expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual(['a']);
+    expect(events.resolved.get(0)).toEqual(['0']);
+  });
+
+  it('stops taking records from a batch once it is closing, and resolves only the one it finished', async () => {
+    await start();
+    const events = consumerOf(TOPIC);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    behaviour.onEvent = () => gate;
+    const delivery = events.deliverBatch(TOPIC, ['"a"', '"b"'].map((value, i) => ({ value, offset: String(i) })));
+    await waitFor(() => seen.length >= 1);
+    const closed = app!.close();
+    app = undefined;
+    release();
+    await closed;
+    await delivery;
+    expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual(['a']);
+    expect(events.resolved.get(0)).toEqual(['0']);
+  });
+
   it('keeps JSON values as they were sent: numbers, strings and null', async () => {
     await start();
     for (const value of ['7', '"seven"', 'null']) await consumerOf(TOPIC).deliver(TOPIC, { value });

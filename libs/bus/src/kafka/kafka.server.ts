@@ -1,11 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, ServerKafka } from '@nestjs/microservices';
 import { DomainError, ErrorCode, deadLetterTopic } from '@recollect/contracts';
-import type { Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer, ProducerConfig } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, EachMessagePayload, Kafka, Producer, ProducerConfig } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { BusContext, type BusRecord } from '../bus.context';
 import { errorText } from '../error-text';
 import { detachHandlerChain } from '../handler-chain';
+import { BatchRecords } from './batch-records';
 import { type RetryPolicy, deliverWithRetries } from './event-delivery';
 import { type KafkaConnectionOptions, SEND_OPTIONS, kafkaClientConfig, producerConfig } from './kafka-connection';
 import { encodeValue, toBusRecord } from './kafka-codec';
@@ -31,9 +32,10 @@ const DEFAULTS = { partitionsConsumedConcurrently: 4, sessionTimeoutMs: 30_000, 
 
 /**
  * ServerKafka with the bus's semantics. Handlers receive the same BusContext as on the in-process
- * bus (topic, partition, key, offset, headers, attempt). Events: retried in place with backoff,
- * then dead-lettered to `<topic>.dlq` with the reason in headers, and the offset is resolved only
- * after that, so kafkajs commits nothing unfinished. Requests: answered concurrently, never
+ * bus (topic, partition, key, offset, headers, attempt, and the records fetched after theirs).
+ * Events: handled one by one in partition order, retried in place with backoff, then dead-lettered
+ * to `<topic>.dlq` with the reason in headers, and the offset is resolved only after that, so
+ * kafkajs commits nothing unfinished. Requests: answered concurrently, never
  * redelivered, dropped unanswered once their `x-deadline` has passed.
  */
 export class KafkaServer extends ServerKafka implements CustomTransportStrategy {
@@ -114,12 +116,12 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     this.producer = producer as never;
     this.registerProducerEventListeners();
     await producer.connect();
-    if (eventConsumer) await this.consume(eventConsumer, events, true);
-    if (requestConsumer) await this.consume(requestConsumer, requests, false);
+    if (eventConsumer) await this.consume(eventConsumer, events, 'events');
+    if (requestConsumer) await this.consume(requestConsumer, requests, 'requests');
     callback();
   }
 
-  private async consume(consumer: Consumer, topics: string[], fromBeginning: boolean): Promise<void> {
+  private async consume(consumer: Consumer, topics: string[], kind: 'events' | 'requests'): Promise<void> {
     // ServerKafka's statuses ('connected', 'rebalancing', 'crashed'...), for readiness probes; a const enum there, so plain strings here.
     const status = (value: string) => () => this._status$.next(value as never);
     consumer.on(consumer.events.CONNECT, status('connected'));
@@ -134,8 +136,39 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     });
     consumer.on(consumer.events.GROUP_JOIN, status('connected'));
     await consumer.connect();
-    await consumer.subscribe({ topics, fromBeginning });
-    await consumer.run({ ...this.options.run, eachMessage: (payload) => this.handleMessage(payload) });
+    await consumer.subscribe({ topics, fromBeginning: kind === 'events' });
+    await consumer.run(
+      kind === 'events'
+        ? { ...this.options.run, eachBatchAutoResolve: false, eachBatch: (payload) => this.handleEventBatch(payload) }
+        : { ...this.options.run, eachMessage: (payload) => this.handleMessage(payload) },
+    );
+  }
+
+  /**
+   * Events are taken a fetched batch at a time, so a handler sees the records after its own
+   * (`BusContext.getUpcoming`), as on the in-process bus, and can start their work early. They are
+   * still handled one by one, in order, each offset resolved once its record is handled or
+   * dead-lettered; kafkajs commits resolved offsets every `autoCommitInterval`.
+   */
+  private async handleEventBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+    const records = new BatchRecords(batch);
+    const handler = this.getHandlerByPattern(batch.topic);
+    if (!handler?.isEventHandler) {
+      if (records.length === 0) return;
+      this.logger.error(`no handler for events on ${batch.topic}; skipped ${batch.topic}[${batch.partition}]@${batch.firstOffset()}..${batch.lastOffset()}`);
+      resolveOffset(batch.lastOffset());
+      return;
+    }
+    const chain = this.chainOf(batch.topic, handler);
+    for (let index = 0; index < records.length; index += 1) {
+      // Stopping, or the partition went to another member in a rebalance: the rest is redelivered.
+      if (!isRunning() || isStale()) return;
+      const record = records.at(index);
+      await this.consumeEvent(record, chain, heartbeat, records.after(index));
+      resolveOffset(record.offset);
+      await heartbeat();
+      await commitOffsetsIfNecessary();
+    }
   }
 
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
@@ -145,7 +178,7 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
       this.logger.error(`no handler for messages on ${payload.topic}; skipped ${payload.topic}[${payload.partition}]@${record.offset}`);
       return;
     }
-    if (handler.isEventHandler) return this.consumeEvent(record, this.chainOf(payload.topic, handler), payload.heartbeat);
+    if (handler.isEventHandler) return this.consumeEvent(record, this.chainOf(payload.topic, handler), payload.heartbeat, []);
     await this.acceptRequest(record, handler);
   }
 
@@ -172,10 +205,10 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     return chain;
   }
 
-  private async consumeEvent(record: BusRecord, handlers: MessageHandler[], heartbeat: () => Promise<void>): Promise<void> {
+  private async consumeEvent(record: BusRecord, handlers: MessageHandler[], heartbeat: () => Promise<void>, upcoming: readonly BusRecord[]): Promise<void> {
     const outcome = await this.whileHeartbeating(heartbeat, () =>
       deliverWithRetries(record, this.settings.retry, {
-        handle: (message, attempt) => this.runHandlers(handlers, message, attempt),
+        handle: (message, attempt) => this.runHandlers(handlers, message, attempt, upcoming),
         deadLetter: (message, headers) => this.publishDeadLetter(message, headers),
         sleep: (ms) => this.sleep(ms),
         isStopping: () => this.stopping,
@@ -186,8 +219,8 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     if (outcome === 'abandoned') throw new Error(`consumer stopping; ${record.topic}[${record.partition}]@${record.offset} left for redelivery`);
   }
 
-  private async runHandlers(handlers: MessageHandler[], record: BusRecord, attempt: number): Promise<void> {
-    const context = new BusContext([record, attempt]);
+  private async runHandlers(handlers: MessageHandler[], record: BusRecord, attempt: number, upcoming: readonly BusRecord[]): Promise<void> {
+    const context = new BusContext([record, attempt, upcoming]);
     await this.withProcessingHooks(context, async () => {
       const outcomes = await Promise.allSettled(handlers.map((handler) => this.run(handler, record.value, context)));
       const failure = outcomes.find((outcome) => outcome.status === 'rejected');

@@ -261,6 +261,22 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
         expect(second.probe.values()).toEqual([5, 6, 7]);
       });
 
+      it('shows a handler the records read after its own on the partition, in order, each still delivered', async () => {
+        await setUp();
+        const client = kit().client();
+        const published: PublishedRecord[] = [];
+        for (let n = 0; n < 4; n += 1) published.push(await emit(client, kit().topic, { key: 'same', value: n }));
+        const upcoming: string[][] = [];
+        const probe = new Probe();
+        probe.onEvent = (_value, ctx) => void upcoming.push(ctx.getUpcoming().map((record) => `${record.offset}:${String(record.value)}`));
+        await startConsumer('indexer', probe);
+        await waitFor(() => probe.deliveries.length === 4, kit().patienceMs);
+        expect(probe.values()).toEqual([0, 1, 2, 3]);
+        // Already on the partition when the consumer started, so read together: each sees those after it.
+        const labels = published.map((record, n) => `${record.offset}:${n}`);
+        expect(upcoming).toEqual([labels.slice(1), labels.slice(2), labels.slice(3), []]);
+      });
+
       it('waits on close for the handler in flight, then commits its message', async () => {
         await setUp();
         const probe = new Probe();
