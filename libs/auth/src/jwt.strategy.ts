@@ -2,8 +2,9 @@ import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
-import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import { identityFromClaims, type Identity } from './identity';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface JwtSettings {
   /** HS256 shared secret. */
@@ -36,19 +37,41 @@ function keyOptions(settings: JwtSettings): KeyOptions {
   throw new Error('JWT verification needs JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URL');
 }
 
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/** A minute: within the ten minutes jwks-rsa keeps a key it fetched, so revoking a key is no slower for it. */
+const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+/** passport-jwt verifies a token the first time it is seen; the same token again is found among those already verified. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  private readonly verified = new VerifiedTokens({ maxEntries: VERIFIED_TOKENS_KEPT, maxAgeMs: VERIFIED_TOKEN_MAX_AGE_MS });
+
   constructor(@Inject(JWT_SETTINGS) private readonly settings: JwtSettings) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: bearerToken,
       ignoreExpiration: false,
       issuer: settings.issuer,
       audience: settings.audience,
+      passReqToCallback: true,
       ...keyOptions(settings),
-    } as StrategyOptionsWithoutRequest);
+    } as StrategyOptionsWithRequest);
   }
 
-  validate(claims: Record<string, unknown>): Identity {
-    return identityFromClaims(claims, this.settings);
+  // Passport calls this on a per-request copy of the strategy, which has success() and fail().
+  override authenticate(request: Parameters<Strategy['authenticate']>[0], options?: object): void {
+    const token = bearerToken(request);
+    const known = token ? this.verified.identityOf(token) : undefined;
+    if (known) return this.success(known);
+    super.authenticate(request, options);
+  }
+
+  /** Runs only once passport-jwt has verified the signature and the registered claims. */
+  validate(request: Parameters<Strategy['authenticate']>[0], claims: Record<string, unknown>): Identity {
+    const identity = identityFromClaims(claims, this.settings);
+    const token = bearerToken(request);
+    if (token) this.verified.remember(token, identity, claims);
+    return identity;
   }
 }
