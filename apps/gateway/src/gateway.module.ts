@@ -8,6 +8,7 @@ import { ContextCommandsService } from './context/context-commands.service';
 import { ContextQueriesService } from './context/context-queries.service';
 import { ContextController } from './context/context.controller';
 import { JobWaiter } from './context/job-waiter.service';
+import { TakenFileNames } from './context/taken-file-names.service';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { GATEWAY_OPTIONS, type GatewayOptions } from './gateway.options';
 import { HealthController } from './health/health.controller';
@@ -37,6 +38,7 @@ export class GatewayModule {
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         BusGateway,
         JobWaiter,
+        TakenFileNames,
         ContextCommandsService,
         ContextQueriesService,
         TenantRateLimitGuard,

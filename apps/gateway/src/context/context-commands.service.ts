@@ -4,7 +4,6 @@ import {
   CommandTypes,
   DomainError,
   ErrorCode,
-  Rpc,
   type AddContextBody,
   type AddContextCommand,
   type DeleteContextBody,
@@ -15,6 +14,7 @@ import { BusGateway } from '../bus/bus-gateway.service';
 import { JOB_IDS } from '../jobs/jobs.tokens';
 import type { JobIds } from '../jobs/job-ids';
 import { JobWaiter } from './job-waiter.service';
+import { TakenFileNames } from './taken-file-names.service';
 
 const contextIdFor = (jobId: string): string => {
   const hex = createHash('sha256').update(jobId).digest('hex');
@@ -27,6 +27,7 @@ export class ContextCommandsService {
   constructor(
     private readonly bus: BusGateway,
     private readonly waiter: JobWaiter,
+    private readonly fileNames: TakenFileNames,
     @Inject(JOB_IDS) private readonly jobIds: JobIds,
   ) {}
 
@@ -67,7 +68,7 @@ export class ContextCommandsService {
     if (body.metadata.fileName) names.add(body.metadata.fileName);
     for (const doc of body.documents) if (typeof doc.fileName === 'string' && doc.fileName) names.add(doc.fileName);
     if (names.size === 0) return;
-    const { taken } = await this.bus.request<{ taken: string[] }>(Rpc.contextFileExists, tenant, correlationId, { fileNames: [...names] });
+    const taken = await this.fileNames.taken(tenant, [...names], correlationId);
     if (taken.length > 0) {
       throw new DomainError(ErrorCode.DuplicateFile, `fileName already exists for this tenant: ${taken.join(', ')} (delete it first)`, { fileNames: taken });
     }
