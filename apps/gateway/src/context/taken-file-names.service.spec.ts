@@ -79,6 +79,24 @@ describe(TakenFileNames.name, () => {
     ]);
   });
 
+  it('tells apart tenants whose ids would join into the same bus key', async () => {
+    const { questions, checks } = openBus();
+    const dashOrg: Tenant = { userId: 'x', organizationId: '-' };
+    const noOrg: Tenant = { userId: 'x', organizationId: null };
+    const slashed: Tenant = { userId: 'b/c', organizationId: 'a' };
+    const slashedToo: Tenant = { userId: 'c', organizationId: 'a/b' };
+    void checks.taken(dashOrg, ['one.txt'], 'c1');
+    void checks.taken(noOrg, ['secret.pdf'], 'c2');
+    void checks.taken(slashed, ['two.txt'], 'c3');
+    void checks.taken(slashedToo, ['three.txt'], 'c4');
+    expect(questions.map((q) => [q.tenant, q.fileNames])).toEqual([
+      [dashOrg, ['one.txt']],
+      [noOrg, ['secret.pdf']],
+      [slashed, ['two.txt']],
+      [slashedToo, ['three.txt']],
+    ]);
+  });
+
   it('fails every add of a question that failed, and goes on with the checks queued behind it', async () => {
     const { questions, checks } = openBus();
     const first = checks.taken(acme, ['a.txt'], 'c1');
@@ -89,15 +107,20 @@ describe(TakenFileNames.name, () => {
     questions[0]!.answer([]);
     await settle();
     expect(questions[1]!.fileNames).toEqual(['b.txt', 'c.txt', 'd.txt']);
+    const queuedDuringFailure = checks.taken(acme, ['f.txt'], 'c6');
     questions[1]!.fail(timeout);
     expect(await first).toEqual([]);
     await expect(second).rejects.toBe(timeout);
     await expect(third).rejects.toBe(timeout);
     await expect(fourth).rejects.toBe(timeout);
     await settle();
+    expect(questions[2]!.fileNames).toEqual(['f.txt']);
+    questions[2]!.answer(['f.txt']);
+    expect(await queuedDuringFailure).toEqual(['f.txt']);
+    await settle();
     const fifth = checks.taken(acme, ['e.txt'], 'c5');
-    expect(questions).toHaveLength(3);
-    questions[2]!.answer(['e.txt']);
+    expect(questions).toHaveLength(4);
+    questions[3]!.answer(['e.txt']);
     expect(await fifth).toEqual(['e.txt']);
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Rpc, tenantKey, type Tenant } from '@recollect/contracts';
+import { Rpc, type Tenant } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
 
 interface WaitingCheck {
@@ -12,11 +12,16 @@ interface WaitingCheck {
 /** File names one shared question may carry; a single add with more is asked alone. */
 const MAX_NAMES_PER_QUESTION = 1_000;
 
+// Not tenantKey(): that joins the two ids with "/" and "-", which the ids themselves may contain, so
+// two tenants could share it (harmless for a partition key, not for whose files are looked at).
+const tenantIdentity = (tenant: Tenant): string => JSON.stringify([tenant.organizationId, tenant.userId]);
+
 /**
  * Every add asks ingestion whether its file names are taken. While a question of one tenant is out,
  * that tenant's later checks wait for it and then go together as its next question: under load one
  * request on the bus answers many adds, while an add that finds nothing in flight asks at once. A
- * shared question carries its first add's correlation id; each add gets only its own names back.
+ * shared question carries its first add's correlation id (the others' do not reach ingestion's logs
+ * for it); each add gets only its own names back.
  */
 @Injectable()
 export class TakenFileNames {
@@ -29,7 +34,7 @@ export class TakenFileNames {
   taken(tenant: Tenant, fileNames: string[], correlationId: string): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const check = { fileNames, correlationId, resolve, reject };
-      const key = tenantKey(tenant);
+      const key = tenantIdentity(tenant);
       const queued = this.waiting.get(key);
       if (queued) {
         queued.push(check);
