@@ -32,8 +32,8 @@ export class FakeConsumer extends FakeEmitter {
   eachMessage?: (payload: EachMessagePayload) => Promise<void> | void;
   eachBatch?: (payload: EachBatchPayload) => Promise<void>;
   heartbeats = 0;
-  /** Offsets the handler resolved through eachBatch, in order, per partition. */
-  readonly resolved = new Map<number, string[]>();
+  /** Offsets the handler resolved through eachBatch, in order, by `topic:partition`. */
+  readonly resolved = new Map<string, string[]>();
   /** Set to make the batch in flight stale, as a rebalance that took its partition would. */
   stale = false;
   private running = false;
@@ -87,8 +87,8 @@ export class FakeConsumer extends FakeEmitter {
       offsetLag: () => '0',
       offsetLagLow: () => '0',
     } satisfies Batch;
-    const resolved = this.resolved.get(partition) ?? [];
-    this.resolved.set(partition, resolved);
+    const resolved = this.resolved.get(`${topic}:${partition}`) ?? [];
+    this.resolved.set(`${topic}:${partition}`, resolved);
     return this.track(
       this.eachBatch({
         batch,

@@ -125,7 +125,7 @@ describe(KafkaServer.name, () => {
     expect(consumerOf(RPC).runOptions).not.toHaveProperty('eachBatch');
     const observed: Array<{ offset: string; upcoming: unknown[]; resolvedBefore: string[] }> = [];
     behaviour.onEvent = (_value, ctx) =>
-      void observed.push({ offset: ctx.getOffset(), upcoming: ctx.getUpcoming().map((r) => [r.offset, r.value, r.key]), resolvedBefore: [...(events.resolved.get(3) ?? [])] });
+      void observed.push({ offset: ctx.getOffset(), upcoming: ctx.getUpcoming().map((r) => [r.offset, r.value, r.key]), resolvedBefore: [...(events.resolved.get(`${TOPIC}:3`) ?? [])] });
     const messages = ['a', 'b', 'c'].map((value, i) => ({ key: `k${i}`, value: JSON.stringify(value), offset: String(10 + i) }));
     await events.deliverBatch(TOPIC, messages, 3);
     expect(observed).toEqual([
@@ -133,7 +133,7 @@ describe(KafkaServer.name, () => {
       { offset: '11', upcoming: [['12', 'c', 'k2']], resolvedBefore: ['10'] },
       { offset: '12', upcoming: [], resolvedBefore: ['10', '11'] },
     ]);
-    expect(events.resolved.get(3)).toEqual(['10', '11', '12']);
+    expect(events.resolved.get(`${TOPIC}:3`)).toEqual(['10', '11', '12']);
     expect(seen.filter((s) => s.handler === 'second').map((s) => [s.partition, s.offset])).toEqual([[3, '10'], [3, '11'], [3, '12']]);
   });
 
@@ -160,17 +160,17 @@ describe(KafkaServer.name, () => {
     const events = consumerOf(TOPIC);
     const messages = ['fine', 'poison', 'later'].map((value, i) => ({ value: JSON.stringify(value), offset: String(20 + i) }));
     await expect(events.deliverBatch(TOPIC, messages)).rejects.toThrow('NOT_ENOUGH_REPLICAS');
-    expect(events.resolved.get(0)).toEqual(['20']);
+    expect(events.resolved.get(`${TOPIC}:0`)).toEqual(['20']);
     expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual(['fine', 'poison', 'poison', 'poison']);
   });
 
-  it('leaves the rest of a batch once it is stale, as when a rebalance moved its partition', async () => {
+  it('leaves the rest of a batch once it is stale (a seek moved the partition), for the next fetch', async () => {
     await start();
     const events = consumerOf(TOPIC);
     behaviour.onEvent = () => void (events.stale = true);
     await events.deliverBatch(TOPIC, ['"a"', '"b"', '"c"'].map((value, i) => ({ value, offset: String(i) })));
     expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual(['a']);
-    expect(events.resolved.get(0)).toEqual(['0']);
+    expect(events.resolved.get(`${TOPIC}:0`)).toEqual(['0']);
   });
 
   it('stops taking records from a batch once it is closing, and resolves only the one it finished', async () => {
@@ -187,7 +187,7 @@ describe(KafkaServer.name, () => {
     await closed;
     await delivery;
     expect(seen.filter((s) => s.handler === 'first').map((s) => s.value)).toEqual(['a']);
-    expect(events.resolved.get(0)).toEqual(['0']);
+    expect(events.resolved.get(`${TOPIC}:0`)).toEqual(['0']);
   });
 
   it('keeps JSON values as they were sent: numbers, strings and null', async () => {

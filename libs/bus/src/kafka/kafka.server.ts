@@ -161,7 +161,8 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     }
     const chain = this.chainOf(batch.topic, handler);
     for (let index = 0; index < records.length; index += 1) {
-      // Stopping, or the partition went to another member in a rebalance: the rest is redelivered.
+      // Stopping, or a seek made the rest stale: it is fetched again. A rebalance shows up instead as
+      // heartbeat() throwing after a record, once kafkajs has committed what was resolved.
       if (!isRunning() || isStale()) return;
       const record = records.at(index);
       await this.consumeEvent(record, chain, heartbeat, records.after(index));
@@ -171,14 +172,14 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
     }
   }
 
+  /** Requests, one message at a time (events come through handleEventBatch). */
   override async handleMessage(payload: EachMessagePayload): Promise<void> {
     const record = toBusRecord(payload.topic, payload.partition, payload.message);
     const handler = this.getHandlerByPattern(payload.topic);
-    if (!handler) {
-      this.logger.error(`no handler for messages on ${payload.topic}; skipped ${payload.topic}[${payload.partition}]@${record.offset}`);
+    if (!handler || handler.isEventHandler) {
+      this.logger.error(`no request handler for messages on ${payload.topic}; skipped ${payload.topic}[${payload.partition}]@${record.offset}`);
       return;
     }
-    if (handler.isEventHandler) return this.consumeEvent(record, this.chainOf(payload.topic, handler), payload.heartbeat, []);
     await this.acceptRequest(record, handler);
   }
 
