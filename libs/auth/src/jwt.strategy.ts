@@ -39,7 +39,7 @@ function keyOptions(settings: JwtSettings): KeyOptions {
 
 const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
-/** A minute: within the ten minutes jwks-rsa keeps a key it fetched, so revoking a key is no slower for it. */
+/** A minute: a token signed with a revoked key is refused at most a minute after jwks-rsa's own ten-minute key cache lets go of the key. */
 const VERIFIED_TOKEN_MAX_AGE_MS = 60_000;
 const VERIFIED_TOKENS_KEPT = 10_000;
 

@@ -46,6 +46,16 @@ describe(VerifiedTokens.name, () => {
     expect(tokens.size).toBe(0);
   });
 
+  it('hands out a frozen identity, so no request can change it for the next one', () => {
+    const { tokens } = memory();
+    tokens.remember('t', { subject: 'carol', tenant: { userId: 'carol', organizationId: 'org' }, isAdmin: false }, {});
+    const identity = tokens.identityOf('t')!;
+    expect(() => {
+      (identity.tenant as { userId: string }).userId = 'mallory';
+    }).toThrow(TypeError);
+    expect(tokens.identityOf('t')!.tenant.userId).toBe('carol');
+  });
+
   it('holds at most maxEntries, forgetting the one remembered first', () => {
     const { tokens } = memory(2);
     tokens.remember('one', alice, {});

@@ -17,8 +17,8 @@ interface Entry {
  * Tokens that passed verification, so a client sending the same token again is not verified again
  * (the signature check and claim parsing were a tenth of a request's CPU). The key is the whole
  * token, so only the exact bytes once verified are found. An entry ends at the token's `exp`, as
- * verification itself would refuse it from then on, and after `maxAgeMs` at the latest, so a key
- * taken out of a JWKS stops being honoured about as soon as the JWKS cache itself lets go of it.
+ * verification itself would refuse it from then on, and after `maxAgeMs` at the latest: a token
+ * signed with a key taken out of a JWKS is refused at most that long after the JWKS cache lets go of it.
  */
 export class VerifiedTokens {
   private readonly entries = new Map<string, Entry>();
@@ -52,11 +52,20 @@ export class VerifiedTokens {
     if (validUntil <= now) return;
     this.entries.delete(token);
     if (this.entries.size >= this.options.maxEntries) this.forgetOldest();
-    this.entries.set(token, { identity, validUntil });
+    // Every later request with this token gets this very object: frozen, so none can change it for the rest.
+    this.entries.set(token, { identity: deepFreeze(identity), validUntil });
   }
 
   private forgetOldest(): void {
     const oldest = this.entries.keys().next();
     if (!oldest.done) this.entries.delete(oldest.value);
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
