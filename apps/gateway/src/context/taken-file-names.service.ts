@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Rpc, type Tenant } from '@recollect/contracts';
+import { Rpc, tenantIdentity, type Tenant } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
 
 interface WaitingCheck {
@@ -11,10 +11,6 @@ interface WaitingCheck {
 
 /** File names one shared question may carry; a single add with more is asked alone. */
 const MAX_NAMES_PER_QUESTION = 1_000;
-
-// Not tenantKey(): that joins the two ids with "/" and "-", which the ids themselves may contain, so
-// two tenants could share it (harmless for a partition key, not for whose files are looked at).
-const tenantIdentity = (tenant: Tenant): string => JSON.stringify([tenant.organizationId, tenant.userId]);
 
 /**
  * Every add asks ingestion whether its file names are taken. While a question of one tenant is out,

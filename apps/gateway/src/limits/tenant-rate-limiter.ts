@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Identity } from '@recollect/auth';
-import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
+import { DomainError, ErrorCode, tenantIdentity } from '@recollect/contracts';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 
 interface Bucket {
@@ -23,7 +23,7 @@ export class TenantRateLimitGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<{ user?: Identity }>();
     if (!request.user) return true;
-    const key = tenantKey(request.user.tenant);
+    const key = tenantIdentity(request.user.tenant);
     const now = Date.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, refilledAt: now };
     bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.refilledAt) * this.perMs);
