@@ -14,7 +14,9 @@ export interface BusRecord {
 /** Offset of a request/reply message, which is answered in memory and never stored. */
 export const UNSTORED_OFFSET = '-1';
 
-type BusContextArgs = [record: BusRecord, attempt: number, upcoming?: readonly BusRecord[]];
+/** The records after this one the consumer holds: as they are when it was handed over, or as they are when asked. */
+type Upcoming = readonly BusRecord[] | (() => readonly BusRecord[]);
+type BusContextArgs = [record: BusRecord, attempt: number, upcoming?: Upcoming];
 
 /**
  * What `@Ctx()` gives a bus handler. `getTopic`, `getPartition` and `getMessage` mirror KafkaContext so a
@@ -51,13 +53,15 @@ export class BusContext extends BaseRpcContext<BusContextArgs> {
   }
 
   /**
-   * The records after this one on its partition that the consumer already holds, in order: the rest of
-   * the batch it read or fetched, up to 100 on Kafka. They are not delivered yet, and each will still be delivered,
+   * The records after this one on its partition that the consumer already holds, in order: on Kafka
+   * the rest of the fetched batch (up to 100); in process, what was read so far, which grows while the
+   * handler runs as messages are published (ask again to see them). They are not delivered yet, and each will still be delivered,
    * here or (after a rebalance or crash) to another consumer. So a handler may start work for them
    * early, such as computing what their delivery will need, or even apply them, if applying one twice
    * is harmless and its own delivery then finds it done: at-least-once delivery already demands that.
    */
   getUpcoming(): readonly BusRecord[] {
-    return this.args[2] ?? [];
+    const upcoming = this.args[2] ?? [];
+    return typeof upcoming === 'function' ? upcoming() : upcoming;
   }
 }

@@ -43,7 +43,9 @@ function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: str
       if (options.failChecks) throw new Error('database unavailable');
       return plans.map((p) => (options.taken?.includes(p.command.jobId) ? ['held.txt'] : []));
     },
-    indexTogether: async (plans: readonly PlannedCommand[]) => {
+    indexTogether: async (plans: readonly PlannedCommand[], onEncoded?: () => void) => {
+      onEncoded?.();
+      events.push('encoded');
       if (options.failWrites) throw new Error('index unavailable');
       written.push(plans.map((p) => p.command.jobId));
       return plans.map((p) => ({ contextId: p.command.contextId, source: p.command.source, documents: [] }));
@@ -62,8 +64,17 @@ describe(AddBatches.name, () => {
     const [a, b, c] = ['a', 'b', 'c'].map(addCommand);
     expect(await sut.tryApply(a!, [b!, c!])).toBe(true);
     expect(written).toEqual([['a', 'b', 'c']]);
-    expect(events).toEqual(['a active', 'b active', 'c active', 'a completed', 'b completed', 'c completed', 'a indexed', 'b indexed', 'c indexed']);
+    expect(events).toEqual(['a active', 'b active', 'c active', 'encoded', 'a completed', 'b completed', 'c completed', 'a indexed', 'b indexed', 'c indexed']);
     expect([sut.takeApplied('a'), sut.takeApplied('b'), sut.takeApplied('c'), sut.takeApplied('b')]).toEqual([false, true, true, false]);
+  });
+
+  it('once the vectors are made, and before they are written, has what arrived meanwhile prepared, leaving out the jobs being applied', async () => {
+    const { sut, events } = setUp({ finished: ['b'] });
+    const asked: string[][] = [];
+    const prepareArrivals = (applying: ReadonlySet<string>) => void asked.push([...applying, `after ${events.at(-1)}`]);
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b'), addCommand('c')], prepareArrivals)).toBe(true);
+    // b did not begin (finished), but its command is in this batch: its delivery, not a prefetch, tells.
+    expect(asked).toEqual([['a', 'b', 'c', 'after c active']]);
   });
 
   it('leaves a lone command, or one followed by a delete, to its own delivery', async () => {
@@ -85,7 +96,7 @@ describe(AddBatches.name, () => {
   it('answers false on a failed write, remembering no job as applied, so each delivery applies its own', async () => {
     const { sut, events } = setUp({ failWrites: true });
     expect(await sut.tryApply(addCommand('a'), [addCommand('b')])).toBe(false);
-    expect(events).toEqual(['a active', 'b active']);
+    expect(events).toEqual(['a active', 'b active', 'encoded']);
     expect(sut.takeApplied('b')).toBe(false);
   });
 

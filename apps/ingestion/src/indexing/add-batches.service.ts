@@ -19,6 +19,9 @@ export const ADD_BATCH_LIMITS: BatchLimits = { maxCommands: 16, maxChunks: EMBED
  */
 const MAX_REMEMBERED = 4096;
 
+/** Starts encoding the commands that arrived since, leaving out the jobs being applied now. */
+export type PrepareArrivals = (applying: ReadonlySet<string>) => void;
+
 /**
  * Applies runs of add commands that arrive together as one: one job statement, one encoder call, one
  * write per index table, one for the document rows, one to complete the jobs. Each command keeps its
@@ -48,13 +51,13 @@ export class AddBatches {
    * its delivery to apply it alone, with the usual retries and failure reports. A failed batch leaves
    * the others to their own deliveries, alone; every write is an upsert, so a partial one is redone.
    */
-  async tryApply(first: AddCommand, following: readonly ContextCommand[]): Promise<boolean> {
+  async tryApply(first: AddCommand, following: readonly ContextCommand[], prepareArrivals: PrepareArrivals = () => undefined): Promise<boolean> {
     if (this.goAlone.delete(first.payload.jobId)) return false;
     let entries: BatchEntry[] = [];
     try {
       entries = await this.collect(first, following);
       if (entries.length < 2) return false;
-      return await this.apply(entries);
+      return await this.apply(entries, prepareArrivals);
     } catch (error) {
       // Its members go alone from now on, so one command that cannot be written fails no other batch.
       for (const { command } of entries.slice(1)) remember(this.goAlone, command.payload.jobId);
@@ -88,7 +91,7 @@ export class AddBatches {
     }
   }
 
-  private async apply(entries: readonly BatchEntry[]): Promise<boolean> {
+  private async apply(entries: readonly BatchEntry[], prepareArrivals: PrepareArrivals): Promise<boolean> {
     const begun = await this.jobs.beginEach(entries.map(({ command }) => ({ id: command.payload.jobId, tenant: command.tenant, kind: 'add' })));
     // One that did not begin is finished, cancelled or another tenant's: its own delivery tells.
     const running = entries.filter(({ command }) => begun.has(command.payload.jobId));
@@ -96,7 +99,11 @@ export class AddBatches {
     // log writes them in one statement, Kafka's producer has one request in flight).
     await settleAll(running.map(({ command }) => this.events.jobUpdated(command, jobUpdate(begun.get(command.payload.jobId)!))));
 
-    const indexed = await this.indexing.indexTogether(running.map((entry) => entry.plan));
+    const applying = new Set(entries.map(({ command }) => command.payload.jobId));
+    const indexed = await this.indexing.indexTogether(
+      running.map((entry) => entry.plan),
+      () => prepareArrivals(applying),
+    );
     const completed = await this.jobs.completeEach(
       running.map(({ command }, i) => ({ id: command.payload.jobId, result: { context_id: indexed[i]!.contextId, processed_documents: indexed[i]!.documents.length } })),
     );

@@ -5,7 +5,7 @@ import type { JobEntity } from '../jobs/job.entity';
 import { jobUpdate } from '../jobs/job-update';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { isAdd, parseFollowing } from './add-batch';
-import { ADD_BATCH_LIMITS, AddBatches } from './add-batches.service';
+import { ADD_BATCH_LIMITS, AddBatches, type PrepareArrivals } from './add-batches.service';
 import { DeletionService } from './deletion.service';
 import { IndexingService } from './indexing.service';
 
@@ -31,16 +31,20 @@ export class CommandProcessor {
   ) {}
 
   /**
-   * `upcoming`: the values of the records after this one on its partition that the transport already
-   * holds. Their encoding starts while this one is written, and add commands among them that can join
+   * `upcoming()`: the values of the records after this one on its partition that the transport holds
+   * now. Their encoding starts while this one is written, and add commands among them that can join
    * this one are applied with it (only on a first attempt: a retry goes alone, so a failure is its own).
    */
-  async process(command: ContextCommand, delivery: Delivery, upcoming: readonly unknown[] = []): Promise<void> {
+  async process(command: ContextCommand, delivery: Delivery, upcoming: () => readonly unknown[] = () => []): Promise<void> {
     if (this.batches.takeApplied(command.payload.jobId)) return;
-    const following = parseFollowing(upcoming, LOOKAHEAD);
+    const following = parseFollowing(upcoming(), LOOKAHEAD);
     this.prepare([command, ...following]);
-    if (isAdd(command) && delivery.attempt === 1 && (await this.batches.tryApply(command, following))) return;
-    await this.processAlone(command, delivery);
+    // Once this one's vectors are made, the commands that arrived meanwhile are encoded during its
+    // writes, instead of after them, when their own deliveries come.
+    const prepareArrivals = (applying: ReadonlySet<string>) =>
+      this.prepare(parseFollowing(upcoming(), LOOKAHEAD).filter((next) => !applying.has(next.payload.jobId)));
+    if (isAdd(command) && delivery.attempt === 1 && (await this.batches.tryApply(command, following, prepareArrivals))) return;
+    await this.processAlone(command, delivery, prepareArrivals);
   }
 
   /** Starts the pure part of add commands (encoding their chunks), in order, so the encoder is never idle during writes. */
@@ -53,7 +57,7 @@ export class CommandProcessor {
     }
   }
 
-  private async processAlone(command: ContextCommand, delivery: Delivery): Promise<void> {
+  private async processAlone(command: ContextCommand, delivery: Delivery, prepareArrivals: PrepareArrivals): Promise<void> {
     const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';
     const begun = await this.jobs.begin(command.payload.jobId, command.tenant, kind);
     if (begun.kind === 'skip') {
@@ -65,17 +69,17 @@ export class CommandProcessor {
     await this.events.jobUpdated(command, jobUpdate(begun.job));
 
     try {
-      await this.apply(command);
+      await this.apply(command, prepareArrivals);
     } catch (error) {
       this.indexing.discardPrepared(begun.job.id);
       await this.recordFailure(command, begun.job, error, delivery);
     }
   }
 
-  private async apply(command: ContextCommand): Promise<void> {
+  private async apply(command: ContextCommand, prepareArrivals: PrepareArrivals): Promise<void> {
     const { jobId } = command.payload;
     if (command.type === CommandTypes.addContext) {
-      const indexed = await this.indexing.indexContext(command.tenant, command.payload);
+      const indexed = await this.indexing.indexContext(command.tenant, command.payload, () => prepareArrivals(new Set([jobId])));
       await this.announce(command, await this.jobs.complete(jobId, { context_id: indexed.contextId, processed_documents: indexed.documents.length }));
       await this.events.indexed(command, { jobId, ...indexed });
     } else {

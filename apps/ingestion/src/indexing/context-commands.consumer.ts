@@ -6,9 +6,11 @@ import { CommandProcessor } from './command-processor.service';
 
 /** Both transports hand handlers a BusContext; any other context counts as a first attempt with nothing upcoming. */
 const attemptOf = (context: unknown): number => (context as { getAttempt?: () => number } | null)?.getAttempt?.() ?? 1;
-/** The values of the records after this one that the consumer already read with it, in partition order. */
-const upcomingOf = (context: unknown): unknown[] =>
-  ((context as { getUpcoming?: () => ReadonlyArray<{ value: unknown }> } | null)?.getUpcoming?.() ?? []).map((record) => record.value);
+/** The values of the records after this one that the consumer holds, in partition order, as they are when asked. */
+const upcomingOf =
+  (context: unknown) =>
+  (): unknown[] =>
+    ((context as { getUpcoming?: () => ReadonlyArray<{ value: unknown }> } | null)?.getUpcoming?.() ?? []).map((record) => record.value);
 
 @Controller()
 export class ContextCommandsConsumer {

@@ -57,8 +57,11 @@ export class IndexingService {
     return planCommand(tenant, command, this.chunking);
   }
 
-  /** Chunks, embeds and indexes every document of an add command. Safe to run again for the same command. */
-  async indexContext(tenant: Tenant, command: AddContextCommand): Promise<IndexedContext> {
+  /**
+   * Chunks, embeds and indexes every document of an add command. Safe to run again for the same
+   * command. `onEncoded` runs once the first vectors are made, before they are written.
+   */
+  async indexContext(tenant: Tenant, command: AddContextCommand, onEncoded?: () => void): Promise<IndexedContext> {
     const plan = this.plan(tenant, command);
     const [taken] = await this.takenFileNames([plan]);
     if (taken!.length > 0) throw duplicateFiles(taken!);
@@ -68,6 +71,7 @@ export class IndexingService {
       const batch = plan.chunks.slice(start, start + EMBED_BATCH);
       const texts = batch.map((c) => c.text);
       const vectors = (start === 0 ? await this.prefetch.take(command.jobId, texts) : undefined) ?? (await this.embedder.embed(texts));
+      if (start === 0) onEncoded?.();
       lastChunks = this.index.upsert(batch.map((chunk, i) => ({ ...chunk, vector: vectors[i]! })));
       if (start + EMBED_BATCH < plan.chunks.length) await lastChunks;
     }
@@ -81,10 +85,12 @@ export class IndexingService {
    * Indexes several add commands with one encoder call for the vectors not made ahead, one write per
    * index table and one for the document rows: per-write costs paid once for all of them. The caller
    * keeps their chunks within EMBED_BATCH, their documents and file names apart, and has checked the
-   * file names (`takenFileNames`). Safe to run again, like indexContext.
+   * file names (`takenFileNames`). Safe to run again, like indexContext. `onEncoded` runs once the
+   * vectors are made, before they are written.
    */
-  async indexTogether(plans: readonly PlannedCommand[]): Promise<IndexedContext[]> {
+  async indexTogether(plans: readonly PlannedCommand[], onEncoded?: () => void): Promise<IndexedContext[]> {
     const vectors = await this.vectorsOf(plans);
+    onEncoded?.();
     const chunks = plans.flatMap((plan) => plan.chunks).map((chunk, i) => ({ ...chunk, vector: vectors[i]! }));
     await settleAll([this.index.upsert(chunks), this.index.upsertDocuments(plans.flatMap(documentRecords))]);
     await this.documents.upsert(plans.flatMap(documentRows));

@@ -64,6 +64,28 @@ describe('InProcessServer event consumption', () => {
     expect(upcoming).toEqual([['b', 'c'], ['c'], []]);
   });
 
+  it('reads messages published during a delivery ahead, so the handler sees them as upcoming, and delivers each once, in order', async () => {
+    const probe = new Probe();
+    const seenLater: unknown[][] = [];
+    probe.onEvent = async (value, ctx) => {
+      if (value !== 'first') return;
+      expect(ctx.getUpcoming()).toEqual([]);
+      for (const later of ['second', 'third']) await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value: later }));
+      // Still inside the first delivery: the consumer has read them meanwhile.
+      await waitFor(() => ctx.getUpcoming().length === 2, 3_000, 'the read-ahead');
+      seenLater.push(ctx.getUpcoming().map((record) => record.value));
+    };
+    await kit.startConsumer(GROUP, probe);
+    await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value: 'first' }));
+    await waitFor(() => probe.deliveries.length === 3, 3_000, 'three deliveries');
+    // A marker after them: anything read twice would be delivered before it.
+    await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value: 'marker' }));
+    await waitFor(() => probe.values().includes('marker'), 3_000, 'the marker');
+    expect(seenLater).toEqual([['second', 'third']]);
+    expect(probe.values()).toEqual(['first', 'second', 'third', 'marker']);
+    expect(probe.deliveries.map((d) => d.attempt)).toEqual([1, 1, 1, 1]);
+  });
+
   it('commits a run of quick deliveries read together once, at the last of them', async () => {
     const published = [];
     for (const value of ['a', 'b', 'c', 'd', 'e']) published.push(await lastValueFrom(kit.client().emit(TOPIC, { key: 'k', value })));

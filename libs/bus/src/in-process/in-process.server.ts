@@ -109,7 +109,7 @@ export class InProcessServer extends Server<Record<string, (...args: never[]) =>
   }
 
   /** Runs every handler of the topic; rejects if any failed, once all have settled. */
-  private async handleRecord(handlers: MessageHandler[], record: BusRecord, attempt: number, upcoming: readonly BusRecord[]): Promise<void> {
+  private async handleRecord(handlers: MessageHandler[], record: BusRecord, attempt: number, upcoming: () => readonly BusRecord[]): Promise<void> {
     const context = new BusContext([record, attempt, upcoming]);
     await this.withProcessingHooks(context, async () => {
       const outcomes = await Promise.allSettled(handlers.map((handler) => this.run(handler, record.value, context)));

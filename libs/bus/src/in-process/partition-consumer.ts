@@ -9,8 +9,8 @@ export interface PartitionConsumerOptions {
   group: string;
   topic: string;
   partition: number;
-  /** Runs every handler for the record; rejects if any failed. `upcoming`: the rest of the batch read with it. */
-  handle: (record: BusRecord, attempt: number, upcoming: readonly BusRecord[]) => Promise<void>;
+  /** Runs every handler for the record; rejects if any failed. `upcoming()`: the records read after it so far. */
+  handle: (record: BusRecord, attempt: number, upcoming: () => readonly BusRecord[]) => Promise<void>;
   logger: LoggerService;
 }
 
@@ -24,13 +24,23 @@ interface Sleeper {
 
 /**
  * The one sequential loop for a (group, topic, partition): reads after the committed offset, runs the
- * handlers, commits only after they succeeded. Sequential is what gives per-key order.
+ * handlers, commits only after they succeeded. Sequential is what gives per-key order. While a record
+ * is being handled, messages published meanwhile are read ahead into the same buffer, so its handler
+ * can see them (`upcoming()`) and start their work before it finishes.
  */
 export class PartitionConsumer {
   private stopping = false;
   private wakePending = false;
   private sleeper?: Sleeper;
   private loop?: Promise<void>;
+  /** Read from the log and not yet handled, in offset order; the first is the one being handled. */
+  private buffer: BusRecord[] = [];
+  /** Offset of the last record read; undefined to read from the committed offset. */
+  private lastRead?: string;
+  /** Grows when the buffer is dropped, so a read that was out then does not fill it with stale records. */
+  private generation = 0;
+  private delivering = false;
+  private readingAhead?: Promise<void>;
 
   constructor(private readonly options: PartitionConsumerOptions) {}
 
@@ -38,10 +48,11 @@ export class PartitionConsumer {
     this.loop ??= this.run();
   }
 
-  /** New messages may be there: cut the idle wait short (never a retry backoff). */
+  /** New messages may be there: cut the idle wait short (never a retry backoff), or read them ahead during a delivery. */
   wake(): void {
     this.wakePending = true;
     if (this.sleeper?.wakeable) this.sleeper.resume();
+    if (this.delivering) this.readAhead();
   }
 
   /** Takes no new message and waits for the one in flight; an unfinished retry stays uncommitted. */
@@ -65,7 +76,8 @@ export class PartitionConsumer {
       this.wakePending = false;
       try {
         committed ??= await broker.log.committedOffset(group, topic, partition);
-        const batch = await broker.log.read(topic, partition, committed, batchSize);
+        await this.readingAhead;
+        const fullRead = this.buffer.length > 0 || (await this.read(committed, batchSize)) === batchSize;
         // Commits are coalesced: one after a run of quick deliveries, not one each (a commit is a write
         // to the log's database). What is handled but not yet committed is at most COMMIT_INTERVAL_MS
         // of work, which a crash redelivers, as at-least-once allows.
@@ -78,18 +90,23 @@ export class PartitionConsumer {
           handled = undefined;
           committedAt = performance.now();
         };
-        for (const [position, record] of batch.entries()) {
-          if (this.stopping || !(await this.deliver(record, batch.slice(position + 1), commitHandled))) {
+        while (this.buffer.length > 0) {
+          const record = this.buffer[0]!;
+          if (this.stopping || !(await this.deliver(record, commitHandled))) {
             await commitHandled();
             return;
           }
+          this.buffer.shift();
           handled = record.offset;
-          if (position === batch.length - 1 || performance.now() - committedAt >= COMMIT_INTERVAL_MS) await commitHandled();
+          if (this.buffer.length === 0 || performance.now() - committedAt >= COMMIT_INTERVAL_MS) await commitHandled();
         }
         failures = 0;
-        if (batch.length < batchSize) await this.sleep(pollIntervalMs, true);
+        if (!fullRead) await this.sleep(pollIntervalMs, true);
       } catch (error) {
         // The log itself failed (database down?): wait, then re-read from the last commit.
+        this.buffer = [];
+        this.lastRead = undefined;
+        this.generation += 1;
         failures += 1;
         logger.error(`${this.where}: cannot read or commit, retrying: ${errorText(error)}`);
         await this.sleep(this.backoff(failures), true);
@@ -97,12 +114,44 @@ export class PartitionConsumer {
     }
   }
 
+  /** Reads up to `limit` records after the last one read (or after `committed`) into the buffer; answers how many. */
+  private async read(committed: string, limit: number): Promise<number> {
+    const { broker, topic, partition } = this.options;
+    const generation = this.generation;
+    const records = await broker.log.read(topic, partition, this.lastRead ?? committed, limit);
+    // The buffer was dropped while this read was out (a failed read or commit): the loop reads again from the commit.
+    if (generation !== this.generation) return 0;
+    this.buffer.push(...records);
+    if (records.length > 0) this.lastRead = records[records.length - 1]!.offset;
+    return records.length;
+  }
+
+  /** One read at a time, keeping the buffer within two batches; a failure is left for the loop's own next read. */
+  private readAhead(): void {
+    const { batchSize } = this.options.broker.settings;
+    if (this.readingAhead || this.lastRead === undefined || this.buffer.length >= 2 * batchSize) return;
+    this.wakePending = false;
+    const lastRead = this.lastRead;
+    this.readingAhead = this.read(lastRead, batchSize)
+      .then((count) => {
+        // More may have come than one read took, or while it was out: read again.
+        if (count === batchSize || this.wakePending) this.wakePending = true;
+      })
+      .catch(() => {
+        this.wakePending = true;
+      })
+      .finally(() => {
+        this.readingAhead = undefined;
+      });
+  }
+
   /**
    * Answers false when stopped between retries, leaving the message for redelivery. What was handled
    * before it is committed before the first retry's backoff, which may be long.
    */
-  private async deliver(record: BusRecord, upcoming: readonly BusRecord[], commitHandled: () => Promise<void>): Promise<boolean> {
+  private async deliver(record: BusRecord, commitHandled: () => Promise<void>): Promise<boolean> {
     const { maxAttempts } = this.options.broker.settings;
+    const upcoming = (): readonly BusRecord[] => this.buffer.slice(1);
     let lastError: unknown;
     for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
       if (attempt > 1) {
@@ -110,12 +159,17 @@ export class PartitionConsumer {
         await this.sleep(this.backoff(attempt - 1), false);
         if (this.stopping) return false;
       }
+      this.delivering = true;
+      // Published while the consumer read or slept since: the handler may want them.
+      if (this.wakePending) this.readAhead();
       try {
         await this.options.handle(record, attempt, upcoming);
         return true;
       } catch (error) {
         lastError = error;
         this.options.logger.warn(`${this.where}@${record.offset}: attempt ${attempt}/${maxAttempts} failed: ${errorText(error)}`);
+      } finally {
+        this.delivering = false;
       }
     }
     await this.deadLetter(record, lastError, maxAttempts);
