@@ -130,12 +130,12 @@ export class PartitionConsumer {
   private readAhead(): void {
     const { batchSize } = this.options.broker.settings;
     if (this.readingAhead || this.lastRead === undefined || this.buffer.length >= 2 * batchSize) return;
+    // This read takes what the wake announced; a wake while it is out stays pending for the loop.
     this.wakePending = false;
-    const lastRead = this.lastRead;
-    this.readingAhead = this.read(lastRead, batchSize)
+    this.readingAhead = this.read(this.lastRead, batchSize)
       .then((count) => {
-        // More may have come than one read took, or while it was out: read again.
-        if (count === batchSize || this.wakePending) this.wakePending = true;
+        // A full read may have left more behind it.
+        if (count === batchSize) this.wakePending = true;
       })
       .catch(() => {
         this.wakePending = true;
