@@ -1,5 +1,7 @@
 import { Agent, request } from 'node:http';
 
+const CALL_TIMEOUT_MS = 120_000;
+
 export interface JsonResponse<T> {
   status: number;
   body: T;
@@ -36,6 +38,8 @@ export function jsonClient(): JsonClient {
           });
         });
         outgoing.on('error', reject);
+        // A stuck service fails the benchmark instead of hanging it.
+        outgoing.setTimeout(CALL_TIMEOUT_MS, () => outgoing.destroy(new Error(`${method} ${url} got no answer within ${CALL_TIMEOUT_MS} ms`)));
         outgoing.end(payload);
       });
     },
