@@ -21,11 +21,25 @@ export interface BatchLimits {
 export function parseFollowing(values: readonly unknown[], limit: number): ContextCommand[] {
   const commands: ContextCommand[] = [];
   for (const value of values.slice(0, limit)) {
-    const parsed = contextCommandSchema.safeParse(value);
-    if (!parsed.success) break;
-    commands.push(parsed.data);
+    const command = parseCommand(value);
+    if (!command) break;
+    commands.push(command);
   }
   return commands;
+}
+
+/** A record's value is looked ahead at by several deliveries (and twice by one): it is parsed once. */
+const parsedValues = new WeakMap<object, ContextCommand | null>();
+
+function parseCommand(value: unknown): ContextCommand | null {
+  if (typeof value !== 'object' || value === null) return null;
+  let command = parsedValues.get(value);
+  if (command === undefined) {
+    const parsed = contextCommandSchema.safeParse(value);
+    command = parsed.success ? parsed.data : null;
+    parsedValues.set(value, command);
+  }
+  return command;
 }
 
 export const isAdd = (command: ContextCommand): command is AddCommand => command.type === CommandTypes.addContext;

@@ -19,8 +19,8 @@ export const ADD_BATCH_LIMITS: BatchLimits = { maxCommands: 16, maxChunks: EMBED
  */
 const MAX_REMEMBERED = 4096;
 
-/** Starts encoding the commands that arrived since, leaving out the jobs being applied now. */
-export type PrepareArrivals = (applying: ReadonlySet<string>) => void;
+/** Starts encoding the commands that arrived since, leaving out the jobs of a batch being applied now. */
+export type PrepareArrivals = (applying?: ReadonlySet<string>) => void;
 
 /**
  * Applies runs of add commands that arrive together as one: one job statement, one encoder call, one

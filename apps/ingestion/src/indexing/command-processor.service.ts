@@ -41,7 +41,7 @@ export class CommandProcessor {
     this.prepare([command, ...following]);
     // Once this one's vectors are made, the commands that arrived meanwhile are encoded during its
     // writes, instead of after them, when their own deliveries come.
-    const prepareArrivals = (applying: ReadonlySet<string>) =>
+    const prepareArrivals = (applying: ReadonlySet<string> = new Set()) =>
       this.prepare(parseFollowing(upcoming(), LOOKAHEAD).filter((next) => !applying.has(next.payload.jobId)));
     if (isAdd(command) && delivery.attempt === 1 && (await this.batches.tryApply(command, following, prepareArrivals))) return;
     await this.processAlone(command, delivery, prepareArrivals);
@@ -79,7 +79,8 @@ export class CommandProcessor {
   private async apply(command: ContextCommand, prepareArrivals: PrepareArrivals): Promise<void> {
     const { jobId } = command.payload;
     if (command.type === CommandTypes.addContext) {
-      const indexed = await this.indexing.indexContext(command.tenant, command.payload, () => prepareArrivals(new Set([jobId])));
+      // The command itself is never among those after it.
+      const indexed = await this.indexing.indexContext(command.tenant, command.payload, () => prepareArrivals());
       await this.announce(command, await this.jobs.complete(jobId, { context_id: indexed.contextId, processed_documents: indexed.documents.length }));
       await this.events.indexed(command, { jobId, ...indexed });
     } else {
