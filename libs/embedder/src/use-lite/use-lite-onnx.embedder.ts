@@ -1,6 +1,7 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { Embedder } from '../embedder.port';
 import { LazyModel } from './lazy-model';
+import { SentencePieceTokenizer } from './sentence-piece-tokenizer';
 import { writeOnnxModel } from './onnx-model-writer';
 import { buildUseLiteGraph, EMBEDDING_WIDTH, MAX_TOKENS } from './use-lite-onnx-graph';
 import { batchSizeOption, USE_LITE_MODEL } from './use-lite-model';
@@ -89,14 +90,12 @@ async function forwardPass({ session, Tensor }: LoadedModel, batch: number[][]):
 
 async function loadModel(): Promise<LoadedModel> {
   // Imported lazily so processes that never embed locally skip loading the native runtime.
-  const [ort, { EmbeddingsModel }] = await Promise.all([import('onnxruntime-node'), import('@energetic-ai/embeddings')]);
+  const ort = await import('onnxruntime-node');
   const session = await ort.InferenceSession.create(writeOnnxModel(buildUseLiteGraph(readPackagedWeights())), {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
-  // The package's SentencePiece tokenizer, built from the same vocabulary; its model half stays unused.
-  const { tokenizer } = new EmbeddingsModel({ vocabulary: readPackagedVocabulary(), model: undefined as never });
-  return { session, tokenizer, Tensor: ort.Tensor };
+  return { session, tokenizer: new SentencePieceTokenizer(readPackagedVocabulary()), Tensor: ort.Tensor };
 }
