@@ -27,13 +27,25 @@ export function splitSentences(text: string): TextSpan[] {
   return spans;
 }
 
+// Sticky (read at lastIndex): each check looks at the text next to a candidate end, never the rest of the line.
+const LOWERCASE_NEXT = /\s+\p{Ll}/uy;
+const OPENING_MARKS = /^["'(\[\u201c\u2018]+/;
+
 function isSentenceEnd(line: string, punctuationIndex: number, punctuation: string, endIndex: number): boolean {
   // A lowercase continuation ("approx. ten", "etc. and") means the period was not the end.
-  if (/^\s+\p{Ll}/u.test(line.slice(endIndex))) return false;
+  LOWERCASE_NEXT.lastIndex = endIndex;
+  if (LOWERCASE_NEXT.test(line)) return false;
   if (punctuation !== '.') return true;
-  const wordBefore = (line.slice(0, punctuationIndex).match(/\S+$/)?.[0] ?? '').replace(/^["'(\[\u201c\u2018]+/, '');
+  const wordBefore = line.slice(wordStartBefore(line, punctuationIndex), punctuationIndex).replace(OPENING_MARKS, '');
   if (ABBREVIATIONS.has(wordBefore.toLowerCase())) return false;
   return !/^\p{Lu}$/u.test(wordBefore); // an initial, as in "J. Smith"
+}
+
+/** Where the run of non-space characters ending at `end` starts (`end` itself when there is none). */
+function wordStartBefore(line: string, end: number): number {
+  let start = end;
+  while (start > 0 && !/\s/.test(line[start - 1]!)) start--;
+  return start;
 }
 
 function pushTrimmed(text: string, start: number, end: number, spans: TextSpan[]): void {
