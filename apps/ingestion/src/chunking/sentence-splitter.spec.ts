@@ -26,6 +26,14 @@ describe('splitSentences', () => {
     expect(sentences('He said "stop." (Then he left.) Really?!')).toEqual(['He said "stop."', '(Then he left.)', 'Really?!']);
   });
 
+  it('takes a run of marks as one end, and a run followed by a word as none', () => {
+    expect(sentences('Wait... What?!? Yes')).toEqual(['Wait...', 'What?!?', 'Yes']);
+    const dots = '.'.repeat(20_000);
+    expect(sentences(`Long${dots}x. Next`)).toEqual([`Long${dots}x.`, 'Next']);
+    const word = 'x'.repeat(50_000);
+    expect(sentences(`${word}. A ${word}. B`)).toEqual([`${word}.`, `A ${word}.`, 'B']);
+  });
+
   it('returns nothing for blank text', () => {
     expect(splitSentences(' \n\t \n')).toEqual([]);
   });

@@ -8,7 +8,8 @@ export interface TextSpan {
 const ABBREVIATIONS = new Set(['mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'vs', 'e.g', 'i.e', 'cf', 'approx', 'fig', 'inc', 'ltd', 'dept', 'est']);
 
 // Terminal punctuation, optional closing quotes/brackets, then whitespace or the end. A period inside "3.5" has no whitespace after it, so it never matches.
-const SENTENCE_END = /[.!?]+["'\u201d\u2019)\]]*(?=\s|$)/g;
+// A match starts only at the first mark of a run: one that fails there fails inside it too, and retrying at every mark of a long run would be quadratic.
+const SENTENCE_END = /(?<![.!?])[.!?]+["'\u201d\u2019)\]]*(?=\s|$)/g;
 
 /** Splits text into trimmed sentence spans. Every newline ends a sentence: lines in chat logs and lists are units of their own. */
 export function splitSentences(text: string): TextSpan[] {
