@@ -44,16 +44,25 @@ describe('SentencePieceTokenizer', () => {
   });
 
   it('counts a run of unknown symbols as one unknown piece', () => {
-    const ids = tokenizer.encode('a \u{1F600}\u{1F601}\u{1F602} b');
+    const text = 'a \u{1F600}\u{1F601}\u{1F602} b';
+    const ids = tokenizer.encode(text);
     expect(ids.filter((id) => id === 0)).toHaveLength(1);
+    expect(ids).toEqual(reference.encode(text));
   });
 
-  it('lets a later piece of equal score win, as the reference does', () => {
-    // Two ways to split "ab": the piece "ab" (score -2) or "a" then "b" (-1 each): equal totals.
-    const tied: Vocabulary = [['<unk>', 0], ['<s>', 0], ['</s>', 0], ['x', 0], ['y', 0], ['z', 0], ['▁', -5], ['ab', -2], ['a', -1], ['b', -1]];
-    const own = new SentencePieceTokenizer(tied);
-    const theirs = new EmbeddingsModel({ vocabulary: tied, model: undefined as never }).tokenizer as { encode(text: string): number[] };
-    expect(own.encode('ab')).toEqual(theirs.encode('ab'));
-    expect(own.encode('abab ab')).toEqual(theirs.encode('abab ab'));
+  describe('on a small vocabulary', () => {
+    // Two ways to split "ab": the piece "ab" (score -2) or "a" then "b" (-1 each), equal totals; an
+    // astral piece, one symbol but two UTF-16 units, which is how the reference steps back over it.
+    const small: Vocabulary = [['\uFFFD', 0], ['<s>', 0], ['</s>', 0], ['x', 0], ['y', 0], ['z', 0], ['▁', -5], ['ab', -2], ['a', -1], ['b', -1], ['\u{1F600}', -1], [':', null]];
+    const own = new SentencePieceTokenizer(small);
+    const theirs = new EmbeddingsModel({ vocabulary: small, model: undefined as never }).tokenizer as { encode(text: string): number[] };
+
+    it('lets a later piece of equal score win, as the reference does', () => {
+      for (const text of ['ab', 'abab ab']) expect(own.encode(text), text).toEqual(theirs.encode(text));
+    });
+
+    it('steps back over a piece by its UTF-16 length and adds a null score as 0, as the reference does', () => {
+      for (const text of ['a\u{1F600}b', '\u{1F600}\u{1F600}ab', 'b:a\u{1F600}', ':\u{1F600}:']) expect(own.encode(text), text).toEqual(theirs.encode(text));
+    });
   });
 });

@@ -1,8 +1,8 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { Embedder } from '../embedder.port';
 import { LazyModel } from './lazy-model';
-import { SentencePieceTokenizer } from './sentence-piece-tokenizer';
 import { writeOnnxModel } from './onnx-model-writer';
+import { SentencePieceTokenizer } from './sentence-piece-tokenizer';
 import { buildUseLiteGraph, EMBEDDING_WIDTH, MAX_TOKENS } from './use-lite-onnx-graph';
 import { batchSizeOption, USE_LITE_MODEL } from './use-lite-model';
 import { readPackagedVocabulary, readPackagedWeights } from './use-lite-weights';

