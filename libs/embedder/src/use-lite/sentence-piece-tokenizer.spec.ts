@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { SentencePieceTokenizer } from './sentence-piece-tokenizer';
 import { readPackagedVocabulary, type Vocabulary } from './use-lite-weights';
 
+/** The package's own tokenizer, which the model was shipped with: the ids must be its ids. */
+const packageTokenizer = (vocabulary: Vocabulary) => new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer as { encode(text: string): number[] };
+
 const vocabulary = readPackagedVocabulary();
 const tokenizer = new SentencePieceTokenizer(vocabulary);
-// The package's own tokenizer, which the model was shipped with: the ids must be its ids.
-const reference = new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer as { encode(text: string): number[] };
+const reference = packageTokenizer(vocabulary);
 
 /** Text that stresses the split: real pieces glued together, unknown and astral symbols, runs of spaces. */
 const awkwardText = fc
@@ -55,7 +57,7 @@ describe('SentencePieceTokenizer', () => {
     // astral piece, one symbol but two UTF-16 units, which is how the reference steps back over it.
     const small: Vocabulary = [['\uFFFD', 0], ['<s>', 0], ['</s>', 0], ['x', 0], ['y', 0], ['z', 0], ['▁', -5], ['ab', -2], ['a', -1], ['b', -1], ['\u{1F600}', -1], [':', null]];
     const own = new SentencePieceTokenizer(small);
-    const theirs = new EmbeddingsModel({ vocabulary: small, model: undefined as never }).tokenizer as { encode(text: string): number[] };
+    const theirs = packageTokenizer(small);
 
     it('lets a later piece of equal score win, as the reference does', () => {
       for (const text of ['ab', 'abab ab']) expect(own.encode(text), text).toEqual(theirs.encode(text));
