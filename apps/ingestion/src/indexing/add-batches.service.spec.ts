@@ -71,7 +71,7 @@ describe(AddBatches.name, () => {
   it('once the vectors are made, and before they are written, has what arrived meanwhile prepared, leaving out the jobs being applied', async () => {
     const { sut, events } = setUp({ finished: ['b'] });
     const asked: string[][] = [];
-    const prepareArrivals = (applying: ReadonlySet<string>) => void asked.push([...applying, `after ${events.at(-1)}`]);
+    const prepareArrivals = (applying: ReadonlySet<string> = new Set()) => void asked.push([...applying, `after ${events.at(-1)}`]);
     expect(await sut.tryApply(addCommand('a'), [addCommand('b'), addCommand('c')], prepareArrivals)).toBe(true);
     // b did not begin (finished), but its command is in this batch: its delivery, not a prefetch, tells.
     expect(asked).toEqual([['a', 'b', 'c', 'after c active']]);

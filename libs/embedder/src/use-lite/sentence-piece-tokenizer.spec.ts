@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { SentencePieceTokenizer } from './sentence-piece-tokenizer';
 import { readPackagedVocabulary, type Vocabulary } from './use-lite-weights';
 
-/** The package's own tokenizer, which the model was shipped with: the ids must be its ids. */
-const packageTokenizer = (vocabulary: Vocabulary) => new EmbeddingsModel({ vocabulary, model: undefined as never }).tokenizer as { encode(text: string): number[] };
+/** The package's own tokenizer, which the model was shipped with: the ids must be its ids. Its types say no score is null; its arithmetic reads null as 0. */
+const packageTokenizer = (vocabulary: Vocabulary) =>
+  new EmbeddingsModel({ vocabulary: vocabulary as Array<[string, number]>, model: undefined as never }).tokenizer as { encode(text: string): number[] };
 
 const vocabulary = readPackagedVocabulary();
 const tokenizer = new SentencePieceTokenizer(vocabulary);
