@@ -13,3 +13,11 @@ export async function timeIt<T>(work: () => Promise<T>): Promise<{ ms: number; v
   const value = await work();
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
+
+/** The middle value; for an even count, the mean of the two middle ones. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -4,7 +4,7 @@ import { measureDurableWrites, type DurableWriteLatency } from '../durable-write
 import type { LoadRequest, LoadResult } from '../load.worker';
 import { runJson, spawnUntil } from '../processes';
 import { REPO_ROOT, startService } from '../service';
-import { round } from '../stats';
+import { median, round } from '../stats';
 import type { Section } from '../report';
 
 const LOAD_WORKER = join(REPO_ROOT, 'tools/bench/dist/load.worker.js');
@@ -21,6 +21,19 @@ const body = JSON.stringify({
 const latency = ({ p50, p99, max }: DurableWriteLatency): string => `p50 ${round(p50, 2)} ms, p99 ${round(p99, 2)} ms, max ${round(max, 1)} ms`;
 
 const load = (request: LoadRequest) => runJson<LoadResult>(LOAD_WORKER, [JSON.stringify(request)]);
+
+/**
+ * The half-rate p99 comes from the slowest 1% of requests, which one disk stall or collection can set
+ * on its own: several shorter runs, back to back, and their median, say more than one long run.
+ */
+const HALF_RATE_RUNS = 3;
+const HALF_RATE_SECONDS = 10;
+
+async function halfRateRuns(run: () => Promise<LoadResult>, count: number): Promise<LoadResult[]> {
+  const results: LoadResult[] = [];
+  for (let i = 0; i < count; i += 1) results.push(await run());
+  return results;
+}
 
 /** add-async (JWT, validation, durable command) against a bare Fastify JSON route, both loaded by autocannon from a third process. */
 export async function benchAddAsync(quick: boolean): Promise<Section> {
@@ -44,9 +57,11 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   const machineBusy = busyShare(machineBefore, machineAfter);
   const machineStolen = stealShare(machineBefore, machineAfter);
   const halfRate = Math.max(1, Math.round(serviceMax.requestsPerSecond / 2));
-  const halfRun = load({ url, headers: auth, body, connections, durationSeconds, overallRate: halfRate });
-  const [atHalf, diskAtHalf] = await Promise.all([halfRun, measureDurableWrites(0, halfRun)]);
+  const halfRuns = halfRateRuns(() => load({ url, headers: auth, body, connections, durationSeconds: quick ? 3 : HALF_RATE_SECONDS, overallRate: halfRate }), quick ? 1 : HALF_RATE_RUNS);
+  const [halfResults, diskAtHalf] = await Promise.all([halfRuns, measureDurableWrites(0, halfRuns)]);
   await service.stop();
+  const halfP99s = halfResults.map((run) => run.p99);
+  const atHalf = { p99: median(halfP99s), p50: median(halfResults.map((run) => run.p50)), total: halfResults.reduce((sum, run) => sum + run.total, 0) };
 
   const ratio = serviceMax.requestsPerSecond / bareMax.requestsPerSecond;
   // A stall holds every request that arrives while it lasts; past 1% of the run's requests, it alone sets the p99.
@@ -66,16 +81,21 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
             },
           ]
         : []),
-      { figure: `p99 at half that rate (${halfRate} req/s)`, value: `${atHalf.p99} ms (p50 ${atHalf.p50} ms)`, target: '≤ 20 ms', met: atHalf.p99 <= 20 },
+      {
+        figure: `p99 at half that rate (${halfRate} req/s)`,
+        value: `${atHalf.p99} ms (p50 ${atHalf.p50} ms)${halfP99s.length > 1 ? `, the median of ${halfP99s.length} runs of ${HALF_RATE_SECONDS} s whose p99s were ${halfP99s.join(', ')} ms` : ''}`,
+        target: '≤ 20 ms',
+        met: atHalf.p99 <= 20,
+      },
       { figure: 'one durable 8 KiB append on this disk, alone', value: latency(diskAlone), note: 'the floor under every commit' },
       {
-        figure: 'the same, during the half-rate run',
+        figure: 'the same, during the half-rate runs',
         value: latency(diskAtHalf),
         note: `its longest stall alone held about ${round(heldByLongestStall * 100, 1)}% of that run's requests (the p99 is the slowest 1%)`,
       },
     ],
     notes: [
-      `autocannon, ${connections} connections, ${durationSeconds} s per run, in its own process; every request has its own source and fileName.`,
+      `autocannon, ${connections} connections, ${durationSeconds} s per run at the maximum and ${quick ? durationSeconds : HALF_RATE_SECONDS} s per run at half rate, in its own process; every request has its own source and fileName.`,
       "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the rest is waiting for CPU.",
     ],
   };
