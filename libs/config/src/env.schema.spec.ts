@@ -22,6 +22,12 @@ describe(loadEnv.name, () => {
     expect(() => loadEnv({ INDEX_NICENESS: '-1' })).toThrow(/INDEX_NICENESS/);
   });
 
+  it('runs USE-lite on ONNX Runtime in int8 unless told to use float or TensorFlow.js', () => {
+    expect(loadEnv({}).EMBEDDER_RUNTIME).toBe('onnx');
+    expect(loadEnv({ EMBEDDER_RUNTIME: 'onnx-fp32' }).EMBEDDER_RUNTIME).toBe('onnx-fp32');
+    expect(() => loadEnv({ EMBEDDER_RUNTIME: 'onnx-int4' })).toThrow(/EMBEDDER_RUNTIME/);
+  });
+
   it('names every bad variable and its rule', () => {
     expect(() => loadEnv({ PORT: 'eighty', JWT_SECRET: 'short' })).toThrow(/PORT[\s\S]*JWT_SECRET: must be at least 16 characters/);
   });

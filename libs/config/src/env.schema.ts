@@ -31,8 +31,8 @@ export const envSchema = z.object({
   EMBEDDER_THREADS: int(Math.min(4, availableParallelism())),
   /** Nice value of those threads (Linux): encoding yields the CPU to request handling. 0 keeps them at the process's priority. */
   EMBEDDER_NICENESS: z.coerce.number().int().min(0).max(19).default(10),
-  /** What runs USE-lite: ONNX Runtime's native kernels, or TensorFlow.js on WebAssembly where ONNX Runtime has no binary. */
-  EMBEDDER_RUNTIME: z.enum(['onnx', 'tfjs']).default('onnx'),
+  /** What runs USE-lite: ONNX Runtime with int8 dense layers, the same in float (onnx-fp32), or TensorFlow.js on WebAssembly where ONNX Runtime has no binary. */
+  EMBEDDER_RUNTIME: z.enum(['onnx', 'onnx-fp32', 'tfjs']).default('onnx'),
 
   RATE_LIMIT_PER_MINUTE: int(1200),
   SYNC_TIMEOUT_MS: int(60_000),

@@ -24,6 +24,12 @@ describe('createEmbedder', () => {
     expect(pooled.modelId).toBe(new UniversalSentenceEncoderEmbedder().modelId);
   });
 
+  it('runs USE-lite on ONNX Runtime in int8 by default, and in float when asked', () => {
+    // Only the int8 engine insists on one text per pass, which tells the two apart without loading either.
+    expect(() => createEmbedder({ kind: 'use-lite', batchSize: 4 })).toThrow(/batchSize must be 1 with int8/);
+    expect(createEmbedder({ kind: 'use-lite', runtime: 'onnx-fp32', batchSize: 4 })).toBeInstanceOf(UseLiteOnnxEmbedder);
+  });
+
   it('rejects an unknown kind', () => {
     expect(() => createEmbedder({ kind: 'word2vec' } as never)).toThrow(/word2vec/);
   });

@@ -38,6 +38,20 @@ describe(CachingEmbedder.name, () => {
     await again.close();
   });
 
+  it('keeps the vectors of one model made in another variant apart', async () => {
+    const directory = folder();
+    const int8 = new CachingEmbedder(new CountingEmbedder(), directory, 'onnx');
+    await int8.embed(['alpha']);
+    await int8.close();
+
+    const float = new CountingEmbedder();
+    const other = new CachingEmbedder(float, directory, 'onnx-fp32');
+    await other.embed(['alpha']);
+    expect(float.embedded).toBe(1);
+    await other.close();
+    expect(readdirSync(directory)).toHaveLength(2);
+  });
+
   it('refuses a folder another live process is using, and takes over one a dead process left', async () => {
     const directory = folder();
     const cache = new CachingEmbedder(new HashingEmbedder(), directory);

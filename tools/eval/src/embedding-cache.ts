@@ -7,6 +7,8 @@ import type { EmbedOptions, Embedder } from '@recollect/embedder';
 /**
  * Remembers vectors on disk by (model id, text), so re-running an evaluation skips the encoder for
  * texts it has seen. It wraps the service's embedder: ingestion still goes through the HTTP API.
+ * `variant` keeps apart the vectors of one model made differently (USE-lite in int8 and in float),
+ * which are close but not the same.
  */
 export class CachingEmbedder implements Embedder {
   readonly modelId: string;
@@ -20,11 +22,12 @@ export class CachingEmbedder implements Embedder {
   constructor(
     private readonly inner: Embedder,
     directory: string,
+    variant?: string,
   ) {
     this.modelId = inner.modelId;
     this.dimension = inner.dimension;
     this.maxInputWords = inner.maxInputWords;
-    const folder = join(directory, `${inner.modelId.replace(/[^\w.@-]+/g, '_')}-${inner.dimension}`);
+    const folder = join(directory, `${inner.modelId}-${inner.dimension}${variant ? `-${variant}` : ''}`.replace(/[^\w.@-]+/g, '_'));
     mkdirSync(folder, { recursive: true });
     this.vectorsFile = join(folder, 'vectors.f32');
     this.keysFile = join(folder, 'keys.txt');

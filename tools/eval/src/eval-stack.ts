@@ -48,7 +48,8 @@ export async function startEvalStack(options: EvalStackOptions = {}): Promise<Ev
     RPC_TIMEOUT_MS: '600000',
   });
   const baseEmbedder = await embedderFromEnv(env);
-  const embedder = options.embeddingCache ? new CachingEmbedder(baseEmbedder, options.embeddingCache) : baseEmbedder;
+  const variant = env.EMBEDDER === 'use-lite' ? env.EMBEDDER_RUNTIME : undefined;
+  const embedder = options.embeddingCache ? new CachingEmbedder(baseEmbedder, options.embeddingCache, variant) : baseEmbedder;
   let stack: EmbeddedStack;
   try {
     stack = await startEmbeddedStack({ env, logger: false, embedder });

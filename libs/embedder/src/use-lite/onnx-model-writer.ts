@@ -7,12 +7,12 @@ import { endianness } from 'node:os';
  * which every proto2 reader accepts.
  */
 
-export type ElementType = 'float' | 'int64';
+export type ElementType = 'float' | 'int64' | 'int8';
 export type AttributeValue = number | { float: number } | number[];
 /** A dimension: a fixed size, or a name for one given at run time. */
 export type Dimension = number | string;
 
-const ELEMENT_TYPE: Record<ElementType, number> = { float: 1, int64: 7 };
+const ELEMENT_TYPE: Record<ElementType, number> = { float: 1, int64: 7, int8: 3 };
 const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, INTS: 7 } as const;
 const IR_VERSION = 8;
 
@@ -50,7 +50,7 @@ export interface Initializer {
   name: string;
   type: ElementType;
   dims: readonly number[];
-  values: Float32Array | BigInt64Array;
+  values: Float32Array | BigInt64Array | Int8Array;
 }
 
 export interface GraphNode {

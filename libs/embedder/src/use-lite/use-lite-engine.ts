@@ -3,13 +3,23 @@ import { UseLiteOnnxEmbedder } from './use-lite-onnx.embedder';
 import { UniversalSentenceEncoderEmbedder } from './use-lite.embedder';
 
 /**
- * What runs USE-lite's forward pass: ONNX Runtime's native CPU kernels (the default, about five times
- * faster), or TensorFlow.js on WebAssembly, for a platform ONNX Runtime ships no binary for. The
- * vectors are the same to float rounding, so an index built with one is searched with the other.
+ * What runs USE-lite's forward pass: ONNX Runtime's native CPU kernels with the dense layers in int8
+ * (`onnx`, the default) or in float (`onnx-fp32`, about 2.7 times slower where the core has VNNI),
+ * or TensorFlow.js on WebAssembly (`tfjs`, for a platform ONNX Runtime ships no binary for; about
+ * five times slower than `onnx-fp32`). `onnx-fp32` and `tfjs` give the same vectors to float
+ * rounding, `onnx` each within a cosine of 0.999 of them, so an index built with one is searched
+ * with any other.
  */
-export type UseLiteRuntime = 'onnx' | 'tfjs';
+export type UseLiteRuntime = 'onnx' | 'onnx-fp32' | 'tfjs';
 
 /** One encoder on the calling thread. */
 export function createUseLiteEngine(runtime: UseLiteRuntime, batchSize?: number): Embedder {
-  return runtime === 'onnx' ? new UseLiteOnnxEmbedder({ batchSize }) : new UniversalSentenceEncoderEmbedder({ batchSize });
+  switch (runtime) {
+    case 'onnx':
+      return new UseLiteOnnxEmbedder({ matmuls: 'int8', batchSize });
+    case 'onnx-fp32':
+      return new UseLiteOnnxEmbedder({ matmuls: 'float', batchSize });
+    case 'tfjs':
+      return new UniversalSentenceEncoderEmbedder({ batchSize });
+  }
 }

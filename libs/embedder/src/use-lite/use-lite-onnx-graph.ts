@@ -1,3 +1,4 @@
+import { quantizeColumns } from './int8-columns';
 import type { Weight } from './use-lite-weights';
 import type { AttributeValue, GraphNode, Initializer, OnnxModel } from './onnx-model-writer';
 
@@ -12,12 +13,23 @@ import type { AttributeValue, GraphNode, Initializer, OnnxModel } from './onnx-m
  *
  * Inputs: `ids` (int64, batch × tokens, at most MAX_TOKENS, any id at padded positions) and `mask`
  * (float, 1 for a real token, 0 for padding). Output: `embedding` (batch × 512, unit length).
+ *
+ * With `int8` matrix products, every dense layer's kernel is stored as bytes with a scale per output
+ * column, and its input is quantised at run time to bytes with one scale for the whole tensor
+ * (DynamicQuantizeLinear); ONNX Runtime fuses the steps into one integer kernel. Attention's own
+ * products stay in float. That scale covers every row of the batch, padding included, so a text's
+ * vector depends on what it is batched with: run one text per pass for vectors that do not.
  */
 
 /** Tokens the model reads; the original graph drops the rest (ClipToMaxLength). */
 export const MAX_TOKENS = 128;
 export const EMBEDDING_WIDTH = 512;
 const OPSET = 18;
+/** ONNX's TensorProto data type of a float, for Cast. */
+const FLOAT = 1;
+
+/** How the dense layers multiply: in float, or in bytes (about 2.7 times as fast on a core with VNNI). */
+export type MatMulPrecision = 'float' | 'int8';
 
 /** TensorFlow weight names start with one of these scopes; the rest of the name is what the graph uses. */
 const SCOPES = /^(module_apply_default|module)\/Encoder_en\/KonaTransformer\//;
@@ -39,10 +51,10 @@ class GraphBuilder {
     return outputs;
   }
 
-  constant(name: string, dims: number[], values: Float32Array | BigInt64Array): string {
+  constant(name: string, dims: number[], values: Float32Array | BigInt64Array | Int8Array): string {
     if (!this.constants.has(name)) {
       this.constants.add(name);
-      this.initializers.push({ name, type: values instanceof Float32Array ? 'float' : 'int64', dims, values });
+      this.initializers.push({ name, type: values instanceof Float32Array ? 'float' : values instanceof Int8Array ? 'int8' : 'int64', dims, values });
     }
     return name;
   }
@@ -56,15 +68,31 @@ class GraphBuilder {
   }
 }
 
-export function buildUseLiteGraph(weights: ReadonlyMap<string, Weight>): OnnxModel {
+export function buildUseLiteGraph(weights: ReadonlyMap<string, Weight>, matmuls: MatMulPrecision = 'float'): OnnxModel {
   const byName = new Map([...weights].map(([name, weight]) => [name.replace(SCOPES, ''), weight]));
   const g = new GraphBuilder();
-  const weight = (name: string, dims?: number[]): string => {
+  const floatWeight = (name: string, dims?: number[]): { values: Float32Array; dims: number[] } => {
     const found = byName.get(name);
     if (!found) throw new Error(`USE-lite weight ${name} not found in the packaged model`);
     if (!(found.values instanceof Float32Array)) throw new Error(`USE-lite weight ${name} is not float32`);
     if (dims && dims.reduce((a, b) => a * b, 1) !== found.values.length) throw new Error(`USE-lite weight ${name} has shape ${found.shape}, not ${dims}`);
-    return g.constant(name, dims ?? found.shape, found.values);
+    return { values: found.values, dims: dims ?? found.shape };
+  };
+  const weight = (name: string, dims?: number[]): string => {
+    const found = floatWeight(name, dims);
+    return g.constant(name, found.dims, found.values);
+  };
+  // x · kernel, in float or through bytes: dequantised, the product is (x's scale × the column's scale) × the integer product.
+  const matMul = (x: string, kernel: string, dims?: number[]): string => {
+    if (matmuls === 'float') return g.op('MatMul', [x, weight(kernel, dims)]);
+    const found = floatWeight(kernel, dims);
+    if (found.dims.length !== 2) throw new Error(`USE-lite kernel ${kernel} has shape ${found.dims}, not rows × columns`);
+    const [rows, columns] = found.dims as [number, number];
+    const quantized = quantizeColumns(found.values, rows, columns);
+    const [bytes, scale, zeroPoint] = g.multi('DynamicQuantizeLinear', [x], 3);
+    const product = g.op('MatMulInteger', [bytes!, g.constant(`${kernel}/int8`, found.dims, quantized.values), zeroPoint!]);
+    const scales = g.op('Mul', [scale!, g.constant(`${kernel}/int8_scales`, [columns], quantized.scales)]);
+    return g.op('Mul', [g.op('Cast', [product], { to: FLOAT }), scales]);
   };
   const scalarWeight = (name: string): number => {
     const found = byName.get(name);
@@ -83,7 +111,7 @@ export function buildUseLiteGraph(weights: ReadonlyMap<string, Weight>): OnnxMod
     const scale = g.op('Mul', [weight(`${scope}/layer_norm/layer_norm_scale/ConcatPartitions/concat`), inverse]);
     return g.op('Add', [g.op('Mul', [scale, centred]), weight(`${scope}/layer_norm/layer_norm_bias/ConcatPartitions/concat`)]);
   };
-  const dense = (x: string, kernel: string, bias: string, dims?: number[]): string => g.op('Add', [g.op('MatMul', [x, weight(kernel, dims)]), weight(bias)]);
+  const dense = (x: string, kernel: string, bias: string, dims?: number[]): string => g.op('Add', [matMul(x, kernel, dims), weight(bias)]);
 
   // Padded keys get −1e9 before the softmax, as in the original's attention_bias_ignore_padding.
   const one = g.scalar('one', 1);
