@@ -99,6 +99,23 @@ export function cpuBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
   return Object.fromEntries(keys.map((key) => [key, Math.max(0, after[key] - before[key])])) as unknown as CpuSeconds;
 }
 
+/**
+ * Resolves once process `pid` (its threads and PostgreSQL) has used under `maxCpuSeconds` of CPU over
+ * `windowMs`, or at `deadlineMs`, whichever comes first; at once without /proc. Background work a
+ * service left running (index maintenance after a write) would otherwise fall into the next timed run.
+ */
+export async function untilQuiet(pid: number, { windowMs = 500, maxCpuSeconds = 0.03, deadlineMs = 15_000 } = {}): Promise<void> {
+  const total = (cpu: CpuSeconds | undefined) => (cpu ? Object.values(cpu).reduce((sum, seconds) => sum + seconds, 0) : undefined);
+  const deadline = Date.now() + deadlineMs;
+  let before = total(cpuOf(pid));
+  while (before !== undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = total(cpuOf(pid));
+    if (after === undefined || after - before < maxCpuSeconds) return;
+    before = after;
+  }
+}
+
 /** Times the work, and answers beside its value the CPU each part of process `pid` spent meanwhile (undefined without /proc). */
 export async function timeWithCpuOf<T>(pid: number, work: () => Promise<T>): Promise<{ ms: number; value: T; cpu?: CpuSeconds }> {
   const before = cpuOf(pid);

@@ -3,7 +3,7 @@ import { loadEnv } from '@recollect/config';
 import { createEmbedder, type Embedder } from '@recollect/embedder';
 import { chunkText } from '@recollect/ingestion';
 import { jsonClient, type JsonClient } from '../json-client';
-import { describeCpu, machineTicks, stealShare, stolenNote, timeWithCpuOf, type CpuSeconds } from '../cpu-accounting';
+import { describeCpu, machineTicks, stealShare, stolenNote, timeWithCpuOf, untilQuiet, type CpuSeconds } from '../cpu-accounting';
 import type { Row, Section } from '../report';
 import { startService } from '../service';
 import { median, round } from '../stats';
@@ -22,11 +22,11 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
   const random = seededRandom(11);
   const rounds = Array.from({ length: quick ? 1 : ROUNDS }, () => Array.from({ length: quick ? 6 : DOCUMENTS_PER_ROUND }, () => paragraph(300, random)));
 
-  // The baseline is the best the machine gives: one encoder per core, every core busy.
-  const threads = availableParallelism();
-  const embedder = createEmbedder({ kind: 'use-lite', threads });
-  // The very chunks the service will make of these documents, with its chunking settings.
+  // The baseline is the best the machine gives: one encoder per core, every core busy, run as the service runs its own.
   const env = loadEnv(process.env);
+  const threads = availableParallelism();
+  const embedder = createEmbedder({ kind: 'use-lite', threads, runtime: env.EMBEDDER_RUNTIME, niceness: env.EMBEDDER_NICENESS });
+  // The very chunks the service will make of these documents, with its chunking settings.
   const chunking = { maxWords: env.CHUNK_MAX_WORDS ?? embedder.maxInputWords, overlapWords: env.CHUNK_OVERLAP_WORDS };
   const chunksOf = (documents: string[]) => documents.flatMap((d) => chunkText(d, chunking).map((chunk) => chunk.text));
   const service = await startService();
@@ -40,8 +40,11 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
 
     const results: RoundResult[] = [];
     for (const [index, documents] of rounds.entries()) {
+      // The service may still be maintaining its index after the last round: the baseline gets the cores to itself.
+      await untilQuiet(service.child.pid!);
       const alone = await encoderAlone(embedder, chunksOf(documents));
       const through = await throughService({ client, api, headers, pid: service.child.pid! }, documents, `ingest-${index}-`);
+      if (through.chunks !== alone.chunks) throw new Error(`round ${index}: the service made ${through.chunks} chunks of the documents, the benchmark ${alone.chunks}`);
       results.push({ alone, through, ratio: through.rate / alone.rate });
     }
     return report(results, threads);
@@ -52,12 +55,17 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
   }
 }
 
-/** One timed run: its rate, how long it took, the CPU the service's parts used, and the share of the cores stolen meanwhile. */
+/**
+ * One timed run: its rate and the time it is taken over, then the CPU its parts used over the span it
+ * was read across (for the service, up to the status read that saw the last job finished, a little
+ * after the rate's clock stops), and the share of the cores stolen meanwhile.
+ */
 interface Run {
   rate: number;
   chunks: number;
   seconds: number;
   cpu: CpuSeconds | undefined;
+  cpuSeconds: number;
   stolen: number | undefined;
 }
 
@@ -72,7 +80,7 @@ async function encoderAlone(embedder: Embedder, chunks: string[]): Promise<Run> 
   const ticksBefore = machineTicks();
   const run = await timeWithCpuOf(process.pid, () => embedder.embed(chunks));
   const seconds = run.ms / 1000;
-  return { rate: chunks.length / seconds, chunks: chunks.length, seconds, cpu: run.cpu, stolen: stealShare(ticksBefore, machineTicks()) };
+  return { rate: chunks.length / seconds, chunks: chunks.length, seconds, cpu: run.cpu, cpuSeconds: seconds, stolen: stealShare(ticksBefore, machineTicks()) };
 }
 
 interface ServiceClient {
@@ -107,7 +115,7 @@ async function throughService({ client, api, headers, pid }: ServiceClient, docu
   const docs = (await client.call<{ documents: Array<{ source: string; chunkCount: number }> }>('GET', `${api}/view/docs`, headers)).body;
   const chunks = docs.documents.filter((d) => d.source.startsWith(sourcePrefix)).reduce((sum, d) => sum + d.chunkCount, 0);
   const seconds = (ingest.value - startedAt) / 1000;
-  return { rate: chunks / seconds, chunks, seconds, cpu: ingest.cpu, stolen, ownSeconds: (ownCpu.user + ownCpu.system) / 1e6 };
+  return { rate: chunks / seconds, chunks, seconds, cpu: ingest.cpu, cpuSeconds: ingest.ms / 1000, stolen, ownSeconds: (ownCpu.user + ownCpu.system) / 1e6 };
 }
 
 /** Between status reads of a job not yet finished. */
@@ -137,11 +145,12 @@ function report(results: RoundResult[], threads: number): Section {
   const ratio = median(ratios);
   const aloneRates = results.map((r) => r.alone.rate);
   const serviceRates = results.map((r) => r.through.rate);
-  const { chunks } = results[0]!.alone;
+  const counts = results.map((r) => r.alone.chunks);
+  const chunks = counts.every((count) => count === counts[0]) ? `${counts[0]} chunks a round` : `${counts.join(', ')} chunks in the rounds`;
   return {
     title: 'ingestion throughput',
     rows: [
-      { figure: 'encoder alone, same machine', value: `${round(median(aloneRates), 1)} chunks/s (median${eachRound(aloneRates, 1)}; ${chunks} chunks a round, the service's chunks of that round's documents, ${threads} threads)`, note: 'baseline' },
+      { figure: 'encoder alone, same machine', value: `${round(median(aloneRates), 1)} chunks/s (median${eachRound(aloneRates, 1)}; ${chunks}, the service's chunks of the round's documents, ${threads} threads)`, note: 'baseline' },
       { figure: 'accepted → searchable, through the service', value: `${round(median(serviceRates), 1)} chunks/s (median${eachRound(serviceRates, 1)}; ${results[0]!.through.chunks} chunks in ${round(results[0]!.through.seconds, 1)} s in the first round)` },
       { figure: 'ratio to the encoder', value: `${round(ratio, 3)}× (median of the rounds' ratios${eachRound(ratios, 3)})`, target: '≥ 0.9×', met: ratio >= 0.9 },
       ...cpuRows(results, threads),
@@ -175,12 +184,12 @@ function cpuRows(results: RoundResult[], cores: number): Row[] {
   ];
 }
 
-/** The runs' CPU and time added up, and their steal weighted by time; undefined where /proc was missing. */
+/** The runs' CPU and the spans it was read over added up, and their steal weighted by those spans; undefined where /proc was missing. */
 function total(runs: Run[]): { cpu: CpuSeconds; seconds: number; stolen: number | undefined } | undefined {
   if (runs.some((run) => !run.cpu)) return undefined;
-  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.cpuSeconds, 0);
   const keys = Object.keys(runs[0]!.cpu!) as Array<keyof CpuSeconds>;
   const cpu = Object.fromEntries(keys.map((key) => [key, runs.reduce((sum, run) => sum + run.cpu![key], 0)])) as unknown as CpuSeconds;
-  const stolen = runs.every((run) => run.stolen !== undefined) ? runs.reduce((sum, run) => sum + run.stolen! * run.seconds, 0) / seconds : undefined;
+  const stolen = runs.every((run) => run.stolen !== undefined) ? runs.reduce((sum, run) => sum + run.stolen! * run.cpuSeconds, 0) / seconds : undefined;
   return { cpu, seconds, stolen };
 }
