@@ -72,4 +72,20 @@ describe(DocumentsRepository.name, () => {
     expect(await sut.takenFileNamesOfEach([{ tenant: ACME_ALICE, fileNames: [] }])).toEqual([[]]);
     expect(await sut.takenFileNamesOfEach([])).toEqual([]);
   });
+  it('writes rows once: writing the same ids again replaces their fields, keeps when they were created and adds none', async () => {
+    const first = { ...row('up-1', ACME_ALICE, 'report.txt'), metadata: { title: 'Q1 "draft"', tags: ['a', 'b'] } };
+    await sut.upsert([first, row('up-2', ACME_ALICE, null)]);
+    const before = await dataSource.getRepository(DocumentEntity).findOneByOrFail({ id: 'up-1' });
+    expect(before).toMatchObject({ fileName: 'report.txt', chunkCount: 1, metadata: { title: 'Q1 "draft"', tags: ['a', 'b'] }, organizationId: 'acme' });
+
+    // The same command applied again, with what changed since: two rows of one id in a batch take the last.
+    const again = { ...first, chunkCount: 3, contentBytes: 99, metadata: { title: 'final' } };
+    await sut.upsert([{ ...again, chunkCount: 2 }, again]);
+    const after = await dataSource.getRepository(DocumentEntity).findOneByOrFail({ id: 'up-1' });
+    expect(after).toMatchObject({ chunkCount: 3, contentBytes: 99, metadata: { title: 'final' }, fileName: 'report.txt' });
+    expect(after.createdAt).toEqual(before.createdAt);
+    expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(before.updatedAt.getTime());
+    expect(await dataSource.getRepository(DocumentEntity).countBy({ id: 'up-1' })).toBe(1);
+    await sut.upsert([]);
+  });
 });
