@@ -14,10 +14,10 @@ import type { AttributeValue, GraphNode, Initializer, OnnxModel } from './onnx-m
  * Inputs: `ids` (int64, batch × tokens, at most MAX_TOKENS, any id at padded positions) and `mask`
  * (float, 1 for a real token, 0 for padding). Output: `embedding` (batch × 512, unit length).
  *
- * With `int8` matrix products, every dense layer's kernel is stored as bytes (±63, see int8-columns.ts)
- * with a scale per output column, and its input is quantised at run time to bytes with one scale for the whole tensor
- * (DynamicQuantizeLinear); ONNX Runtime fuses the steps into one integer kernel. Attention's own
- * products stay in float. That scale covers every row of the batch, padding included, so a text's
+ * With `int8` matrix products, every dense layer's kernel is stored as bytes (±63, see
+ * int8-columns.ts) with a scale per output column, and its input is quantised at run time to bytes
+ * with one scale for the whole tensor (DynamicQuantizeLinear); ONNX Runtime fuses the steps into one
+ * integer kernel. Attention's own products stay in float. That scale covers every row of the batch, padding included, so a text's
  * vector depends on what it is batched with: run one text per pass for vectors that do not.
  */
 

@@ -37,9 +37,9 @@ interface LoadedModel {
  * against 27. With int8 products (the default), 60-word SciFact chunks ran at 333 to 340 a second
  * against 147 in float on a later AMD EPYC host with VNNI, and a 15-word query in 0.6 ms against
  * 1.85; each of 400 chunks' vectors was within a cosine of 0.997 of the float one (0.9987 at the
- * median), so an index written in one precision is searched in the
- * other. Like TensorFlow.js it runs on the calling thread, one core per instance: the worker pool
- * gives it more cores, and keeps it off a thread that answers requests.
+ * median), so an index written in one precision is searched in the other. Like TensorFlow.js it
+ * runs on the calling thread, one core per instance: the worker pool gives it more cores, and keeps
+ * it off a thread that answers requests.
  */
 export class UseLiteOnnxEmbedder implements Embedder {
   readonly modelId = USE_LITE_MODEL.modelId;
