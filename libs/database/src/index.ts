@@ -1,3 +1,4 @@
+export * from './analyze-on-growth';
 export * from './embedded-postgres.runner';
 export * from './free-port';
 export { isAlive } from './leftover-postmaster';

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { driverPool } from '@recollect/database';
+import { AnalyzeOnGrowth, driverPool } from '@recollect/database';
 import type { Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
 import { DocumentEntity } from './document.entity';
@@ -15,6 +15,13 @@ export interface FileNameCheck {
 
 @Injectable()
 export class DocumentsRepository {
+  private readonly logger = new Logger(DocumentsRepository.name);
+  /**
+   * Its indices all begin with the tenant: until the table has statistics, the planner may answer a
+   * file-name check through the source or context index, reading every row of the tenant.
+   */
+  private statistics: AnalyzeOnGrowth | undefined;
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** File names among `fileNames` that this tenant already holds under another context. */
@@ -103,6 +110,10 @@ export class DocumentsRepository {
         column((d) => JSON.stringify(d.metadata ?? {})),
       ],
     });
+    this.statistics ??= new AnalyzeOnGrowth(driverPool(this.db), table, {
+      onError: (error) => this.logger.warn(`could not analyse ${table} for the planner: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    void this.statistics.noteWritten(rows.length);
   }
 
   /** Documents a delete names: by source or file name, or (byId) by context_id or document id. */
