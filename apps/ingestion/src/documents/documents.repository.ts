@@ -17,8 +17,9 @@ export interface FileNameCheck {
 export class DocumentsRepository {
   private readonly logger = new Logger(DocumentsRepository.name);
   /**
-   * Its indices all begin with the tenant: until the table has statistics, the planner may answer a
-   * file-name check through the source or context index, reading every row of the tenant.
+   * Its indices all begin with the tenant: until the table has statistics, the planner answered the
+   * file-name check of every add through the source or context index, reading every row of the
+   * tenant (3.5 to 7 ms for seven names at 1,600 rows, and growing), not the file-name one (0.05 ms).
    */
   private statistics: AnalyzeOnGrowth | undefined;
 
