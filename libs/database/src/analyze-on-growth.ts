@@ -30,12 +30,13 @@ export class AnalyzeOnGrowth {
   private readonly floorRows: number;
   private readonly ceilingRows: number;
   private readonly onError: (error: unknown) => void;
-  /** The table's rows when its statistics were last taken, by PostgreSQL's record; 0 without statistics. */
+  /**
+   * The table's rows when its statistics were last taken, by PostgreSQL's record; 0 without statistics;
+   * infinite, for good, when the table is missing or this role may not analyse it.
+   */
   private rowsAtLastAnalysis: Promise<number> | undefined;
   private writtenSince = 0;
   private running = false;
-  /** Set for good when the table is missing or this role may not analyse it. */
-  private givenUp = false;
 
   constructor(
     private readonly pool: Pool,
@@ -53,7 +54,7 @@ export class AnalyzeOnGrowth {
    * Answers once any analysis this started is over, and never rejects: a write path need not wait.
    */
   async noteWritten(rows: number): Promise<void> {
-    if (rows <= 0 || this.givenUp) return;
+    if (rows <= 0) return;
     this.writtenSince += rows;
     try {
       await this.analyseIfDue();
@@ -67,7 +68,7 @@ export class AnalyzeOnGrowth {
     this.rowsAtLastAnalysis ??= this.readRowsAtLastAnalysis();
     const analysedRows = await this.rowsAtLastAnalysis;
     const rows = analysedRows + this.writtenSince;
-    if (this.running || this.givenUp || analysedRows >= this.ceilingRows || rows < Math.max(this.floorRows, 2 * analysedRows)) return;
+    if (this.running || analysedRows >= this.ceilingRows || rows < Math.max(this.floorRows, 2 * analysedRows)) return;
     this.running = true;
     const counted = this.writtenSince;
     try {
@@ -97,7 +98,6 @@ export class AnalyzeOnGrowth {
   }
 
   private giveUp(reason: string): number {
-    this.givenUp = true;
     this.report(new Error(reason));
     return Number.POSITIVE_INFINITY;
   }

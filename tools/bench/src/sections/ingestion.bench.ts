@@ -55,7 +55,7 @@ export async function benchIngestion(quick: boolean): Promise<Section> {
       for (const run of [through, bulk]) {
         if (run.chunks !== alone.chunks) throw new Error(`round ${index}: the service made ${run.chunks} chunks of the documents, the benchmark ${alone.chunks}`);
       }
-      results.push({ alone, through, ratio: through.rate / alone.rate, bulkRate: bulk.rate, bulkRatio: bulk.rate / alone.rate });
+      results.push({ alone, through, ratio: through.rate / alone.rate, bulk });
     }
     return report(results, threads);
   } finally {
@@ -84,8 +84,7 @@ interface RoundResult {
   through: Run & { ownSeconds: number };
   ratio: number;
   /** The same documents, DOCUMENTS_PER_BULK_CALL to a call. */
-  bulkRate: number;
-  bulkRatio: number;
+  bulk: Run;
 }
 
 /** The benchmark's own encoder pool on the round's chunks, in one call, as the pool batches them. */
@@ -159,8 +158,8 @@ function report(results: RoundResult[], threads: number): Section {
   const ratio = median(ratios);
   const aloneRates = results.map((r) => r.alone.rate);
   const serviceRates = results.map((r) => r.through.rate);
-  const bulkRates = results.map((r) => r.bulkRate);
-  const bulkRatios = results.map((r) => r.bulkRatio);
+  const bulkRates = results.map((r) => r.bulk.rate);
+  const bulkRatios = results.map((r) => r.bulk.rate / r.alone.rate);
   const counts = results.map((r) => r.alone.chunks);
   const chunks = counts.every((count) => count === counts[0]) ? `${counts[0]} chunks a round` : `${counts.join(', ')} chunks in the rounds`;
   return {
