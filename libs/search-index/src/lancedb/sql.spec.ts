@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import { describe, expect, it } from 'vitest';
-import { filterToSql } from './filter-to-sql';
+import { filterToSql, filterToSqlBesideTenant } from './filter-to-sql';
 import { sqlInList, sqlString, sqlStringArray, toIsoUtc } from './sql';
 
 describe('sqlString', () => {
@@ -72,5 +72,12 @@ describe('filterToSql', () => {
 
   it('turns an empty documentIds list into a predicate that matches nothing', () => {
     expect(filterToSql({ tenant: { userId: 'u', organizationId: 'o' }, documentIds: [] })).toContain('(FALSE)');
+  });
+
+  it('beside the tenant, keeps every other clause as it is', () => {
+    const filter = { tenant: { userId: 'u', organizationId: 'o' }, documentIds: ["d'"], source: 's', scope: 'internal' };
+    expect(filterToSqlBesideTenant(filter)).toBe("(document_id IN ('d''')) AND (source = 's') AND (scope = 'internal')");
+    expect(filterToSql(filter)).toBe(`(tenant_id = '1:u:+o') AND ${filterToSqlBesideTenant(filter)}`);
+    expect(filterToSqlBesideTenant({ ...filter, documentIds: [] })).toContain('(FALSE)');
   });
 });
