@@ -11,7 +11,7 @@ import { assertValidIdentity, indexMismatchError } from './index-identity';
 import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
 import { documentRowId, documentsToArrowTable, documentTableSchema } from './document-table';
 import { EngineThreadPriority } from './engine-thread-priority';
-import { OWN_ROW_COLUMNS, ownRowsByCosine } from './own-rows';
+import { nearestIfAllOwn, OWN_ROW_COLUMNS, ownRowsByCosine } from './own-rows';
 import { fillChunkPayloads } from './payload-migration';
 import { SerialQueue } from './serial-queue';
 import { sqlInList } from './sql';
@@ -218,12 +218,12 @@ export class LanceDbSearchIndex implements SearchIndex {
     const toHits = (rows: Array<Record<string, unknown>>) => rows.map((row) => ({ chunk: rowToChunk(row, filter.tenant), score: cosineScore(row._distance) }));
 
     // Checking the tenant after the graph search skips building the tenant's row set (about 2 ms of 8 at
-    // 100k rows). The graph's nearest candidates are read once, with their vectors, text and tenant, then
-    // checked and re-scored exactly here: LanceDB's own re-ranking, tenant filter and projection would
-    // each read the candidates' rows again (4.2 against 5.1 ms at 100k rows). It needs at least `limit`
-    // candidates of the tenant's (by the graph's distances, any row of its that was not a candidate is
-    // farther than all of them); otherwise the search runs again filtering first, which never loses a
-    // narrow tenant's rows to others'. `_distance` is selected only because LanceDB warns when it is not.
+    // 100k rows). The graph's candidates (`limit` times the refine factor, nearest by its quantised
+    // distances) are read once, with their vectors, text and tenant, and re-ranked exactly here: LanceDB's
+    // own re-ranking, tenant filter and projection would each read their rows again (4.2 against 5.1 ms
+    // at 100k rows). That answers only when the exact top `limit` are all the tenant's; otherwise the
+    // search runs again filtering first, which never loses a narrow tenant's rows to others'.
+    // `_distance` is selected only because LanceDB warns when it is not.
     const tenant = tenantId(filter.tenant);
     if (this.hasVectorIndex && filter.documentIds === undefined && where === filterToSql({ tenant: filter.tenant }) && !this.interleavedTenants.has(tenant)) {
       const candidates = (await table
@@ -233,8 +233,8 @@ export class LanceDbSearchIndex implements SearchIndex {
         .limit(limit * refineFactorFor(limit))
         .select([...CHUNK_READ_COLUMNS, ...OWN_ROW_COLUMNS, '_distance'])
         .toArray()) as Array<Record<string, unknown>>;
-      const nearest = ownRowsByCosine(candidates, filter.tenant, vector);
-      if (nearest.length >= limit) return nearest.slice(0, limit);
+      const nearest = nearestIfAllOwn(candidates, filter.tenant, vector, limit);
+      if (nearest) return nearest;
       if (this.interleavedTenants.size >= MAX_INTERLEAVED_TENANTS) this.interleavedTenants.clear();
       this.interleavedTenants.add(tenant);
     }

@@ -126,6 +126,19 @@ export function searchCases(context: ContractContext): void {
     expect(found.filter((hit) => hit.score > 0).length).toBeGreaterThan(2);
   });
 
+  it("a confined vector search keeps all of the tenant's chunks when others' chunks under the same document ids would pass its limit", async () => {
+    const index = context.index();
+    const own = makeDocument({ documentId: 'alpha', count: 4 });
+    await index.upsert([...own, ...makeDocument({ documentId: 'alpha', count: 4, tenant: TENANT_B })]);
+    const query = own[2]!.vector;
+
+    const found = await index.confinedVectorSearch(Promise.resolve(query), { tenant: TENANT_A, documentIds: ['alpha'] }, 5);
+
+    expect(found.map((hit) => hit.chunk.id).sort()).toEqual(own.map((chunk) => chunk.id).sort());
+    expect(found[0]?.chunk.id).toBe(own[2]!.id);
+    expect(found.map((hit) => hit.score)).toEqual(found.map((hit) => hit.score).sort((a, b) => b - a));
+  });
+
   it('a confined vector search over more chunks than its limit keeps the most similar', async () => {
     const index = context.index();
     const chunks = makeDocument({ documentId: 'long', count: 12 });

@@ -20,14 +20,17 @@ function tenantData(tenant: Tenant, position: number): ChunkRecord[] {
 async function expectOnly(context: ContractContext, tenant: Tenant, expectedChunks: number): Promise<void> {
   const index = context.index();
   const filter = { tenant };
+  const confined = await index.confinedVectorSearch(Promise.resolve(unitVector(1)), { tenant, documentIds: ['shared', ...TENANTS.map((_, position) => `own-${position}`)] }, 100);
   const everything = [
     ...(await index.vectorSearch(unitVector(1), filter, 100)).map((result) => result.chunk),
+    ...confined.map((result) => result.chunk),
     ...(await index.lexicalSearch('onboarding checklist', filter, 100)).map((result) => result.chunk),
     ...(await index.listChunks(filter, { limit: 100, offset: 0 })),
   ];
   for (const chunk of everything) expect(chunk.tenant).toEqual(tenant);
   expect(await index.listChunks(filter, { limit: 100, offset: 0 })).toHaveLength(expectedChunks);
   expect(await index.vectorSearch(unitVector(1), filter, 100)).toHaveLength(expectedChunks);
+  expect(confined).toHaveLength(expectedChunks);
   const documents = await index.listDocuments(filter);
   expect(documents.reduce((sum, document) => sum + document.chunkCount, 0)).toBe(expectedChunks);
 }
