@@ -11,8 +11,7 @@ type Row = Record<string, unknown>;
 
 interface RankedRow {
   row: Row;
-  id: string;
-  score: number;
+  hit: ScoredChunk;
 }
 
 // For reads that do not filter on the tenant in the engine and check each row's tenant here instead.
@@ -22,7 +21,7 @@ interface RankedRow {
 /** The tenant's rows, each scored by its exact cosine to the query, best first (ties by chunk id). */
 export function ownRowsByCosine(rows: readonly Row[], tenant: Tenant, query: Float32Array): ScoredChunk[] {
   const own = tenantId(tenant);
-  return toChunks(rankByCosine(rows.filter((row) => row.tenant_id === own), query), tenant);
+  return rankByCosine(rows.filter((row) => row.tenant_id === own), tenant, query).map(({ hit }) => hit);
 }
 
 /**
@@ -31,17 +30,16 @@ export function ownRowsByCosine(rows: readonly Row[], tenant: Tenant, query: Flo
  */
 export function nearestIfAllOwn(rows: readonly Row[], tenant: Tenant, query: Float32Array, limit: number): ScoredChunk[] | undefined {
   const own = tenantId(tenant);
-  const nearest = rankByCosine(rows, query).slice(0, limit);
-  return nearest.length === limit && nearest.every(({ row }) => row.tenant_id === own) ? toChunks(nearest, tenant) : undefined;
+  const nearest = rankByCosine(rows, tenant, query).slice(0, limit);
+  return nearest.length === limit && nearest.every(({ row }) => row.tenant_id === own) ? nearest.map(({ hit }) => hit) : undefined;
 }
 
-function rankByCosine(rows: readonly Row[], query: Float32Array): RankedRow[] {
+/**
+ * Every row read back as a chunk, best first (ties by chunk id). Each is stamped with the asking tenant,
+ * whoever owns it, so only rows checked to be the tenant's may leave this file.
+ */
+function rankByCosine(rows: readonly Row[], tenant: Tenant, query: Float32Array): RankedRow[] {
   return rows
-    .map((row) => ({ row, id: chunkIdOf(row), score: clampedCosine(query, (row.vector as { toArray(): Float32Array }).toArray()) }))
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    .map((row) => ({ row, hit: { chunk: rowToChunk(row, tenant), score: clampedCosine(query, (row.vector as { toArray(): Float32Array }).toArray()) } }))
+    .sort((a, b) => b.hit.score - a.hit.score || a.hit.chunk.id.localeCompare(b.hit.chunk.id));
 }
-
-const toChunks = (ranked: readonly RankedRow[], tenant: Tenant): ScoredChunk[] => ranked.map(({ row, score }) => ({ chunk: rowToChunk(row, tenant), score }));
-
-/** Ties are ordered by chunk id, which only the payload holds. */
-const chunkIdOf = (row: Row): string => String((JSON.parse(String(row.payload)) as { id: unknown }).id);
