@@ -1,5 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { tenantKey, type Tenant } from '@recollect/contracts';
+import { tenantIdentity, type Tenant } from '@recollect/contracts';
 
 /**
  * Job ids carry a signature over the tenant, so the status route can tell a job this service issued
@@ -29,7 +29,8 @@ export class JobIds {
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
+  // Over the tenant's identity, which no two tenants share (its bus key can be).
   private sign(id: string, tenant: Tenant): string {
-    return createHmac('sha256', this.secret).update(`${id}\u0000${tenantKey(tenant)}`).digest('hex').slice(0, 16);
+    return createHmac('sha256', this.secret).update(`${id}\u0000${tenantIdentity(tenant)}`).digest('hex').slice(0, 16);
   }
 }
