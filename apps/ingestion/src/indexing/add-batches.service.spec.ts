@@ -1,5 +1,6 @@
 import { CommandTypes, makeEnvelope, type AddContextCommand, type JobUpdated, type Tenant } from '@recollect/contracts';
-import { describe, expect, it } from 'vitest';
+import { Logger } from '@nestjs/common';
+import { describe, expect, it, vi } from 'vitest';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { JobEntity } from '../jobs/job.entity';
 import type { JobToBegin, JobsRepository } from '../jobs/jobs.repository';
@@ -117,9 +118,12 @@ describe(AddBatches.name, () => {
     expect(sut.takeApplied('c')).toBe(false);
   });
 
-  it('answers false, without throwing, when the batch cannot even be checked', async () => {
+  it('answers false, without throwing, when the batch cannot even be checked, and says so', async () => {
+    const warn = vi.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { sut, events } = setUp({ failChecks: true });
     expect(await sut.tryApply(addCommand('a'), [addCommand('b')])).toBe(false);
     expect(events).toEqual([]);
+    expect(warn).toHaveBeenCalledWith('gathering the add commands to apply with job a failed; it goes on alone: database unavailable');
+    warn.mockRestore();
   });
 });

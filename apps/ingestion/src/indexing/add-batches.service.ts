@@ -62,7 +62,11 @@ export class AddBatches {
       // Its members go alone from now on, so one command that cannot be written fails no other batch.
       for (const { command } of entries.slice(1)) remember(this.goAlone, command.payload.jobId);
       const reason = error instanceof Error ? error.message : String(error);
-      this.logger.warn(`${entries.length} add commands applied together failed; each goes on alone, job ${first.payload.jobId} first: ${reason}`);
+      this.logger.warn(
+        entries.length > 0
+          ? `${entries.length} add commands applied together failed; each goes on alone, job ${first.payload.jobId} first: ${reason}`
+          : `gathering the add commands to apply with job ${first.payload.jobId} failed; it goes on alone: ${reason}`,
+      );
       return false;
     }
   }
