@@ -34,6 +34,11 @@ describe(AnalyzeOnGrowth.name, () => {
     await pool.query(`INSERT INTO files (owner, team, name, folder) SELECT 'alice', 'red', 'file-' || i, 'folder-' || i FROM generate_series($1::int, $2::int) AS i`, [written, written + count - 1]);
     written += count;
   };
+  /** Writes rows and notes them, as a repository does after its insert. */
+  const grow = async (sut: AnalyzeOnGrowth, count: number): Promise<void> => {
+    await write(count);
+    await sut.noteWritten(count);
+  };
   const analyses = async (): Promise<number> =>
     Number((await pool.query<{ n: string }>(`SELECT analyze_count AS n FROM pg_stat_all_tables WHERE relid = 'files'::regclass`)).rows[0]!.n);
   const indexFor = async (query: string): Promise<string | undefined> => {
@@ -45,29 +50,24 @@ describe(AnalyzeOnGrowth.name, () => {
 
   it('analyses a table without statistics once the floor is written, and the planner then picks the index that fits', async () => {
     const sut = new AnalyzeOnGrowth(pool, 'files', { floorRows: 500 });
-    await write(499);
-    await sut.noteWritten(499);
+    await grow(sut, 499);
     expect(await analyses()).toBe(0);
     // A precondition, PostgreSQL's and not this class's: without statistics both indices look alike.
     expect(await indexFor(byName)).toBe('files_owner_folder_idx');
 
-    await write(100);
-    await sut.noteWritten(100);
+    await grow(sut, 100);
     expect(await analyses()).toBe(1);
     expect(await indexFor(byName)).toBe('files_owner_name_idx');
   });
 
   it('analyses again each time the table has doubled since, by PostgreSQL\'s count of its rows', async () => {
     const sut = new AnalyzeOnGrowth(pool, 'files', { floorRows: 500 });
-    await write(600);
-    await sut.noteWritten(600);
+    await grow(sut, 600);
     expect(await analyses()).toBe(1);
 
-    await write(599);
-    await sut.noteWritten(599);
+    await grow(sut, 599);
     expect(await analyses()).toBe(1);
-    await write(1);
-    await sut.noteWritten(1);
+    await grow(sut, 1);
     expect(await analyses()).toBe(2);
   });
 
@@ -82,16 +82,13 @@ describe(AnalyzeOnGrowth.name, () => {
     await write(1000);
     await pool.query('ANALYZE files');
     const sut = new AnalyzeOnGrowth(pool, 'files', { floorRows: 500, ceilingRows: 2000 });
-    await write(999);
-    await sut.noteWritten(999);
+    await grow(sut, 999);
     expect(await analyses()).toBe(1);
-    await write(1);
-    await sut.noteWritten(1);
+    await grow(sut, 1);
     expect(await analyses()).toBe(2);
 
     // 2,000 rows at the last analysis: the ceiling.
-    await write(3000);
-    await sut.noteWritten(3000);
+    await grow(sut, 3000);
     expect(await analyses()).toBe(2);
   });
 
