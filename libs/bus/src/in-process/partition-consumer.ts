@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { deadLetterTopic } from '@recollect/contracts';
 import type { BusRecord } from '../bus.context';
 import { errorText } from '../error-text';
+import { failsEveryDelivery } from '../fails-every-delivery';
 import type { InProcessBroker } from './in-process.broker';
 
 export interface PartitionConsumerOptions {
@@ -153,26 +154,29 @@ export class PartitionConsumer {
     const { maxAttempts } = this.options.broker.settings;
     const upcoming = (): readonly BusRecord[] => this.buffer.slice(1);
     let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-      if (attempt > 1) {
-        if (attempt === 2) await commitHandled();
-        await this.sleep(this.backoff(attempt - 1), false);
+    let attempts = 0;
+    while (attempts < maxAttempts) {
+      attempts += 1;
+      if (attempts > 1) {
+        if (attempts === 2) await commitHandled();
+        await this.sleep(this.backoff(attempts - 1), false);
         if (this.stopping) return false;
       }
       this.delivering = true;
       // Published while the consumer read or slept since: the handler may want them.
       if (this.wakePending) this.readAhead();
       try {
-        await this.options.handle(record, attempt, upcoming);
+        await this.options.handle(record, attempts, upcoming);
         return true;
       } catch (error) {
         lastError = error;
-        this.options.logger.warn(`${this.where}@${record.offset}: attempt ${attempt}/${maxAttempts} failed: ${errorText(error)}`);
+        this.options.logger.warn(`${this.where}@${record.offset}: attempt ${attempts}/${maxAttempts} failed: ${errorText(error)}`);
+        if (failsEveryDelivery(error)) break;
       } finally {
         this.delivering = false;
       }
     }
-    await this.deadLetter(record, lastError, maxAttempts);
+    await this.deadLetter(record, lastError, attempts);
     return true;
   }
 

@@ -1,3 +1,4 @@
+import { DomainError, ErrorCode } from '@recollect/contracts';
 import { describe, expect, it } from 'vitest';
 import type { BusRecord } from '../bus.context';
 import { backoffFor, deliverWithRetries, type DeliverySteps, type RetryPolicy } from './event-delivery';
@@ -6,12 +7,12 @@ const RECORD: BusRecord = { topic: 't.v1', partition: 2, offset: '7', key: 'k', 
 const POLICY: RetryPolicy = { maxAttempts: 4, retryBackoffMs: 100, maxRetryBackoffMs: 250 };
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
-function steps(failures: number, overrides: Partial<DeliverySteps> = {}) {
+function steps(failures: number, overrides: Partial<DeliverySteps> = {}, failure = (attempt: number): Error => new Error(`failure ${attempt}`)) {
   const calls = { attempts: [] as number[], sleeps: [] as number[], deadLetters: [] as Array<Record<string, string>> };
   const sut: DeliverySteps = {
     handle: async (_record, attempt) => {
       calls.attempts.push(attempt);
-      if (attempt <= failures) throw new Error(`failure ${attempt}`);
+      if (attempt <= failures) throw failure(attempt);
     },
     deadLetter: async (_record, headers) => void calls.deadLetters.push(headers),
     sleep: async (ms) => void calls.sleeps.push(ms),
@@ -43,6 +44,15 @@ describe(deliverWithRetries.name, () => {
     expect(calls.deadLetters).toEqual([
       { h: 'v', 'x-error': 'failure 4', 'x-original-topic': 't.v1', 'x-original-partition': '2', 'x-original-offset': '7', 'x-attempts': '4' },
     ]);
+  });
+
+  it('dead-letters a message that fails its schema at its first failure, without waiting', async () => {
+    const invalid = new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime');
+    const { sut, calls } = steps(99, {}, () => invalid);
+    expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('dead-lettered');
+    expect(calls.attempts).toEqual([1]);
+    expect(calls.sleeps).toEqual([]);
+    expect(calls.deadLetters).toEqual([expect.objectContaining({ 'x-error': invalid.message, 'x-attempts': '1' })]);
   });
 
   it('abandons the message when the consumer stops during a backoff', async () => {

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { BusRecord } from '../bus.context';
 import { errorText } from '../error-text';
+import { failsEveryDelivery } from '../fails-every-delivery';
 
 export interface RetryPolicy {
   /** Deliveries of one message (first try included) before it goes to its `.dlq` topic. */
@@ -41,26 +42,30 @@ export function deadLetterHeaders(record: BusRecord, error: unknown, attempts: n
 
 /**
  * Retries in place, so the partition keeps its order and is held up for at most the sum of the
- * backoffs; then the message is dead-lettered and the partition moves on. The attempt number
- * lives in memory: a consumer that restarts mid-retries starts counting again.
+ * backoffs; then the message is dead-lettered and the partition moves on. One that failed its schema
+ * is dead-lettered at its first failure (see failsEveryDelivery). The attempt number lives in memory:
+ * a consumer that restarts mid-retries starts counting again.
  */
 export async function deliverWithRetries(record: BusRecord, policy: RetryPolicy, steps: DeliverySteps): Promise<DeliveryOutcome> {
   const where = `${record.topic}[${record.partition}]@${record.offset}`;
   let lastError: unknown;
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
-    if (attempt > 1) {
-      await steps.sleep(backoffFor(policy, attempt - 1));
+  let attempts = 0;
+  while (attempts < policy.maxAttempts) {
+    attempts += 1;
+    if (attempts > 1) {
+      await steps.sleep(backoffFor(policy, attempts - 1));
       if (steps.isStopping()) return 'abandoned';
     }
     try {
-      await steps.handle(record, attempt);
+      await steps.handle(record, attempts);
       return 'handled';
     } catch (error) {
       lastError = error;
-      steps.logger.warn(`${where}: attempt ${attempt}/${policy.maxAttempts} failed: ${errorText(error)}`);
+      steps.logger.warn(`${where}: attempt ${attempts}/${policy.maxAttempts} failed: ${errorText(error)}`);
+      if (failsEveryDelivery(error)) break;
     }
   }
-  await steps.deadLetter(record, deadLetterHeaders(record, lastError, policy.maxAttempts));
-  steps.logger.error(`${where}: moved to the dead-letter topic after ${policy.maxAttempts} attempts: ${errorText(lastError)}`);
+  await steps.deadLetter(record, deadLetterHeaders(record, lastError, attempts));
+  steps.logger.error(`${where}: moved to the dead-letter topic after ${attempts} attempts: ${errorText(lastError)}`);
   return 'dead-lettered';
 }

@@ -191,6 +191,26 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
           },
         ]);
       });
+
+      it('dead-letters a message that fails its schema at its first failure: no retry can read it', async () => {
+        const probe = new Probe();
+        probe.onEvent = (value) => {
+          if ((value as { malformed?: boolean }).malformed) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime');
+        };
+        await startConsumer('indexer', probe);
+        const client = kit().client();
+        const malformed = await emit(client, kit().topic, { key: 'k', value: { malformed: true } });
+        const next = await emit(client, kit().topic, { key: 'k', value: { malformed: false } });
+
+        await waitFor(committed('indexer', next), kit().patienceMs, 'the commit after the malformed message');
+        expect(probe.deliveries.map((d) => [d.value, d.attempt])).toEqual([
+          [{ malformed: true }, 1],
+          [{ malformed: false }, 1],
+        ]);
+        expect(await kit().deadLetters()).toEqual([
+          expect.objectContaining({ value: { malformed: true }, headers: expect.objectContaining({ 'x-original-offset': malformed.offset, 'x-attempts': '1' }) }),
+        ]);
+      });
     });
 
     describe('request/reply', () => {
