@@ -31,7 +31,10 @@ describe('Memind API', () => {
     const sessionId = 'corrected-question';
     const added = await sut.call(token, 'POST', '/api/v1/context/memory/add', {
       sessionId,
-      contents: [{ content: 'Did you enjoy the holiday in Lisbon?', id: 'question' }, { content: 'Yes, twice!', id: 'reply' }],
+      contents: [
+        { content: 'Did you enjoy the holiday in Lisbon?', id: 'question' },
+        { content: 'Yes, twice!', id: 'reply' },
+      ],
     });
     expect(added.status).toBe(201);
     // finalScore is 0.5 x cosine + 0.5 x the lexical share (the default weights): what the reply gets beyond its cosine is lexical.
@@ -43,7 +46,10 @@ describe('Memind API', () => {
     };
     expect(await lexicalPartOfReply('Lisbon')).toBeGreaterThan(0.05);
 
-    const corrected = await sut.call(token, 'POST', '/api/v1/context/memory/update', { sessionId, contents: [{ content: 'Did you enjoy the trip to Porto?', id: 'question' }] });
+    const corrected = await sut.call(token, 'POST', '/api/v1/context/memory/update', {
+      sessionId,
+      contents: [{ content: 'Did you enjoy the trip to Porto?', id: 'question' }],
+    });
     expect(corrected.status).toBe(200);
     expect(corrected.body.updated_entries).toBe(1);
     expect(await lexicalPartOfReply('Porto')).toBeGreaterThan(0.05);
@@ -175,6 +181,21 @@ describe('Memind API', () => {
     const r = await sut.call(token, 'POST', `${OPEN}/memory/async/add-message`, huge);
     expect(r.status).toBe(413);
     expect(r.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'message.content' } });
+  });
+
+  it('answers 400 for a message time whose year in UTC is not 0001 to 9999, on both APIs, instead of accepting what the memory service cannot store', async () => {
+    const late = addMessageBody('alice', 'x', { sessionId: 'far-future' }, { timestamp: '9999-12-31T23:59:59-01:00' });
+    for (const mode of ['sync', 'async']) {
+      const r = await sut.call(token, 'POST', `${OPEN}/memory/${mode}/add-message`, late);
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toContain('message.timestamp: must fall within the years 0001 to 9999, in UTC');
+    }
+    const alchemyst = await sut.call(token, 'POST', '/api/v1/context/memory/add', {
+      sessionId: 'far-future',
+      contents: [{ content: 'x', createdAt: '+010000-01-01T00:00:00Z' }],
+    });
+    expect(alchemyst.status).toBe(400);
+    expect(alchemyst.body.message).toContain('contents[0].createdAt');
   });
 
   it('requires the token (401) and a userId that matches it (403)', async () => {

@@ -133,7 +133,15 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
         const record = await emit(kit().client(), kit().topic, { key: 'k', value: { hello: 'world' }, headers: { h: 'v' } });
         expect(record.partition).toBe(partitionForKey('k', kit().partitions));
         await waitFor(() => probe.deliveries.length === 1, kit().patienceMs);
-        expect(probe.deliveries[0]).toEqual({ value: { hello: 'world' }, topic: kit().topic, key: 'k', partition: record.partition, offset: record.offset, headers: { h: 'v' }, attempt: 1 });
+        expect(probe.deliveries[0]).toEqual({
+          value: { hello: 'world' },
+          topic: kit().topic,
+          key: 'k',
+          partition: record.partition,
+          offset: record.offset,
+          headers: { h: 'v' },
+          attempt: 1,
+        });
       });
 
       it('delivers a bare value, as Nest sends it, without a key', async () => {
@@ -195,7 +203,8 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
       it('dead-letters a message that fails its schema at its first failure: no retry can read it', async () => {
         const probe = new Probe();
         probe.onEvent = (value) => {
-          if ((value as { malformed?: boolean }).malformed) throw new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime');
+          if ((value as { malformed?: boolean }).malformed)
+            throw new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime');
         };
         await startConsumer('indexer', probe);
         const client = kit().client();
@@ -208,7 +217,10 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
           [{ malformed: false }, 1],
         ]);
         expect(await kit().deadLetters()).toEqual([
-          expect.objectContaining({ value: { malformed: true }, headers: expect.objectContaining({ 'x-original-offset': malformed.offset, 'x-attempts': '1' }) }),
+          expect.objectContaining({
+            value: { malformed: true },
+            headers: expect.objectContaining({ 'x-original-offset': malformed.offset, 'x-attempts': '1' }),
+          }),
         ]);
       });
     });
@@ -223,7 +235,10 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
         const client = kit().client();
         const ask = (data: unknown) => lastValueFrom(client.send(kit().rpc, data).pipe(timeout(kit().patienceMs)));
 
-        await expect(ask({ key: 'tenant-1', value: { q: 'cats' } })).resolves.toEqual({ ok: true, data: { echoed: { q: 'cats' }, key: 'tenant-1', topic: kit().rpc } });
+        await expect(ask({ key: 'tenant-1', value: { q: 'cats' } })).resolves.toEqual({
+          ok: true,
+          data: { echoed: { q: 'cats' }, key: 'tenant-1', topic: kit().rpc },
+        });
         await expect(ask({ q: 'dogs' })).resolves.toEqual({ ok: true, data: { echoed: { q: 'dogs' }, key: null, topic: kit().rpc } });
       });
 
@@ -355,7 +370,10 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
 
       it('fails to listen with BusUnavailable', async () => {
         const dead = await kit().unreachable();
-        const app = await NestFactory.createMicroservice(ProbeModule.with(new Probe(), false, { topic: kit().topic, rpc: kit().rpc }), { strategy: dead.server, logger: false });
+        const app = await NestFactory.createMicroservice(ProbeModule.with(new Probe(), false, { topic: kit().topic, rpc: kit().rpc }), {
+          strategy: dead.server,
+          logger: false,
+        });
         try {
           const error = await app.listen().catch((e: unknown) => e);
           expect(error).toBeInstanceOf(DomainError);

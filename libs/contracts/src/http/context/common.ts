@@ -9,9 +9,22 @@ export const scopeSchema = z.enum(['internal', 'external']);
 /** The seeds' examples send booleans as "true"/"false" strings; both spellings are accepted. */
 export const looseBooleanSchema = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
+const FIRST_STORABLE_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const LAST_STORABLE_TIME = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * A date-time JavaScript can read, passed on in UTC ISO form. Its year, in UTC, must have four digits
+ * (0001 to 9999): outside them ISO strings take the extended form (`+010000-01-01T…`), which the
+ * commands' date-time fields, PostgreSQL and the index's text order do not all take.
+ */
 export const isoDateSchema = z
   .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date-time' })
+  .superRefine((v, ctx) => {
+    const time = Date.parse(v);
+    if (Number.isNaN(time)) ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time' });
+    else if (time < FIRST_STORABLE_TIME || time > LAST_STORABLE_TIME)
+      ctx.addIssue({ code: 'custom', message: 'must fall within the years 0001 to 9999, in UTC' });
+  })
   .transform((v) => new Date(v).toISOString());
 
 /** Identity fields a body may carry for compatibility; the token decides, these must agree with it. */

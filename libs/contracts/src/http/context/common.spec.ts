@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { memoryMessageInputSchema } from '../../events/memory-commands';
+import { isoDateSchema } from './common';
+
+const DAY = 86_400_000;
+/** Around years 0001 and 9999, where the edges are; a day's margin keeps the test's own offsets in range. */
+const nearFourDigitYears = fc.date({
+  min: new Date(Date.parse('0000-06-01T00:00:00Z')),
+  max: new Date(Date.parse('+010000-06-01T00:00:00Z')),
+  noInvalidDate: true,
+});
+const anyDate = fc.date({ min: new Date(-8.64e15 + DAY), max: new Date(8.64e15 - DAY), noInvalidDate: true });
+
+describe('isoDateSchema', () => {
+  it('passes a date-time on in UTC ISO form', () => {
+    expect(isoDateSchema.parse('2025-01-10T12:34:56+02:00')).toBe('2025-01-10T10:34:56.000Z');
+    expect(isoDateSchema.parse('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+    expect(isoDateSchema.parse('9999-12-31T23:59:59.999Z')).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it.each(['9999-12-31T23:59:59-01:00', '0001-01-01T00:00:00+01:00', '+010000-01-01T00:00:00Z', '-000001-01-01T00:00:00Z', '+275760-09-13T00:00:00.000Z'])(
+    'refuses %s, whose year in UTC has more or fewer than four digits',
+    (date) => {
+      const result = isoDateSchema.safeParse(date);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual(['must fall within the years 0001 to 9999, in UTC']);
+    },
+  );
+
+  it('refuses what is no date at all, with that reason alone', () => {
+    expect(isoDateSchema.safeParse('next tuesday').error?.issues.map((issue) => issue.message)).toEqual(['must be an ISO 8601 date-time']);
+  });
+
+  it('hands on only dates that a memory command carries: the gateway accepts none that the memory service would refuse', () => {
+    const occurredAt = memoryMessageInputSchema.shape.occurredAt;
+    fc.assert(
+      fc.property(fc.oneof(nearFourDigitYears, anyDate), fc.integer({ min: -14 * 60, max: 14 * 60 }), (date, offsetMinutes) => {
+        // The same instant written with an offset, as clients send it.
+        const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, -1);
+        const sign = offsetMinutes < 0 ? '-' : '+';
+        const offset = `${sign}${String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0')}:${String(Math.abs(offsetMinutes) % 60).padStart(2, '0')}`;
+        const parsed = isoDateSchema.safeParse(`${local}${offset}`);
+        if (parsed.success) expect(occurredAt.safeParse(parsed.data).success).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
