@@ -31,4 +31,12 @@ describe('RS256 tokens with JWT_PUBLIC_KEY, issuer and audience', () => {
     ];
     for (const token of refused) expect((await sut.call(token, 'GET', '/api/v1/context/view/docs')).status).toBe(401);
   });
+
+  it('refuses, with 401 naming the claim, a token whose ids PostgreSQL cannot store, rather than failing its writes as if the bus were down', async () => {
+    for (const claims of [{ sub: 'a\u0000b', org: 'rs-org' }, { sub: 'rs-user', org: 'org\ud800' }]) {
+      const r = await sut.call(rs256(claims), 'POST', '/api/v1/context/add-async', { documents: [{ content: 'x' }], source: 's', context_type: 'resource' });
+      expect(r.status).toBe(401);
+      expect(r.body.message).toMatch(/Token claim (sub|org)/);
+    }
+  });
 });

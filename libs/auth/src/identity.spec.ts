@@ -16,6 +16,19 @@ describe(identityFromClaims.name, () => {
   it('rejects a token without a subject', () => {
     expect(() => identityFromClaims({ org: 'o1' }, settings)).toThrow(DomainError);
   });
+  it.each([
+    [{ sub: 'a\u0000b', org: 'o1' }, 'Token claim sub must not contain the NUL character'],
+    [{ sub: 'u1', org: 'acme\ud800' }, 'Token claim org must be well-formed Unicode'],
+    [{ sub: 'u1', organization_id: '\u0000' }, 'Token claim organization_id must not contain the NUL character'],
+  ])('refuses ids PostgreSQL cannot store, naming the claim: %j', (claims, reason) => {
+    try {
+      identityFromClaims(claims, settings);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as DomainError).code).toBe(ErrorCode.Unauthenticated);
+      expect((error as DomainError).message).toContain(reason);
+    }
+  });
 });
 
 describe(tenantForRequest.name, () => {

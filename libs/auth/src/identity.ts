@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type Tenant } from '@recollect/contracts';
+import { DomainError, ErrorCode, unstorableTextReason, type Tenant } from '@recollect/contracts';
 
 /** Who is calling, as the verified token says. */
 export interface Identity {
@@ -12,10 +12,22 @@ export interface ClaimSettings {
   adminScope: string;
 }
 
+/**
+ * The tenant's ids are stored and published with everything it writes: a claim PostgreSQL cannot
+ * store would let the token read but fail every write as if the bus were down.
+ */
+function assertStorableClaim(name: string, value: string): void {
+  const reason = unstorableTextReason(value);
+  if (reason) throw new DomainError(ErrorCode.Unauthenticated, `Token claim ${name} ${reason}`);
+}
+
 export function identityFromClaims(claims: Record<string, unknown>, settings: ClaimSettings): Identity {
   const sub = claims.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new DomainError(ErrorCode.Unauthenticated, 'Token has no subject (sub claim)');
-  const org = claims[settings.orgClaim] ?? claims.organization_id ?? claims.org_id;
+  assertStorableClaim('sub', sub);
+  const orgClaim = [settings.orgClaim, 'organization_id', 'org_id'].find((name) => claims[name] !== undefined && claims[name] !== null);
+  const org = orgClaim === undefined ? undefined : claims[orgClaim];
+  if (typeof org === 'string') assertStorableClaim(orgClaim!, org);
   const scopes = [
     ...(typeof claims.scope === 'string' ? claims.scope.split(' ') : []),
     ...(Array.isArray(claims.scp) ? claims.scp.filter((s): s is string => typeof s === 'string') : []),

@@ -36,6 +36,11 @@ function textIssue(text: string): Unstorable['issue'] | undefined {
   return (text as StringWithIsWellFormed).isWellFormed() ? undefined : LONE_SURROGATE;
 }
 
+/** Why PostgreSQL could not store this text (it holds NUL or a lone surrogate), as a rule's message; undefined if it could. */
+export function unstorableTextReason(text: string): string | undefined {
+  return textIssue(text)?.message;
+}
+
 /** The first string or key PostgreSQL could not store (see textIssue), or the first value nested too deep. */
 function unstorableAt(value: unknown, maxDepth: number, depth = 0): Unstorable | undefined {
   if (typeof value === 'string') {
