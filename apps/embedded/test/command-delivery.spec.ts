@@ -144,4 +144,16 @@ describe('commands arriving on the bus', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].headers['x-error']).toMatch(/Invalid command/);
   });
+
+  it("fails the job of a command that fails its schema, with the reason, at its first delivery, instead of leaving it waiting", async () => {
+    const refused = jobIds.issue(tenant);
+    await publish({ ...command(refused, 'Never indexed.'), documents: [] });
+    const job = await eventually(async () => {
+      const status = await jobStatus(refused);
+      return status.status === 'failed' ? status : undefined;
+    });
+    expect(job).toMatchObject({ attemptsMade: 1, failedReason: expect.stringContaining('Invalid command: payload.documents') });
+    const { rows } = await db.query(`SELECT headers FROM bus.messages WHERE topic = $1 AND value->'payload'->>'jobId' = $2`, [`${Topics.contextCommands}.dlq`, refused]);
+    expect(rows.map((row) => row.headers['x-attempts'])).toEqual(['1']);
+  });
 });

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { Client } from 'pg';
+import { MemoryCommandTypes, Topics, makeEnvelope } from '@recollect/contracts';
 import { JobIds } from '@recollect/gateway';
 import { addMessageBody } from '@recollect/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,6 +216,26 @@ describe('Memind API', () => {
     expect(r.body.data).toMatchObject({ operationId: pending, status: 'accepted', stored: false, indexed: false });
     expect((await sut.call(token, 'GET', `${OPEN}/operations/op-nonsense`)).status).toBe(404);
     expect((await sut.call(sut.token('bob', 'acme'), 'GET', `${OPEN}/operations/${pending}`)).status).toBe(404);
+  });
+
+  it('fails the operation of a command that fails its schema (written by another producer, or another version), with the reason', async () => {
+    const operationIds = new JobIds(createHmac('sha256', derivedSecret(sut.stack.jwtSecret, 'job-ids')).update('memory-operations').digest('hex'), 'op');
+    const tenant = { userId: 'alice', organizationId: 'acme' };
+    const operationId = operationIds.issue(tenant);
+    const message = { id: null, role: 'user', authorName: null, occurredAt: '+010000-01-01T00:00:00.000Z', metadata: {}, blocks: [{ type: 'text', text: 'x' }] };
+    const value = makeEnvelope(MemoryCommandTypes.add, tenant, 'corr-refused', { operationId, sessionId: 'refused', agentId: null, messages: [message] });
+    const db = new Client({ connectionString: sut.databaseUrl });
+    await db.connect();
+    try {
+      await db.query('INSERT INTO bus.messages (topic, partition, key, headers, value) VALUES ($1, 0, $2, $3, $4)', [Topics.memoryCommands, 'refused', {}, value]);
+    } finally {
+      await db.end();
+    }
+    const operation = await eventually(async () => {
+      const r = await sut.call(token, 'GET', `${OPEN}/operations/${operationId}`);
+      return r.body.data?.status === 'failed' ? r.body.data : undefined;
+    });
+    expect(operation).toMatchObject({ stored: false, error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('payload.messages[0].occurredAt') } });
   });
 });
 

@@ -78,6 +78,24 @@ export function parseMessageOrThrow<S extends z.ZodType>(schema: S, input: unkno
   return parseWithin(schema, input, what, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
 }
 
+/**
+ * parseMessageOrThrow for a consumer whose senders wait on the message's outcome: a refusal is final
+ * (see the bus's dead-lettering), so `onRefused` hears of it first, to tell them, then it throws.
+ */
+export async function parseMessageOrRefuse<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  onRefused: (error: DomainError) => Promise<void>,
+): Promise<z.output<S>> {
+  try {
+    return parseMessageOrThrow(schema, input, what);
+  } catch (error) {
+    if (error instanceof DomainError) await onRefused(error);
+    throw error;
+  }
+}
+
 function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: string, maxDepth: number): z.output<S> {
   const unstorable = unstorableAt(input, maxDepth);
   if (unstorable) {

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, contextCommandSchema, parseMessageOrThrow } from '@recollect/contracts';
+import { Topics, contextCommandSchema, parseMessageOrRefuse } from '@recollect/contracts';
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../ingestion.tokens';
 import { CommandProcessor } from './command-processor.service';
 
@@ -19,10 +19,10 @@ export class ContextCommandsConsumer {
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
   ) {}
 
-  /** A command that fails validation throws, so the bus dead-letters it after its retries. */
+  /** A command that fails validation fails its job and throws, so the bus dead-letters it. */
   @EventPattern(Topics.contextCommands)
   async onContextCommand(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
-    const command = parseMessageOrThrow(contextCommandSchema, value, 'command');
+    const command = await parseMessageOrRefuse(contextCommandSchema, value, 'command', (error) => this.processor.failRefused(value, error));
     await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts }, upcomingOf(context));
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, memoryCommandSchema, parseMessageOrThrow } from '@recollect/contracts';
+import { Topics, memoryCommandSchema, parseMessageOrRefuse } from '@recollect/contracts';
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../memory.tokens';
 import { MemoryCommandProcessor } from './memory-command.processor';
 
@@ -14,10 +14,10 @@ export class MemoryCommandsConsumer {
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
   ) {}
 
-  /** A command that fails validation throws, so the bus dead-letters it after its retries. */
+  /** A command that fails validation fails its operation and throws, so the bus dead-letters it. */
   @EventPattern(Topics.memoryCommands)
   async onMemoryCommand(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
-    const command = parseMessageOrThrow(memoryCommandSchema, value, 'command');
+    const command = await parseMessageOrRefuse(memoryCommandSchema, value, 'command', (error) => this.processor.failRefused(value, error));
     await this.processor.process(command, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
   }
 }
