@@ -1,10 +1,10 @@
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { UnreadableMessageError } from '@recollect/contracts';
 
 /**
- * A message that failed its schema fails it at every delivery: the same code reads the same bytes.
- * Retrying it would only hold its partition, and every message behind it, for the backoffs (a second
- * and a half by default, per message), so it goes to the dead-letter topic at once.
+ * A message that failed its schema (parseMessageOrThrow's UnreadableMessageError) fails it at every
+ * delivery. Retrying it would only hold its partition, and every message behind it, for the backoffs
+ * (a second and a half by default, per message), so it goes to the dead-letter topic at once.
  */
 export function failsEveryDelivery(error: unknown): boolean {
-  return error instanceof DomainError && error.code === ErrorCode.ValidationFailed;
+  return error instanceof UnreadableMessageError;
 }

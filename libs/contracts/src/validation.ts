@@ -28,12 +28,21 @@ const LONE_SURROGATE = { rule: 'well_formed_unicode', message: 'must be well-for
 const tooDeep = (maxDepth: number) => ({ rule: 'max_depth', message: `must not nest arrays and objects more than ${maxDepth} levels deep` });
 
 // ES2024, in Node since 20; several times faster than a /\p{Surrogate}/u scan of a long string.
-type StringWithIsWellFormed = string & { isWellFormed(): boolean };
+type StringWithIsWellFormed = string & { isWellFormed(): boolean; toWellFormed(): string };
 
 /** Why PostgreSQL text and jsonb could not store this string, if they could not. */
 function textIssue(text: string): Unstorable['issue'] | undefined {
   if (text.includes('\u0000')) return NUL_CHARACTER;
   return (text as StringWithIsWellFormed).isWellFormed() ? undefined : LONE_SURROGATE;
+}
+
+/**
+ * Text made storable, for a reason recorded from a message nobody validated (its field names among
+ * it): NUL characters dropped, lone surrogates replaced, at most `maxLength` characters kept.
+ */
+export function storableText(text: string, maxLength = 2_000): string {
+  const cleaned = (text.replaceAll('\u0000', '') as StringWithIsWellFormed).toWellFormed();
+  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength)}…` : cleaned;
 }
 
 /** Why PostgreSQL could not store this text (it holds NUL or a lone surrogate), as a rule's message; undefined if it could. */
@@ -73,25 +82,41 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
  */
 const ENVELOPE_DEPTH = 16;
 
-/** Parses a bus message (command, event, request) the same way, allowing for its envelope. */
+/**
+ * A bus message that failed its schema. Final: the same code reads the same bytes the same way at
+ * every delivery, so the bus dead-letters it at once instead of retrying.
+ */
+export class UnreadableMessageError extends DomainError {
+  constructor(refusal: DomainError) {
+    super(refusal.code, refusal.message, refusal.details);
+    this.name = 'UnreadableMessageError';
+  }
+}
+
+/** Parses a bus message (command, event, request) the same way, allowing for its envelope; throws UnreadableMessageError. */
 export function parseMessageOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  return parseWithin(schema, input, what, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
+  try {
+    return parseWithin(schema, input, what, MAX_JSON_DEPTH + ENVELOPE_DEPTH);
+  } catch (error) {
+    throw error instanceof DomainError ? new UnreadableMessageError(error) : error;
+  }
 }
 
 /**
- * parseMessageOrThrow for a consumer whose senders wait on the message's outcome: a refusal is final
- * (see the bus's dead-lettering), so `onRefused` hears of it first, to tell them, then it throws.
+ * parseMessageOrThrow for a consumer whose senders wait on the message's outcome: `onRefused` hears of
+ * a refusal first, to tell them, then it throws. If telling them fails, that error is thrown instead,
+ * which the bus retries like any other.
  */
 export async function parseMessageOrRefuse<S extends z.ZodType>(
   schema: S,
   input: unknown,
   what: string,
-  onRefused: (error: DomainError) => Promise<void>,
+  onRefused: (error: UnreadableMessageError) => Promise<void>,
 ): Promise<z.output<S>> {
   try {
     return parseMessageOrThrow(schema, input, what);
   } catch (error) {
-    if (error instanceof DomainError) await onRefused(error);
+    if (error instanceof UnreadableMessageError) await onRefused(error);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandTypes, DomainError, ErrorCode, readRefusedCommand, type ContextCommand, type Envelope } from '@recollect/contracts';
+import { CommandTypes, DomainError, ErrorCode, readRefusedCommand, storableText, type ContextCommand, type Envelope, type UnreadableMessageError } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import type { JobEntity } from '../jobs/job.entity';
 import { jobUpdate } from '../jobs/job-update';
@@ -49,20 +49,17 @@ export class CommandProcessor {
 
   /**
    * A command that failed its schema, which the bus dead-letters: if its envelope names a job, the job
-   * fails with the reason, so its sender sees why instead of a job waiting for good.
+   * fails with the reason, so its sender sees why instead of a job waiting for good. A failure to
+   * record that is thrown, for the bus to deliver the command again.
    */
-  async failRefused(value: unknown, error: DomainError): Promise<void> {
+  async failRefused(value: unknown, error: UnreadableMessageError): Promise<void> {
     const refused = readRefusedCommand(value);
     const jobId = refused?.payload.jobId;
     if (!refused || !jobId) return;
-    try {
-      const begun = await this.jobs.begin(jobId, refused.tenant, refused.type === CommandTypes.deleteContext ? 'delete' : 'add');
-      if (begun.kind === 'skip') return;
-      await this.jobs.fail(jobId, error.message, error.code);
-      await this.announce(refused, await this.jobs.findForTenant(jobId, refused.tenant));
-    } catch (failure) {
-      this.logger.warn(`could not fail job ${jobId} of a refused command: ${failure instanceof Error ? failure.message : String(failure)}`);
-    }
+    const begun = await this.jobs.begin(jobId, refused.tenant, refused.type === CommandTypes.deleteContext ? 'delete' : 'add');
+    if (begun.kind === 'skip') return;
+    await this.jobs.fail(jobId, storableText(error.message), error.code);
+    await this.announce(refused, await this.jobs.findForTenant(jobId, refused.tenant));
   }
 
   /** Starts the pure part of add commands (encoding their chunks), in order, so the encoder is never idle during writes. */

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, MemoryCommandTypes, readRefusedCommand, type MemoryCommand, type OperationKind } from '@recollect/contracts';
+import { DomainError, ErrorCode, MemoryCommandTypes, readRefusedCommand, storableText, type MemoryCommand, type OperationKind, type UnreadableMessageError } from '@recollect/contracts';
 import { MemoryEventsPublisher } from '../events/memory-events.publisher';
 import { OperationsRepository } from '../operations/operations.repository';
 import { ConversationRepository } from './conversation.repository';
@@ -45,19 +45,16 @@ export class MemoryCommandProcessor {
   /**
    * A command that failed its schema, which the bus dead-letters: if its envelope names an operation
    * and its session, the operation fails with the reason, so its sender (a synchronous route waiting,
-   * or a client polling) sees why instead of an operation accepted for good.
+   * or a client polling) sees why instead of an operation accepted for good. A failure to record that
+   * is thrown, for the bus to deliver the command again.
    */
-  async failRefused(value: unknown, error: DomainError): Promise<void> {
+  async failRefused(value: unknown, error: UnreadableMessageError): Promise<void> {
     const refused = readRefusedCommand(value);
     const kind = refused && Object.hasOwn(KIND, refused.type) ? KIND[refused.type as MemoryCommand['type']] : undefined;
     const { operationId, sessionId } = refused?.payload ?? {};
     if (!refused || !kind || !operationId || !sessionId) return;
-    try {
-      if ((await this.operations.begin(operationId, refused.tenant, kind, sessionId)) === 'skip') return;
-      await this.operations.fail(operationId, refused.tenant, error.code, error.message);
-    } catch (failure) {
-      this.logger.warn(`could not fail operation ${operationId} of a refused command: ${failure instanceof Error ? failure.message : String(failure)}`);
-    }
+    if ((await this.operations.begin(operationId, refused.tenant, kind, sessionId)) === 'skip') return;
+    await this.operations.fail(operationId, refused.tenant, error.code, storableText(error.message));
   }
 
   private async apply(command: MemoryCommand): Promise<void> {

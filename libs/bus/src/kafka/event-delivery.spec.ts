@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError, ErrorCode, UnreadableMessageError } from '@recollect/contracts';
 import { describe, expect, it } from 'vitest';
 import type { BusRecord } from '../bus.context';
 import { backoffFor, deliverWithRetries, type DeliverySteps, type RetryPolicy } from './event-delivery';
@@ -46,8 +46,14 @@ describe(deliverWithRetries.name, () => {
     ]);
   });
 
+  it('retries a domain error of the handler itself: only a refusal of the schema is final', async () => {
+    const { sut, calls } = steps(2, {}, () => new DomainError(ErrorCode.ValidationFailed, 'vector of dimension 3, the index expects 4'));
+    expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('handled');
+    expect(calls.attempts).toEqual([1, 2, 3]);
+  });
+
   it('dead-letters a message that fails its schema at its first failure, without waiting', async () => {
-    const invalid = new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime');
+    const invalid = new UnreadableMessageError(new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime'));
     const { sut, calls } = steps(99, {}, () => invalid);
     expect(await deliverWithRetries(RECORD, POLICY, sut)).toBe('dead-lettered');
     expect(calls.attempts).toEqual([1]);

@@ -1,7 +1,7 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, type CustomTransportStrategy } from '@nestjs/microservices';
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError, ErrorCode, UnreadableMessageError } from '@recollect/contracts';
 import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusExceptionFilter } from '../bus-exception.filter';
@@ -203,8 +203,9 @@ export function describeBusContract(name: string, factory: BusHarnessFactory, op
       it('dead-letters a message that fails its schema at its first failure: no retry can read it', async () => {
         const probe = new Probe();
         probe.onEvent = (value) => {
-          if ((value as { malformed?: boolean }).malformed)
-            throw new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime');
+          if ((value as { malformed?: boolean }).malformed) {
+            throw new UnreadableMessageError(new DomainError(ErrorCode.ValidationFailed, 'Invalid command: payload.when: Invalid ISO datetime'));
+          }
         };
         await startConsumer('indexer', probe);
         const client = kit().client();
