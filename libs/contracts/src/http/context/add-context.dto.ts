@@ -11,9 +11,16 @@ const metadataSchema = z
   })
   .catchall(z.unknown());
 
-/** A document is its content plus string-valued per-document metadata (seed 000: additionalProperties string). */
+/**
+ * A document is its content plus string-valued per-document metadata (seed 000: additionalProperties
+ * string). Its own fileName and lastModified override the call's, so they follow the same rules.
+ */
 const documentSchema = z
-  .object({ content: z.string().min(1, 'must not be empty').max(10_000_000) })
+  .object({
+    content: z.string().min(1, 'must not be empty').max(10_000_000),
+    fileName: z.string().min(1).max(1024).optional(),
+    lastModified: isoDateSchema.optional(),
+  })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
 export const addContextBodySchema = identityFieldsSchema.extend({

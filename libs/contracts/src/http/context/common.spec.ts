@@ -1,15 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryMessageInputSchema } from '../../events/memory-commands';
-import { isoDateSchema } from './common';
+import { isoDateSchema, rangeBoundSchema } from './common';
 
 const DAY = 86_400_000;
-/** Around years 0001 and 9999, where the edges are; a day's margin keeps the test's own offsets in range. */
-const nearFourDigitYears = fc.date({
-  min: new Date(Date.parse('0000-06-01T00:00:00Z')),
-  max: new Date(Date.parse('+010000-06-01T00:00:00Z')),
-  noInvalidDate: true,
-});
+/** Within two days of a time: where the edges of the years 0001 and 9999 are. */
+const near = (iso: string) => fc.integer({ min: -2 * DAY, max: 2 * DAY }).map((ms) => new Date(Date.parse(iso) + ms));
+/** Any time, a day's margin from the ends of JavaScript's range keeping the test's own offsets in it. */
 const anyDate = fc.date({ min: new Date(-8.64e15 + DAY), max: new Date(8.64e15 - DAY), noInvalidDate: true });
 
 describe('isoDateSchema', () => {
@@ -35,7 +32,7 @@ describe('isoDateSchema', () => {
   it('hands on only dates that a memory command carries: the gateway accepts none that the memory service would refuse', () => {
     const occurredAt = memoryMessageInputSchema.shape.occurredAt;
     fc.assert(
-      fc.property(fc.oneof(nearFourDigitYears, anyDate), fc.integer({ min: -14 * 60, max: 14 * 60 }), (date, offsetMinutes) => {
+      fc.property(fc.oneof(near('0001-01-01T00:00:00Z'), near('9999-12-31T23:59:59.999Z'), anyDate), fc.integer({ min: -14 * 60, max: 14 * 60 }), (date, offsetMinutes) => {
         // The same instant written with an offset, as clients send it.
         const local = new Date(date.getTime() + offsetMinutes * 60_000).toISOString().slice(0, -1);
         const sign = offsetMinutes < 0 ? '-' : '+';
@@ -45,5 +42,14 @@ describe('isoDateSchema', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('rangeBoundSchema', () => {
+  it('moves a bound past the years a stored date can have to the nearest it can, and refuses what is no date', () => {
+    expect(rangeBoundSchema.parse('0000-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+    expect(rangeBoundSchema.parse('+010000-01-01T00:00:00Z')).toBe('9999-12-31T23:59:59.999Z');
+    expect(rangeBoundSchema.parse('2025-01-10T12:34:56+02:00')).toBe('2025-01-10T10:34:56.000Z');
+    expect(rangeBoundSchema.safeParse('soon').success).toBe(false);
   });
 });

@@ -27,6 +27,16 @@ export const isoDateSchema = z
   })
   .transform((v) => new Date(v).toISOString());
 
+/**
+ * A bound of a time range. Bounds are compared, never stored, so one past the years isoDateSchema
+ * takes (`0000-01-01T00:00:00Z` for "from the start") is moved to the nearest it takes, which keeps
+ * its meaning: every stored date lies within them.
+ */
+export const rangeBoundSchema = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date-time' })
+  .transform((v) => new Date(Math.min(Math.max(Date.parse(v), FIRST_STORABLE_TIME), LAST_STORABLE_TIME)).toISOString());
+
 /** Identity fields a body may carry for compatibility; the token decides, these must agree with it. */
 export const identityFieldsSchema = z.object({
   user_id: z.string().min(1).max(256).nullish(),

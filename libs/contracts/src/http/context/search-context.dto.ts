@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { contextTypeSchema, identityFieldsSchema, isoDateSchema, looseBooleanSchema, scopeSchema } from './common';
+import { contextTypeSchema, identityFieldsSchema, looseBooleanSchema, rangeBoundSchema, scopeSchema } from './common';
 
 const groupNameFilter = z.union([z.string().min(1), z.array(z.string().min(1)).max(64)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
-const rangeSchema = z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }).strict();
+const rangeSchema = z.object({ from: rangeBoundSchema.optional(), to: rangeBoundSchema.optional() }).strict();
 
 export const searchFilterSchema = z
   .object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateSchema } from '../context/common';
+import { isoDateSchema, rangeBoundSchema } from '../context/common';
 import { base64DecodedBytes } from './base64';
 import { MAX_MESSAGE_CHARS } from './limits';
 
@@ -69,7 +69,7 @@ export const retrieveMemoryBodySchema = z
     trace: z.boolean().optional(),
     limit: z.number().int().min(1).max(100).default(10),
     /** Inclusive bounds on when the messages occurred. */
-    timeRange: z.object({ from: isoDateSchema.optional(), to: isoDateSchema.optional() }).strict().optional(),
+    timeRange: z.object({ from: rangeBoundSchema.optional(), to: rangeBoundSchema.optional() }).strict().optional(),
   })
   .refine((b) => !b.timeRange?.from || !b.timeRange.to || b.timeRange.from <= b.timeRange.to, {
     message: 'from must not be after to',

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseOrThrow } from '../../validation';
+import { addContextBodySchema } from './add-context.dto';
+
+const body = (document: Record<string, unknown>) => ({ documents: [{ content: 'x', ...document }], source: 's', context_type: 'resource' });
+
+describe('addContextBodySchema', () => {
+  it("holds a document's own fileName and lastModified, which override the call's, to the call's rules", () => {
+    expect(() => parseOrThrow(addContextBodySchema, body({ lastModified: '+010000-01-01T00:00:00Z' }))).toThrow(
+      'documents[0].lastModified: must fall within the years 0001 to 9999, in UTC',
+    );
+    expect(() => parseOrThrow(addContextBodySchema, body({ fileName: 'f'.repeat(1025) }))).toThrow('documents[0].fileName');
+    expect(parseOrThrow(addContextBodySchema, body({ lastModified: '2025-01-10T12:34:56+02:00', fileName: 'a.txt', owner: 'ops' })).documents[0]).toEqual({
+      content: 'x',
+      lastModified: '2025-01-10T10:34:56.000Z',
+      fileName: 'a.txt',
+      owner: 'ops',
+    });
+  });
+});
