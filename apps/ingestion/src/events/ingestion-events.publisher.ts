@@ -11,7 +11,6 @@ import {
   type ContextIndexed,
   type Envelope,
   type JobUpdated,
-  type MemoryChange,
   type MemoryIndexed,
   type Tenant,
 } from '@recollect/contracts';
@@ -33,7 +32,7 @@ export class IngestionEventsPublisher {
     return this.publish(Topics.contextDeleted, tenantKey(cause.tenant), cause.tenant, cause.correlationId, deleted);
   }
 
-  memoryIndexed(cause: MemoryChange, indexed: MemoryIndexed): Promise<void> {
+  memoryIndexed(cause: Envelope<unknown>, indexed: MemoryIndexed): Promise<void> {
     return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause.tenant, cause.correlationId, indexed);
   }
 

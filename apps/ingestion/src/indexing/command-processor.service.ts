@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandTypes, DomainError, ErrorCode, readRefusedCommand, storableText, type ContextCommand, type Envelope, type UnreadableMessageError } from '@recollect/contracts';
+import { CommandTypes, DomainError, ErrorCode, readRefusedMessage, storableText, type ContextCommand, type Envelope, type UnreadableMessageError } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import type { JobEntity } from '../jobs/job.entity';
 import { jobUpdate } from '../jobs/job-update';
@@ -53,7 +53,7 @@ export class CommandProcessor {
    * record that is thrown, for the bus to deliver the command again.
    */
   async failRefused(value: unknown, error: UnreadableMessageError): Promise<void> {
-    const refused = readRefusedCommand(value);
+    const refused = readRefusedMessage(value);
     const jobId = refused?.payload.jobId;
     if (!refused || !jobId) return;
     const begun = await this.jobs.begin(jobId, refused.tenant, refused.type === CommandTypes.deleteContext ? 'delete' : 'add');

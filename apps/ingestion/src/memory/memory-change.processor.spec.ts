@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryChangeTypes, makeEnvelope, type MemoryChange, type MemoryIndexed } from '@recollect/contracts';
+import { DomainError, ErrorCode, MemoryChangeTypes, UnreadableMessageError, makeEnvelope, type MemoryChange, type MemoryIndexed } from '@recollect/contracts';
 import { messagesUpserted, storedMessage } from '@recollect/testing';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { MemoryChangeProcessor } from './memory-change.processor';
@@ -41,5 +41,24 @@ describe(MemoryChangeProcessor.name, () => {
     const { sut, announced } = harness(async () => Promise.reject(new Error('index broken')));
     await expect(sut.process(change, { attempt: 3, maxAttempts: 3 })).rejects.toThrow('index broken');
     expect(announced[0]!.failure).toEqual({ code: 'INTERNAL', message: 'index broken' });
+  });
+
+  it('announces a change that failed its schema as failed, by the operation and session its envelope names', async () => {
+    const { sut, announced } = harness(async () => ({ chunksWritten: 1, chunksDeleted: 0 }));
+    const refused = { ...change, payload: { operationId: 'op-2', sessionId: 's', messages: 'not a list' } };
+    const error = new UnreadableMessageError(new DomainError(ErrorCode.ValidationFailed, 'Invalid memory change: payload.messages: expected array'));
+    await sut.failRefused(refused, error);
+    await sut.failRefused({ payload: { operationId: 'op-3' } }, error);
+    expect(announced).toEqual([
+      {
+        operationId: 'op-2',
+        sessionId: 's',
+        change: 'upserted',
+        messageIds: [],
+        chunksWritten: 0,
+        chunksDeleted: 0,
+        failure: { code: 'VALIDATION_FAILED', message: 'Invalid memory change: payload.messages: expected array' },
+      },
+    ]);
   });
 });

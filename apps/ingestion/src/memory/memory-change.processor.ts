@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, MemoryChangeTypes, type MemoryChange, type MemoryIndexed } from '@recollect/contracts';
+import { DomainError, ErrorCode, MemoryChangeTypes, readRefusedMessage, storableText, type MemoryChange, type MemoryIndexed, type UnreadableMessageError } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { MemoryIndexingService, type IndexCounts } from './memory-indexing.service';
 
@@ -38,6 +38,26 @@ export class MemoryChangeProcessor {
       return;
     }
     await this.events.memoryIndexed(change, this.outcome(change, counts, null));
+  }
+
+  /**
+   * A change that failed its schema, which the bus dead-letters: if its envelope names the operation
+   * and session, the failure is announced as for any change given up on, which fails the operation.
+   * A failure to announce it is thrown, for the bus to deliver the change again.
+   */
+  async failRefused(value: unknown, error: UnreadableMessageError): Promise<void> {
+    const refused = readRefusedMessage(value);
+    const { operationId, sessionId } = refused?.payload ?? {};
+    if (!refused || !operationId || !sessionId) return;
+    await this.events.memoryIndexed(refused, {
+      operationId,
+      sessionId,
+      change: refused.type === MemoryChangeTypes.sessionDeleted ? 'deleted' : 'upserted',
+      messageIds: [],
+      chunksWritten: 0,
+      chunksDeleted: 0,
+      failure: { code: error.code, message: storableText(error.message) },
+    });
   }
 
   private apply(change: MemoryChange): Promise<IndexCounts> {

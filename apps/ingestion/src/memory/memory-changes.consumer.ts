@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { Topics, memoryChangeSchema, parseMessageOrThrow } from '@recollect/contracts';
+import { Topics, memoryChangeSchema, parseMessageOrRefuse } from '@recollect/contracts';
 import { DELIVERY_POLICY, type DeliveryPolicy } from '../ingestion.tokens';
 import { MemoryChangeProcessor } from './memory-change.processor';
 
@@ -13,10 +13,10 @@ export class MemoryChangesConsumer {
     @Inject(DELIVERY_POLICY) private readonly policy: DeliveryPolicy,
   ) {}
 
-  /** A change that fails validation throws, so the bus dead-letters it after its retries. */
+  /** A change that fails validation fails its operation and throws, so the bus dead-letters it. */
   @EventPattern(Topics.memoryChanges)
   async onMemoryChange(@Payload() value: unknown, @Ctx() context: unknown): Promise<void> {
-    const change = parseMessageOrThrow(memoryChangeSchema, value, 'memory change');
+    const change = await parseMessageOrRefuse(memoryChangeSchema, value, 'memory change', (error) => this.processor.failRefused(value, error));
     await this.processor.process(change, { attempt: attemptOf(context), maxAttempts: this.policy.maxAttempts });
   }
 }

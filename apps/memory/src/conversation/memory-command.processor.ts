@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, MemoryCommandTypes, readRefusedCommand, storableText, type MemoryCommand, type OperationKind, type UnreadableMessageError } from '@recollect/contracts';
+import { DomainError, ErrorCode, MemoryCommandTypes, readRefusedMessage, storableText, type MemoryCommand, type OperationKind, type UnreadableMessageError } from '@recollect/contracts';
 import { MemoryEventsPublisher } from '../events/memory-events.publisher';
 import { OperationsRepository } from '../operations/operations.repository';
 import { ConversationRepository } from './conversation.repository';
@@ -49,7 +49,7 @@ export class MemoryCommandProcessor {
    * is thrown, for the bus to deliver the command again.
    */
   async failRefused(value: unknown, error: UnreadableMessageError): Promise<void> {
-    const refused = readRefusedCommand(value);
+    const refused = readRefusedMessage(value);
     const kind = refused && Object.hasOwn(KIND, refused.type) ? KIND[refused.type as MemoryCommand['type']] : undefined;
     const { operationId, sessionId } = refused?.payload ?? {};
     if (!refused || !kind || !operationId || !sessionId) return;

@@ -4,4 +4,4 @@ export * from './context-indexed';
 export * from './memory-commands';
 export * from './memory-changes';
 export * from './memory-indexed';
-export * from './refused-command';
+export * from './refused-message';
