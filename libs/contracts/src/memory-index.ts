@@ -6,5 +6,6 @@
 export const MEMORY_CONTEXT_TYPE = 'conversation';
 export const MEMORY_TAG = 'memory';
 
-export const memorySource = (sessionId: string): string => `memory:${sessionId}`;
+export const MEMORY_SOURCE_PREFIX = 'memory:';
+export const memorySource = (sessionId: string): string => `${MEMORY_SOURCE_PREFIX}${sessionId}`;
 export const agentTag = (agentId: string): string => `agent:${agentId}`;

@@ -17,4 +17,9 @@ describe('addContextBodySchema', () => {
       owner: 'ops',
     });
   });
+
+  it('refuses a source in the namespace of memory sessions, whose messages it would otherwise join', () => {
+    expect(() => parseOrThrow(addContextBodySchema, { ...body({}), source: 'memory:s1' })).toThrow('source: must not start with "memory:", which names memory sessions');
+    expect(parseOrThrow(addContextBodySchema, { ...body({}), source: 'memories:s1' }).source).toBe('memories:s1');
+  });
 });

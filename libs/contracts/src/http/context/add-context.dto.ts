@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MEMORY_SOURCE_PREFIX } from '../../memory-index';
 import { contextTypeSchema, identityFieldsSchema, isoDateSchema, looseBooleanSchema, scopeSchema } from './common';
 
 const metadataSchema = z
@@ -23,9 +24,19 @@ const documentSchema = z
   })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
+/**
+ * A source naming a memory session's messages (`memory:<sessionId>`) is refused: an added context
+ * under it would be retrieved, and deleted, as that session's messages.
+ */
+const sourceSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((source) => !source.startsWith(MEMORY_SOURCE_PREFIX), { message: `must not start with "${MEMORY_SOURCE_PREFIX}", which names memory sessions` });
+
 export const addContextBodySchema = identityFieldsSchema.extend({
   documents: z.array(documentSchema).min(1, 'must hold at least one document'),
-  source: z.string().min(1).max(1024),
+  source: sourceSchema,
   context_type: contextTypeSchema,
   scope: scopeSchema.default('internal'),
   metadata: metadataSchema.default({}),
@@ -34,7 +45,7 @@ export const addContextBodySchema = identityFieldsSchema.extend({
 
 /** `/add` (seed 001) marks every field optional; sensible defaults keep it usable. */
 export const addContextSyncBodySchema = addContextBodySchema.extend({
-  source: z.string().min(1).max(1024).default('api'),
+  source: sourceSchema.default('api'),
   context_type: contextTypeSchema.default('resource'),
 });
 
