@@ -37,8 +37,8 @@ function textIssue(text: string): Unstorable['issue'] | undefined {
 }
 
 /**
- * Text made storable, for a reason recorded from a message nobody validated (its field names among
- * it): NUL characters dropped, lone surrogates replaced, at most `maxLength` characters kept.
+ * Text PostgreSQL can store, for a failure reason that quotes a message which failed validation (its
+ * field names, for one): NUL characters dropped, lone surrogates replaced, `maxLength` characters kept.
  */
 export function storableText(text: string, maxLength = 2_000): string {
   const cleaned = (text.replaceAll('\u0000', '') as StringWithIsWellFormed).toWellFormed();
