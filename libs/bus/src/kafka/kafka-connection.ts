@@ -25,16 +25,18 @@ export function kafkaClientConfig(options: KafkaConnectionOptions, clientId: str
 }
 
 /**
- * The producer every Recollect service uses: idempotent (acks=all, at most one request in flight,
- * so a retried batch is never written twice or out of order), the Java client's murmur2 partitioner
- * (the in-process bus hashes keys the same way), and no topic auto-creation: topics are created at
- * start-up with explicit partitions and replication. Retries are bounded so a message can never
- * land long after its sender answered 503; kafkajs warns that this weakens exactly-once, which we
- * do not rely on (consumers are idempotent).
+ * The producer every Recollect service uses: acks=all with at most one request in flight (a retried
+ * batch is never written out of order), the Java client's murmur2 partitioner (the in-process bus
+ * hashes keys the same way), and no topic auto-creation: topics are created at start-up with
+ * explicit partitions and replication. Retries are bounded, so not idempotent: kafkajs rolls a failed
+ * request's sequence numbers back, and if every retry failed after one of them was in fact written,
+ * the next message would reuse its numbers and the broker would acknowledge it as a duplicate
+ * without storing it. Without idempotence a retry can at worst write a message twice, which the
+ * consumers absorb (deterministic ids, job states).
  */
 export function producerConfig(): ProducerConfig {
   return {
-    idempotent: true,
+    idempotent: false,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,

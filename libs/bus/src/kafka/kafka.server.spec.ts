@@ -100,12 +100,12 @@ describe(KafkaServer.name, () => {
   it('reads events in its group from the beginning, and requests with a consumer of their own from now on', async () => {
     await start();
     const [events, requests] = kafka.consumers;
-    expect(events!.config).toMatchObject({ groupId: 'indexer', sessionTimeout: 3_000, heartbeatInterval: 300, allowAutoTopicCreation: false });
+    expect(events!.config).toMatchObject({ groupId: 'indexer', sessionTimeout: 3_000, rebalanceTimeout: 600_000, heartbeatInterval: 300, allowAutoTopicCreation: false });
     expect(events!.subscriptions).toEqual([{ topics: [TOPIC], fromBeginning: true }]);
     expect(requests!.config).toMatchObject({ groupId: 'indexer-requests' });
     expect(requests!.subscriptions).toEqual([{ topics: [RPC], fromBeginning: false }]);
     expect(events!.runOptions).toMatchObject({ partitionsConsumedConcurrently: 4, autoCommitInterval: 1_000 });
-    expect(producer().config).toMatchObject({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    expect(producer().config).toMatchObject({ idempotent: false, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   });
 
   it('hands every event handler the value and a BusContext with key, partition, offset, headers and attempt', async () => {

@@ -22,13 +22,21 @@ export interface KafkaServerOptions {
   /** Partitions processed at once by this replica (kafkajs `partitionsConsumedConcurrently`). */
   partitionsConsumedConcurrently?: number;
   sessionTimeoutMs?: number;
+  /** See DEFAULTS: at least the longest a handler may take. */
+  rebalanceTimeoutMs?: number;
   /** Requests answered at once; past it, taking new ones waits. */
   maxConcurrentRequests?: number;
   /** kafkajs gave up on the consumer for good (a non-retriable error): the process should exit. */
   onFatalError?: (error: unknown) => void;
 }
 
-const DEFAULTS = { partitionsConsumedConcurrently: 4, sessionTimeoutMs: 30_000, maxConcurrentRequests: 32 };
+/**
+ * rebalanceTimeoutMs: how long the group waits, in a rebalance, for this member to rejoin. kafkajs
+ * rejoins only once the record in hand is handled, and a member later than this is dropped while its
+ * handler runs on: its partitions go to another replica, which starts the same commands over beside
+ * it. An add of 50 MB takes minutes to embed, so well past kafkajs' default of one minute.
+ */
+const DEFAULTS = { partitionsConsumedConcurrently: 4, sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 10 * 60_000, maxConcurrentRequests: 32 };
 
 /**
  * ServerKafka with the bus's semantics. Handlers receive the same BusContext as on the in-process
@@ -56,6 +64,7 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
       consumer: {
         groupId: options.group,
         sessionTimeout: settings.sessionTimeoutMs,
+        rebalanceTimeout: settings.rebalanceTimeoutMs,
         heartbeatInterval: Math.floor(settings.sessionTimeoutMs / 10),
         allowAutoTopicCreation: false,
       },
