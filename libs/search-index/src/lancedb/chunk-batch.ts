@@ -2,7 +2,7 @@ import { Float32, makeData, RecordBatch, Struct, Table, vectorFromArray, type Da
 import { tenantKey } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
 import { chunkPayload } from './chunk-payload';
-import { optionalIsoUtc, toIsoUtc } from './sql';
+import { optionalIsoUtc, toIsoUtc } from '../iso-utc';
 import { tenantId } from './tenant-id';
 
 type ColumnValues = (chunks: readonly ChunkRecord[]) => unknown[];

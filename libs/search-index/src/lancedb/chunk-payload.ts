@@ -1,7 +1,7 @@
 import type { Tenant } from '@recollect/contracts';
 import type { ChunkRecord } from '../search-index.port';
 import type { StoredChunk } from './chunk-table-schema';
-import { optionalIsoUtc, toIsoUtc } from './sql';
+import { optionalIsoUtc, toIsoUtc } from '../iso-utc';
 
 /** What the `payload` column holds: every field a read returns but the text and the tenant. */
 type Payload = Omit<StoredChunk, 'text' | 'tenant'>;

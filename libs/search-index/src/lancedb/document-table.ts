@@ -1,7 +1,7 @@
 import { Field, List, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray, type Data } from 'apache-arrow';
 import { tenantKey } from '@recollect/contracts';
 import type { DocumentRecord } from '../search-index.port';
-import { optionalIsoUtc, toIsoUtc } from './sql';
+import { optionalIsoUtc, toIsoUtc } from '../iso-utc';
 import { tenantId } from './tenant-id';
 
 const text = (name: string, nullable = false): Field => new Field(name, new Utf8(), nullable);

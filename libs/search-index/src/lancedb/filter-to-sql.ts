@@ -1,5 +1,6 @@
 import type { ChunkFilter } from '../search-index.port';
-import { sqlInList, sqlString, sqlStringArray, toIsoUtc } from './sql';
+import { toIsoUtc } from '../iso-utc';
+import { sqlInList, sqlString, sqlStringArray } from './sql';
 import { tenantId } from './tenant-id';
 
 /**

@@ -1,7 +1,7 @@
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError } from '@recollect/contracts';
 import { describe, expect, it } from 'vitest';
 import { filterToSql, filterToSqlBesideTenant } from './filter-to-sql';
-import { sqlInList, sqlString, sqlStringArray, toIsoUtc } from './sql';
+import { sqlInList, sqlString, sqlStringArray } from './sql';
 
 describe('sqlString', () => {
   it.each([
@@ -32,17 +32,6 @@ describe('sqlString', () => {
     expect(sqlStringArray(["a'b", 'c'])).toBe("['a''b', 'c']");
     expect(sqlInList(["a'b", 'c'])).toBe("('a''b', 'c')");
     expect(() => sqlInList([])).toThrow();
-  });
-});
-
-describe('toIsoUtc', () => {
-  it('normalises offsets and precision to UTC milliseconds', () => {
-    expect(toIsoUtc('2024-02-01T01:00:00+01:00', 'x')).toBe('2024-02-01T00:00:00.000Z');
-    expect(toIsoUtc('2024-02-01', 'x')).toBe('2024-02-01T00:00:00.000Z');
-  });
-
-  it('rejects what is not a timestamp', () => {
-    expect(() => toIsoUtc("2024' OR '1'='1", 'lastModifiedFrom')).toThrow(expect.objectContaining({ code: ErrorCode.ValidationFailed }));
   });
 });
 

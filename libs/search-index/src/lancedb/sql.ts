@@ -23,18 +23,3 @@ export function sqlInList(values: readonly string[]): string {
   if (values.length === 0) throw new Error('sqlInList needs at least one value');
   return `(${values.map(sqlString).join(', ')})`;
 }
-
-/** toIsoUtc for a timestamp that may be absent. */
-export const optionalIsoUtc = (value: string | null, what: string): string | null => (value === null ? null : toIsoUtc(value, what));
-
-/**
- * Normalises a timestamp to ISO 8601 UTC with milliseconds, so stored values compare
- * correctly as strings (range filters and ordering rely on that).
- */
-export function toIsoUtc(value: string, what: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) {
-    throw new DomainError(ErrorCode.ValidationFailed, `${what} is not a valid ISO 8601 timestamp: ${JSON.stringify(value)}`);
-  }
-  return new Date(time).toISOString();
-}

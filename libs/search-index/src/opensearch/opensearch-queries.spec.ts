@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TENANT_A, TENANT_B } from '../testing/contract-fixtures';
 import { chunkIndexBody, identityFromMapping } from './opensearch-mapping';
-import { cosineFromScore, filterClauses, lexicalSearchBody, listDocumentsBody, MAX_QUERY_WORDS, vectorSearchBody } from './opensearch-queries';
+import { cosineFromScore, documentSearchBody, filterClauses, lexicalSearchBody, listDocumentsBody, MAX_QUERY_CHARACTERS, vectorSearchBody } from './opensearch-queries';
 
 describe('OpenSearch request bodies', () => {
   it('maps the vector as a Lucene HNSW knn_vector sized from the embedder, with cosine similarity and the identity in _meta', () => {
@@ -49,7 +49,7 @@ describe('OpenSearch request bodies', () => {
       { term: { source: 'api' } },
       { term: { contextType: 'resource' } },
       { term: { scope: 'internal' } },
-      { range: { lastModified: { gte: '2024-01-01T00:00:00.000Z', lte: '2024-02-01T00:00:00+01:00' } } },
+      { range: { lastModified: { gte: '2024-01-01T00:00:00.000Z', lte: '2024-01-31T23:00:00.000Z' } } },
     ]);
   });
 
@@ -82,7 +82,25 @@ describe('OpenSearch request bodies', () => {
     const body = lexicalSearchBody('revenue AND "report"', { tenant: TENANT_A }, 5) as any;
     expect(body.query.bool.must).toEqual([{ match: { text: { query: 'revenue AND "report"' } } }]);
     const long = lexicalSearchBody('word '.repeat(2_000), { tenant: TENANT_A }, 5) as any;
-    expect(long.query.bool.must[0].match.text.query.split(' ')).toHaveLength(MAX_QUERY_WORDS);
+    expect(long.query.bool.must[0].match.text.query).toBe(Array.from({ length: 100 }, () => 'word').join(' '));
+  });
+
+  it('keeps a query within 500 characters too, so text the analyser splits into a token per character stays under Lucene\'s 1024 clauses', () => {
+    const cjk = lexicalSearchBody('漢'.repeat(600), { tenant: TENANT_A }, 5) as any;
+    expect(cjk.query.bool.must[0].match.text.query).toHaveLength(MAX_QUERY_CHARACTERS);
+    const words = documentSearchBody(Array.from({ length: 200 }, (_, i) => `word${i}`).join(' '), { tenant: TENANT_A }, 5, 1) as any;
+    const [text, title] = words.query.bool.should.map((clause: any) => Object.values(clause.match)[0] as { query: string });
+    expect(text!.query.length).toBeLessThanOrEqual(MAX_QUERY_CHARACTERS);
+    expect(text!.query.startsWith('word0 word1 ')).toBe(true);
+    expect(text!.query.endsWith(' ')).toBe(false);
+    expect(title!.query).toBe(text!.query);
+  });
+
+  it('hands range bounds over in the stored form, and refuses what is no date', () => {
+    expect(filterClauses({ tenant: TENANT_A, lastModifiedFrom: '2024-02-01', lastModifiedTo: '2024-02-01T10:00:00+02:00' }).at(-1)).toEqual({
+      range: { lastModified: { gte: '2024-02-01T00:00:00.000Z', lte: '2024-02-01T08:00:00.000Z' } },
+    });
+    expect(() => filterClauses({ tenant: TENANT_A, lastModifiedTo: 'soon' })).toThrow('lastModifiedTo is not a valid ISO 8601 timestamp');
   });
 
   it('lists documents with a composite aggregation whose first hit is the lowest chunk', () => {

@@ -1,3 +1,4 @@
+import { toIsoUtc } from '../iso-utc';
 import type { ChunkFilter } from '../search-index.port';
 
 type Clause = Record<string, unknown>;
@@ -5,8 +6,25 @@ type Clause = Record<string, unknown>;
 /** Fields never returned: the vector is large and the port never hands it back. */
 export const SOURCE_WITHOUT_VECTOR = { excludes: ['vector'] };
 
-/** Longer queries are cut: each word becomes a clause, and Lucene refuses more than 1024 of them. */
-export const MAX_QUERY_WORDS = 256;
+/**
+ * Longer queries are cut: each token becomes a clause, and Lucene refuses more than 1024 in a query.
+ * Words are not tokens (the analyser splits CJK text into one token per character, and words at
+ * hyphens), but a token holds at least one character: 500 characters keep even a query matched on
+ * two fields (text, and title when boosted) under the limit.
+ */
+export const MAX_QUERY_CHARACTERS = 500;
+
+/** The query's first whole words within MAX_QUERY_CHARACTERS; a first word longer than that is cut. */
+export function boundedQuery(text: string): string {
+  let query = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = query ? `${query} ${word}` : word;
+    if (next.length > MAX_QUERY_CHARACTERS) return query || word.slice(0, MAX_QUERY_CHARACTERS);
+    query = next;
+  }
+  return query;
+}
+
 
 /**
  * The filter clauses of a ChunkFilter. Term queries only: values are never parsed as query syntax,
@@ -27,8 +45,8 @@ export function filterClauses(filter: ChunkFilter): Clause[] {
   if (filter.scope !== undefined) clauses.push({ term: { scope: filter.scope } });
   if (filter.lastModifiedFrom !== undefined || filter.lastModifiedTo !== undefined) {
     const range: Record<string, string> = {};
-    if (filter.lastModifiedFrom !== undefined) range.gte = filter.lastModifiedFrom;
-    if (filter.lastModifiedTo !== undefined) range.lte = filter.lastModifiedTo;
+    if (filter.lastModifiedFrom !== undefined) range.gte = toIsoUtc(filter.lastModifiedFrom, 'lastModifiedFrom');
+    if (filter.lastModifiedTo !== undefined) range.lte = toIsoUtc(filter.lastModifiedTo, 'lastModifiedTo');
     clauses.push({ range: { lastModified: range } });
   }
   return clauses;
@@ -48,12 +66,11 @@ export function vectorSearchBody(vector: Float32Array, filter: ChunkFilter, limi
 
 /** A match query has no syntax: quotes, colons, AND or `*` from clients are only characters. */
 export function lexicalSearchBody(text: string, filter: ChunkFilter, limit: number): Clause {
-  const words = text.split(/\s+/).filter(Boolean);
   return {
     size: limit,
     track_total_hits: false,
     _source: SOURCE_WITHOUT_VECTOR,
-    query: { bool: { must: [{ match: { text: { query: words.slice(0, MAX_QUERY_WORDS).join(' ') } } }], filter: filterClauses(filter) } },
+    query: { bool: { must: [{ match: { text: { query: boundedQuery(text) } } }], filter: filterClauses(filter) } },
   };
 }
 
@@ -95,7 +112,7 @@ export function cosineFromScore(score: number): number {
 
 /** BM25 over whole documents (Lucene's k1 1.2, b 0.75); a title match adds titleBoost times its own BM25. */
 export function documentSearchBody(text: string, filter: ChunkFilter, limit: number, titleBoost: number): Clause {
-  const query = text.split(/\s+/).filter(Boolean).slice(0, MAX_QUERY_WORDS).join(' ');
+  const query = boundedQuery(text);
   const should: Clause[] = [{ match: { text: { query } } }];
   if (titleBoost > 0) should.push({ match: { title: { query, boost: titleBoost } } });
   return {

@@ -9,11 +9,14 @@ type Answer = { statusCode: number; body: unknown };
 /** Answers each request with the next canned answer for its method and path, and records it. */
 class FakeTransport implements OpenSearchTransport {
   readonly requests: Request[] = [];
+  /** Each request's options (timeout, retries, ignored statuses), in the same order. */
+  readonly options: Array<Parameters<OpenSearchTransport['request']>[1]> = [];
   closed = 0;
   constructor(private readonly answers: Array<[match: string, answer: Answer | ((request: Request) => Answer)]>) {}
 
-  async request(request: Request): Promise<{ statusCode: number; body: unknown }> {
+  async request(request: Request, options?: Parameters<OpenSearchTransport['request']>[1]): Promise<{ statusCode: number; body: unknown }> {
     this.requests.push(request);
+    this.options.push(options);
     const index = this.answers.findIndex(([match]) => `${request.method} ${request.path}`.startsWith(match));
     if (index < 0) throw new Error(`unexpected ${request.method} ${request.path}`);
     const [, answer] = this.answers.splice(index, 1)[0]!;
@@ -109,7 +112,20 @@ describe(OpenSearchSearchIndex.name, () => {
     ]);
     expect(await sut.deleteWhere({ tenant: TENANT_A, documentIds: ['d'] })).toBe(4);
     expect(transport.requests[2]!.querystring).toEqual({ refresh: true, conflicts: 'proceed' });
+    // It runs on the server however long it takes: the client waits for it and never starts it again beside itself.
+    expect(transport.options.slice(2)).toEqual(Array.from({ length: 3 }, () => ({ requestTimeout: 15 * 60_000, maxRetries: 0 })));
     expect(transport.requests.map((r) => r.path).slice(2)).toEqual(['/chunks/_delete_by_query', '/chunks/_delete_by_query', '/chunks-documents/_delete_by_query']);
+  });
+
+  it('gathers BM25 statistics from every shard first when the index has more than one', async () => {
+    const hits = { statusCode: 200, body: { hits: { hits: [] } } };
+    const transport = new FakeTransport([EXISTING, DOCUMENTS_EXIST, ['POST /chunks/_search', hits], ['POST /chunks-documents/_search', hits], ['POST /chunks/_search', hits]]);
+    const sut = new OpenSearchSearchIndex({ transport, index: 'chunks', settings: { shards: 3, replicas: 1 } });
+    await sut.open(IDENTITY);
+    await sut.lexicalSearch('harbour lamp', { tenant: TENANT_A }, 5);
+    await sut.lexicalSearchDocuments('harbour lamp', { tenant: TENANT_A }, 5);
+    await sut.vectorSearch(unitVector(1), { tenant: TENANT_A }, 5);
+    expect(transport.requests.slice(2).map((r) => r.querystring?.search_type)).toEqual(['dfs_query_then_fetch', 'dfs_query_then_fetch', undefined]);
   });
 
   it('writes whole documents once per tenant and document, and ranks them by BM25 with an optional title boost', async () => {

@@ -1,5 +1,6 @@
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
 import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
+import { optionalIsoUtc } from '../iso-utc';
 import { assertValidIdentity } from '../lancedb/index-identity';
 import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
 import { chunkIndexBody, chunkIndexTemplate, documentIndexBody, identityFromMapping, type OpenSearchIndexSettings } from './opensearch-mapping';
@@ -7,7 +8,10 @@ import { cosineFromScore, documentSearchBody, filterQuery, lexicalSearchBody, li
 
 /** The one call the adapter makes: the client's transport, so tests can stand in for the cluster. */
 export interface OpenSearchTransport {
-  request(params: { method: string; path: string; body?: unknown; bulkBody?: unknown[]; querystring?: Record<string, unknown> }, options?: { ignore?: number[] }): Promise<{ statusCode: number | null; body: unknown }>;
+  request(
+    params: { method: string; path: string; body?: unknown; bulkBody?: unknown[]; querystring?: Record<string, unknown> },
+    options?: { ignore?: number[]; requestTimeout?: number; maxRetries?: number },
+  ): Promise<{ statusCode: number | null; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -51,6 +55,20 @@ interface CompositeBucket {
 const MAX_RESULT_WINDOW = 10_000;
 const DOCUMENT_PAGE = 1_000;
 
+/**
+ * A delete by query runs to its end on the server however long it takes (a large tenant or session: minutes).
+ * The client's defaults (30 s, then three retries) would give up on it while it still ran, and start it again
+ * beside itself; it waits instead, and is never retried by the client.
+ */
+const DELETE_BY_QUERY_REQUEST = { requestTimeout: 15 * 60_000, maxRetries: 0 };
+
+/**
+ * BM25 statistics are per shard unless the search first gathers them from every shard (one more round
+ * trip): with more than one shard, a query's scores would otherwise depend on where its documents landed.
+ */
+const lexicalQuerystring = (settings: OpenSearchIndexSettings | undefined): Record<string, unknown> | undefined =>
+  (settings?.shards ?? 1) > 1 ? { search_type: 'dfs_query_then_fetch' } : undefined;
+
 function clientTransport(options: OpenSearchSearchIndexOptions): OpenSearchTransport {
   const clientOptions: ClientOptions = { node: options.node, ssl: { rejectUnauthorized: options.rejectUnauthorized ?? true } };
   if (options.username) clientOptions.auth = { username: options.username, password: options.password ?? '' };
@@ -64,13 +82,6 @@ function clientTransport(options: OpenSearchSearchIndexOptions): OpenSearchTrans
   };
 }
 
-const iso = (value: string | null, what: string): string | null => {
-  if (value === null) return null;
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new DomainError(ErrorCode.ValidationFailed, `${what} is not an ISO 8601 timestamp: ${value}`);
-  return new Date(time).toISOString();
-};
-
 /** Documents are unique per tenant; the separator cannot occur in a tenant key or an id. */
 const documentRecordId = (document: Pick<DocumentText, 'tenant' | 'documentId'>): string => `${tenantKey(document.tenant)}\u0000${document.documentId}`;
 
@@ -79,7 +90,7 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export function toDocument(chunk: ChunkRecord): Record<string, unknown> {
   const { vector, ...fields } = chunk;
-  return { ...fields, lastModified: iso(chunk.lastModified, `lastModified of chunk ${chunk.id}`), vector: Array.from(vector) };
+  return { ...fields, lastModified: optionalIsoUtc(chunk.lastModified, `lastModified of chunk ${chunk.id}`), vector: Array.from(vector) };
 }
 
 export function fromSource(source: Record<string, unknown>): StoredChunk {
@@ -168,7 +179,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     for (let start = 0; start < latest.length; start += size) {
       const bulkBody = latest.slice(start, start + size).flatMap((document) => [
         { index: { _index: this.documentIndex, _id: documentRecordId(document) } },
-        { ...document, lastModified: iso(document.lastModified, `lastModified of document ${document.documentId}`) },
+        { ...document, lastModified: optionalIsoUtc(document.lastModified, `lastModified of document ${document.documentId}`) },
       ]);
       await this.bulk(bulkBody);
     }
@@ -179,7 +190,12 @@ export class OpenSearchSearchIndex implements SearchIndex {
     this.requireOpen();
     const text = query.trim();
     if (text.length === 0 || limit <= 0) return [];
-    const { body } = await this.transport.request({ method: 'POST', path: `/${encodeURIComponent(this.documentIndex)}/_search`, body: documentSearchBody(text, filter, limit, options.titleBoost ?? 0) });
+    const { body } = await this.transport.request({
+      method: 'POST',
+      path: `/${encodeURIComponent(this.documentIndex)}/_search`,
+      body: documentSearchBody(text, filter, limit, options.titleBoost ?? 0),
+      querystring: lexicalQuerystring(this.options.settings),
+    });
     return (body as SearchResponse).hits.hits.map((hit) => ({ documentId: String(hit._source.documentId), score: hit._score ?? 0 }));
   }
 
@@ -194,12 +210,15 @@ export class OpenSearchSearchIndex implements SearchIndex {
     let deleted = 0;
     // A chunk rewritten while the delete runs is a version conflict; run again until none is left.
     for (let round = 0; round < 5; round += 1) {
-      const { body } = await this.transport.request({
-        method: 'POST',
-        path: `/${encodeURIComponent(index)}/_delete_by_query`,
-        body: { query: filterQuery(filter) },
-        querystring: { refresh: true, conflicts: 'proceed' },
-      });
+      const { body } = await this.transport.request(
+        {
+          method: 'POST',
+          path: `/${encodeURIComponent(index)}/_delete_by_query`,
+          body: { query: filterQuery(filter) },
+          querystring: { refresh: true, conflicts: 'proceed' },
+        },
+        DELETE_BY_QUERY_REQUEST,
+      );
       const result = body as { deleted: number; version_conflicts: number };
       deleted += result.deleted;
       if (result.version_conflicts === 0) return deleted;
@@ -224,7 +243,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     this.requireOpen();
     const text = query.trim();
     if (text.length === 0 || limit <= 0) return [];
-    const hits = await this.search(lexicalSearchBody(text, filter, limit));
+    const hits = await this.search(lexicalSearchBody(text, filter, limit), lexicalQuerystring(this.options.settings));
     return hits.map((hit) => ({ chunk: fromSource(hit._source), score: hit._score ?? 0 }));
   }
 
@@ -285,8 +304,8 @@ export class OpenSearchSearchIndex implements SearchIndex {
     }
   }
 
-  private async search(body: Record<string, unknown>): Promise<Hit[]> {
-    const { body: response } = await this.transport.request({ method: 'POST', path: `/${encodeURIComponent(this.index)}/_search`, body });
+  private async search(body: Record<string, unknown>, querystring?: Record<string, unknown>): Promise<Hit[]> {
+    const { body: response } = await this.transport.request({ method: 'POST', path: `/${encodeURIComponent(this.index)}/_search`, body, querystring });
     return (response as SearchResponse).hits.hits;
   }
 
