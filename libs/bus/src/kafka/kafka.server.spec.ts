@@ -304,6 +304,28 @@ describe(KafkaServer.name, () => {
     expect(producer().sent).toEqual([]);
   });
 
+  it('drops a request whose deadline passed while it waited for a free slot', async () => {
+    await start({ maxConcurrentRequests: 1 });
+    let release!: () => void;
+    const handled: unknown[] = [];
+    behaviour.onRequest = async (value) => {
+      handled.push(value);
+      if ((value as { first: boolean }).first) await new Promise<void>((resolve) => (release = resolve));
+      return { ok: true, data: value };
+    };
+    const ask = (first: boolean, correlationId: string, deadline: number) =>
+      consumerOf(RPC).deliver(RPC, { value: JSON.stringify({ first }), headers: { kafka_correlationId: correlationId, kafka_replyTopic: `${RPC}.reply`, 'x-deadline': String(deadline) } });
+    await ask(true, 'a', Date.now() + 60_000);
+    const secondDeadline = Date.now() + 30;
+    const second = ask(false, 'b', secondDeadline);
+    await waitFor(() => Date.now() > secondDeadline);
+    release();
+    await second;
+    await waitFor(() => producer().sent.length === 1);
+    expect(handled).toEqual([{ first: true }]);
+    expect(producer().sent[0]!.messages[0]!.headers).toMatchObject({ kafka_correlationId: 'a' });
+  });
+
   it('waits on close for requests in flight and still sends their replies', async () => {
     await start();
     let release!: () => void;

@@ -255,13 +255,17 @@ export class KafkaServer extends ServerKafka implements CustomTransportStrategy 
       return;
     }
     const deadline = Number(record.headers[RequestHeaders.deadline]);
-    if (Number.isFinite(deadline) && deadline < Date.now()) {
+    // Checked again after waiting for a slot: under load the wait may outlast the asker's patience.
+    const expired = (): boolean => {
+      if (!Number.isFinite(deadline) || deadline >= Date.now()) return false;
       this.logger.warn(`request on ${record.topic}@${record.offset} expired ${Date.now() - deadline} ms ago; dropped`);
-      return;
-    }
+      return true;
+    };
+    if (expired()) return;
     while (this.inFlightRequests.size >= this.settings.maxConcurrentRequests && !this.stopping) {
       await new Promise<void>((resolve) => this.requestSlotWaiters.push(resolve));
     }
+    if (expired()) return;
     const answer = this.answer(record, handler, correlationId, replyTo).finally(() => {
       this.inFlightRequests.delete(answer);
       this.requestSlotWaiters.shift()?.();
