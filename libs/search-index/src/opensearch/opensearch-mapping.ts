@@ -56,6 +56,15 @@ export function chunkIndexTemplate(index: string, identity: IndexIdentity, setti
   return { index_patterns: [index], priority: 100, template: chunkIndexBody(identity, settings), _meta: { writtenBy: 'recollect' } };
 }
 
+/**
+ * The documents index's layout as a template too: written to while the service runs, so if the index
+ * were deleted the next write would re-create it with dynamic mappings (tenant ids as analysed text,
+ * which the tenant filters never match) instead of this one.
+ */
+export function documentIndexTemplate(index: string, identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
+  return { index_patterns: [index], priority: 100, template: documentIndexBody(identity, settings), _meta: { writtenBy: 'recollect' } };
+}
+
 /** What the index mapping says about the embedder that wrote it; nulls when it was not written by us. */
 export function identityFromMapping(mapping: unknown): { modelId: string | null; dimension: number | null } {
   const meta = (mapping as { _meta?: { modelId?: unknown; dimension?: unknown } } | undefined)?._meta;

@@ -30,10 +30,11 @@ class FakeTransport implements OpenSearchTransport {
 
 const IDENTITY = { modelId: 'contract-test-model', dimension: 8 };
 const EXISTING: [string, Answer] = ['GET /chunks/_mapping', { statusCode: 200, body: { chunks: { mappings: { _meta: IDENTITY } } } }];
+const DOCUMENTS_TEMPLATE: [string, Answer] = ['PUT /_index_template/chunks-documents', { statusCode: 200, body: { acknowledged: true } }];
 const DOCUMENTS_EXIST: [string, Answer] = ['HEAD /chunks-documents', { statusCode: 200, body: '' }];
 
 async function openIndex(answers: ConstructorParameters<typeof FakeTransport>[0]): Promise<{ sut: OpenSearchSearchIndex; transport: FakeTransport }> {
-  const transport = new FakeTransport([EXISTING, DOCUMENTS_EXIST, ...answers]);
+  const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, ...answers]);
   const sut = new OpenSearchSearchIndex({ transport, index: 'chunks' });
   await sut.open(IDENTITY);
   return { sut, transport };
@@ -46,6 +47,7 @@ describe(OpenSearchSearchIndex.name, () => {
       ['PUT /_index_template/chunks', { statusCode: 200, body: { acknowledged: true } }],
       ['PUT /chunks-documents', { statusCode: 200, body: { acknowledged: true } }],
       ['PUT /chunks', { statusCode: 200, body: { acknowledged: true } }],
+      DOCUMENTS_TEMPLATE,
       ['HEAD /chunks-documents', { statusCode: 404, body: '' }],
     ]);
     await new OpenSearchSearchIndex({ transport, index: 'chunks', settings: { shards: 2, replicas: 0 } }).open(IDENTITY);
@@ -53,10 +55,13 @@ describe(OpenSearchSearchIndex.name, () => {
       'GET /chunks/_mapping',
       'PUT /_index_template/chunks',
       'PUT /chunks',
+      'PUT /_index_template/chunks-documents',
       'HEAD /chunks-documents',
       'PUT /chunks-documents',
     ]);
-    expect(transport.requests[4]!.body).toMatchObject({ mappings: { properties: { title: { type: 'text', analyzer: 'english' }, text: { type: 'text', analyzer: 'english' } } } });
+    expect(transport.requests[5]!.body).toMatchObject({ mappings: { properties: { title: { type: 'text', analyzer: 'english' }, text: { type: 'text', analyzer: 'english' } } } });
+    // The documents index's template holds its layout, so an index re-created by a write gets it too.
+    expect(transport.requests[3]!.body).toMatchObject({ index_patterns: ['chunks-documents'], template: { mappings: { properties: { tenant: { properties: { userId: { type: 'keyword' } } } } } } });
     expect(transport.requests[2]!.body).toMatchObject({ settings: { index: { number_of_shards: 2, number_of_replicas: 0 } }, mappings: { _meta: IDENTITY } });
     expect(transport.requests[1]!.body).toMatchObject({ index_patterns: ['chunks'], template: { mappings: { _meta: IDENTITY } } });
   });
@@ -75,6 +80,7 @@ describe(OpenSearchSearchIndex.name, () => {
       ['PUT /_index_template/chunks', { statusCode: 200, body: {} }],
       ['PUT /chunks', { statusCode: 400, body: { error: { type: 'resource_already_exists_exception' } } }],
       EXISTING,
+      DOCUMENTS_TEMPLATE,
       DOCUMENTS_EXIST,
     ]);
     await expect(new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY)).resolves.toBeUndefined();
@@ -84,7 +90,7 @@ describe(OpenSearchSearchIndex.name, () => {
     const { sut, transport } = await openIndex([['POST /_bulk', { statusCode: 200, body: { errors: false, items: [] } }]]);
     const chunk = makeChunk({ documentId: 'd', lastModified: '2024-02-01T01:00:00+01:00' });
     await sut.upsert([chunk, chunk]);
-    const bulk = transport.requests[2]!;
+    const bulk = transport.requests[3]!;
     expect(bulk.querystring).toEqual({ refresh: 'wait_for' });
     expect(bulk.bulkBody).toHaveLength(2); // the duplicate collapsed
     expect(bulk.bulkBody![0]).toEqual({ index: { _index: 'chunks', _id: chunk.id } });
@@ -111,21 +117,21 @@ describe(OpenSearchSearchIndex.name, () => {
       ['POST /chunks-documents/_delete_by_query', { statusCode: 200, body: { deleted: 1, version_conflicts: 0 } }],
     ]);
     expect(await sut.deleteWhere({ tenant: TENANT_A, documentIds: ['d'] })).toBe(4);
-    expect(transport.requests[2]!.querystring).toEqual({ refresh: true, conflicts: 'proceed' });
+    expect(transport.requests[3]!.querystring).toEqual({ refresh: true, conflicts: 'proceed' });
     // It runs on the server however long it takes: the client waits for it and never starts it again beside itself.
-    expect(transport.options.slice(2)).toEqual(Array.from({ length: 3 }, () => ({ requestTimeout: 15 * 60_000, maxRetries: 0 })));
-    expect(transport.requests.map((r) => r.path).slice(2)).toEqual(['/chunks/_delete_by_query', '/chunks/_delete_by_query', '/chunks-documents/_delete_by_query']);
+    expect(transport.options.slice(3)).toEqual(Array.from({ length: 3 }, () => ({ requestTimeout: 15 * 60_000, maxRetries: 0 })));
+    expect(transport.requests.map((r) => r.path).slice(3)).toEqual(['/chunks/_delete_by_query', '/chunks/_delete_by_query', '/chunks-documents/_delete_by_query']);
   });
 
   it('gathers BM25 statistics from every shard first when the index has more than one', async () => {
     const hits = { statusCode: 200, body: { hits: { hits: [] } } };
-    const transport = new FakeTransport([EXISTING, DOCUMENTS_EXIST, ['POST /chunks/_search', hits], ['POST /chunks-documents/_search', hits], ['POST /chunks/_search', hits]]);
+    const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, ['POST /chunks/_search', hits], ['POST /chunks-documents/_search', hits], ['POST /chunks/_search', hits]]);
     const sut = new OpenSearchSearchIndex({ transport, index: 'chunks', settings: { shards: 3, replicas: 1 } });
     await sut.open(IDENTITY);
     await sut.lexicalSearch('harbour lamp', { tenant: TENANT_A }, 5);
     await sut.lexicalSearchDocuments('harbour lamp', { tenant: TENANT_A }, 5);
     await sut.vectorSearch(unitVector(1), { tenant: TENANT_A }, 5);
-    expect(transport.requests.slice(2).map((r) => r.querystring?.search_type)).toEqual(['dfs_query_then_fetch', 'dfs_query_then_fetch', undefined]);
+    expect(transport.requests.slice(3).map((r) => r.querystring?.search_type)).toEqual(['dfs_query_then_fetch', 'dfs_query_then_fetch', undefined]);
   });
 
   it('writes whole documents once per tenant and document, and ranks them by BM25 with an optional title boost', async () => {
@@ -135,9 +141,9 @@ describe(OpenSearchSearchIndex.name, () => {
     ]);
     const document = { tenant: TENANT_A, documentId: 'guide', source: 'api', contextType: 'resource', scope: 'internal', fileName: 'guide.md', groupName: [], lastModified: null, createdAt: 'c', updatedAt: 'u', title: 'Guide', text: 'All of it.' };
     await sut.upsertDocuments([document, { ...document, text: 'Rewritten.' }]);
-    expect(transport.requests[2]!.bulkBody).toEqual([{ index: { _index: 'chunks-documents', _id: 'org-1/user-1\u0000guide' } }, { ...document, text: 'Rewritten.' }]);
+    expect(transport.requests[3]!.bulkBody).toEqual([{ index: { _index: 'chunks-documents', _id: 'org-1/user-1\u0000guide' } }, { ...document, text: 'Rewritten.' }]);
     expect(await sut.lexicalSearchDocuments('the guide', { tenant: TENANT_A }, 5, { titleBoost: 2 })).toEqual([{ documentId: 'guide', score: 4.2 }]);
-    expect((transport.requests[3]!.body as any).query.bool.should).toEqual([{ match: { text: { query: 'the guide' } } }, { match: { title: { query: 'the guide', boost: 2 } } }]);
+    expect((transport.requests[4]!.body as any).query.bool.should).toEqual([{ match: { text: { query: 'the guide' } } }, { match: { title: { query: 'the guide', boost: 2 } } }]);
   });
 
   it('lists documents over composite pages, sorted by createdAt then documentId', async () => {
@@ -154,7 +160,7 @@ describe(OpenSearchSearchIndex.name, () => {
     const documents = await sut.listDocuments({ tenant: TENANT_A });
     expect(documents).toHaveLength(1001);
     expect(documents[0]).toEqual({ documentId: 'early', fileName: 'early.txt', fileType: null, groupName: ['g'], source: 'api', lastModified: null, fileSize: 3, chunkCount: 4, createdAt: '2024-01-01T00:00:00.000Z' });
-    expect((transport.requests[3]!.body as any).aggs.documents.composite.after).toEqual({ documentId: 'p0999' });
+    expect((transport.requests[4]!.body as any).aggs.documents.composite.after).toEqual({ documentId: 'p0999' });
   });
 
   it('walks deep pages with search_after instead of from + size past 10 000', async () => {
@@ -165,8 +171,8 @@ describe(OpenSearchSearchIndex.name, () => {
     ]);
     const page = await sut.listChunks({ tenant: TENANT_A }, { limit: 2, offset: 9_999 });
     expect(page.map((chunk) => chunk.chunkIndex)).toEqual([9_999, 10_000]);
-    expect((transport.requests[2]!.body as any).from).toBe(0);
-    expect((transport.requests[3]!.body as any).search_after).toEqual([9_999]);
+    expect((transport.requests[3]!.body as any).from).toBe(0);
+    expect((transport.requests[4]!.body as any).search_after).toEqual([9_999]);
   });
 
   it('closes a transport it made once, and never one it was handed', async () => {

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
 import { optionalIsoUtc } from '../iso-utc';
 import { assertValidIdentity } from '../lancedb/index-identity';
 import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
-import { chunkIndexBody, chunkIndexTemplate, documentIndexBody, identityFromMapping, type OpenSearchIndexSettings } from './opensearch-mapping';
+import { chunkIndexBody, chunkIndexTemplate, documentIndexBody, documentIndexTemplate, identityFromMapping, type OpenSearchIndexSettings } from './opensearch-mapping';
 import { cosineFromScore, documentSearchBody, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
 
 /** The one call the adapter makes: the client's transport, so tests can stand in for the cluster. */
@@ -330,9 +330,11 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 
   private async ensureDocumentIndex(identity: IndexIdentity): Promise<void> {
+    const settings = this.options.settings ?? { shards: 1, replicas: 1 };
+    // At every start, so deployments whose documents index predates the template get it too.
+    await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.documentIndex)}`, body: documentIndexTemplate(this.documentIndex, identity, settings) });
     const { statusCode } = await this.transport.request({ method: 'HEAD', path: `/${encodeURIComponent(this.documentIndex)}` }, { ignore: [404] });
     if (statusCode !== 404) return;
-    const settings = this.options.settings ?? { shards: 1, replicas: 1 };
     const created = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}`, body: documentIndexBody(identity, settings) }, { ignore: [400] });
     const type = (created.body as { error?: { type?: string } }).error?.type;
     if (created.statusCode === 400 && type !== 'resource_already_exists_exception') throw new Error(`OpenSearch refused to create index ${this.documentIndex}: ${JSON.stringify(created.body)}`);
