@@ -77,12 +77,13 @@ export function lexicalSearchBody(text: string, filter: ChunkFilter, limit: numb
 /** Document order; `id` breaks ties so search_after pages never skip or repeat. */
 export const CHUNK_ORDER = [{ createdAt: 'asc' }, { documentId: 'asc' }, { chunkIndex: 'asc' }, { id: 'asc' }];
 
-export function listChunksBody(filter: ChunkFilter, size: number, from: number, searchAfter?: unknown[]): Clause {
+/** `withSource` false: a page read only to skip it, its sort values alone. */
+export function listChunksBody(filter: ChunkFilter, size: number, from: number, searchAfter?: unknown[], withSource = true): Clause {
   return {
     size,
     ...(searchAfter ? { search_after: searchAfter } : { from }),
     track_total_hits: false,
-    _source: SOURCE_WITHOUT_VECTOR,
+    _source: withSource ? SOURCE_WITHOUT_VECTOR : false,
     query: filterQuery(filter),
     sort: CHUNK_ORDER,
   };

@@ -175,6 +175,23 @@ describe(OpenSearchSearchIndex.name, () => {
     expect((transport.requests[4]!.body as any).search_after).toEqual([9_999]);
   });
 
+  it('skips whole pages of a deep walk by their sort values alone, without reading their chunks', async () => {
+    const hit = (n: number, withSource: boolean) => ({ _id: `c${n}`, _score: null, ...(withSource ? { _source: withoutVector(makeChunk({ documentId: 'd', chunkIndex: n })) } : {}), sort: [n] });
+    const page = (request: Request) => {
+      const body = request.body as any;
+      const from = body.search_after ? body.search_after[0] + 1 : 0;
+      return { statusCode: 200, body: { hits: { hits: Array.from({ length: 10_000 }, (_, n) => hit(from + n, body._source !== false)) } } };
+    };
+    const { sut, transport } = await openIndex([
+      ['POST /chunks/_search', page],
+      ['POST /chunks/_search', page],
+      ['POST /chunks/_search', page],
+    ]);
+    const chunks = await sut.listChunks({ tenant: TENANT_A }, { limit: 2, offset: 20_001 });
+    expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual([20_001, 20_002]);
+    expect(transport.requests.slice(3).map((r) => (r.body as any)._source)).toEqual([false, false, { excludes: ['vector'] }]);
+  });
+
   it('closes a transport it made once, and never one it was handed', async () => {
     const { sut, transport } = await openIndex([]);
     await sut.close();

@@ -252,12 +252,13 @@ export class OpenSearchSearchIndex implements SearchIndex {
     const offset = Math.max(0, page.offset);
     if (page.limit <= 0) return [];
     if (offset + page.limit <= MAX_RESULT_WINDOW) return (await this.search(listChunksBody(filter, page.limit, offset))).map((hit) => fromSource(hit._source));
-    // Deep pages: walk in sort order, skipping `offset` chunks.
+    // Deep pages: walk in sort order, skipping `offset` chunks; a page skipped whole is read without its chunks.
     const chunks: StoredChunk[] = [];
     let skipped = 0;
     let after: unknown[] | undefined;
     while (chunks.length < page.limit) {
-      const hits = await this.search(listChunksBody(filter, MAX_RESULT_WINDOW, 0, after));
+      const skippedWhole = offset - skipped >= MAX_RESULT_WINDOW;
+      const hits = await this.search(listChunksBody(filter, MAX_RESULT_WINDOW, 0, after, !skippedWhole));
       if (hits.length === 0) break;
       for (const hit of hits) {
         if (skipped < offset) skipped += 1;
