@@ -132,6 +132,15 @@ describe(SearchService.name, () => {
     expect(below.map((hit) => hit.documentId)).not.toContain(all[0]!.documentId);
   });
 
+  it('holds the thresholds on the scores it answers with: a score it showed, passed back as both bounds, keeps its hit', async () => {
+    const all = await sut.search(tenant, request('permafrost methane glacier', { limit: 100 }));
+    for (const shown of all.slice(0, 3)) {
+      const exactly = await sut.search(tenant, request('permafrost methane glacier', { limit: 100, minScore: shown.score, maxScore: shown.score }));
+      expect(exactly.map((hit) => hit.chunkId)).toContain(shown.chunkId);
+      expect(exactly.every((hit) => hit.score === shown.score)).toBe(true);
+    }
+  });
+
   it('weighs the two sides as configured', async () => {
     const vectorOnly = new SearchService(index, queryEmbedder, scoringWith({ lexicalWeight: 0 }));
     const hits = await vectorOnly.search(tenant, request('permafrost methane', { limit: 100 }));

@@ -77,9 +77,10 @@ export class SearchService {
       const lexicalSide = lexicalEvidence(this.scoring, lexicalShare(bm25, bestBm25), adjacency.get(documentId) ?? null);
       for (const { chunk, score: cosine } of request.groupBy === 'chunk' ? chunks : chunks.slice(0, 1)) {
         const fused = request.mode === 'standard' ? fusedScore(this.scoring, cosine, lexicalSide) : cosine;
-        const score = boost ? boostedScore(fused, boost(chunk.metadata)) : fused;
+        // Thresholds hold on the score the client sees: one it was shown, passed back as a bound, keeps its hit.
+        const score = rounded(boost ? boostedScore(fused, boost(chunk.metadata)) : fused);
         if (score < request.minScore || score > request.maxScore) continue;
-        scored.push({ chunk, score: rounded(score), cosine });
+        scored.push({ chunk, score, cosine });
       }
     }
     scored.sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id));
