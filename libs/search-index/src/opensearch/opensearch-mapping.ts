@@ -51,18 +51,13 @@ export function chunkIndexBody(identity: IndexIdentity, settings: OpenSearchInde
   };
 }
 
-/** The same layout as a composable template, so an index re-created by hand (or a restore) gets it too. */
-export function chunkIndexTemplate(index: string, identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
-  return { index_patterns: [index], priority: 100, template: chunkIndexBody(identity, settings), _meta: { writtenBy: 'recollect' } };
-}
-
 /**
- * The documents index's layout as a template too: written to while the service runs, so if the index
- * were deleted the next write would re-create it with dynamic mappings (tenant ids as analysed text,
- * which the tenant filters never match) instead of this one.
+ * An index's layout (chunkIndexBody, documentIndexBody) as a composable template, so an index
+ * re-created by hand, by a restore, or by a write after it was deleted gets it too, rather than
+ * dynamic mappings (tenant ids as analysed text, which the tenant filters never match).
  */
-export function documentIndexTemplate(index: string, identity: IndexIdentity, settings: OpenSearchIndexSettings): Record<string, unknown> {
-  return { index_patterns: [index], priority: 100, template: documentIndexBody(identity, settings), _meta: { writtenBy: 'recollect' } };
+export function indexTemplate(index: string, body: Record<string, unknown>): Record<string, unknown> {
+  return { index_patterns: [index], priority: 100, template: body, _meta: { writtenBy: 'recollect' } };
 }
 
 /** What the index mapping says about the embedder that wrote it; nulls when it was not written by us. */

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
 import { optionalIsoUtc } from '../iso-utc';
 import { assertValidIdentity } from '../lancedb/index-identity';
 import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
-import { chunkIndexBody, chunkIndexTemplate, documentIndexBody, documentIndexTemplate, identityFromMapping, type OpenSearchIndexSettings } from './opensearch-mapping';
+import { chunkIndexBody, documentIndexBody, identityFromMapping, indexTemplate, type OpenSearchIndexSettings } from './opensearch-mapping';
 import { cosineFromScore, documentSearchBody, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
 
 /** The one call the adapter makes: the client's transport, so tests can stand in for the cluster. */
@@ -62,12 +62,7 @@ const DOCUMENT_PAGE = 1_000;
  */
 const DELETE_BY_QUERY_REQUEST = { requestTimeout: 15 * 60_000, maxRetries: 0 };
 
-/**
- * BM25 statistics are per shard unless the search first gathers them from every shard (one more round
- * trip): with more than one shard, a query's scores would otherwise depend on where its documents landed.
- */
-const lexicalQuerystring = (settings: OpenSearchIndexSettings | undefined): Record<string, unknown> | undefined =>
-  (settings?.shards ?? 1) > 1 ? { search_type: 'dfs_query_then_fetch' } : undefined;
+const DEFAULT_SETTINGS: OpenSearchIndexSettings = { shards: 1, replicas: 1 };
 
 function clientTransport(options: OpenSearchSearchIndexOptions): OpenSearchTransport {
   const clientOptions: ClientOptions = { node: options.node, ssl: { rejectUnauthorized: options.rejectUnauthorized ?? true } };
@@ -128,6 +123,12 @@ export class OpenSearchSearchIndex implements SearchIndex {
   private readonly index: string;
   /** Whole documents for document-level BM25, beside the chunks. */
   private readonly documentIndex: string;
+  private readonly settings: OpenSearchIndexSettings;
+  /**
+   * BM25 statistics are per shard unless the search first gathers them from every shard (one more round
+   * trip): with more than one shard, a query's scores would otherwise depend on where its documents landed.
+   */
+  private readonly lexicalQuerystring: Record<string, unknown> | undefined;
   private readonly ownsTransport: boolean;
   private transportClosed = false;
   private identity: IndexIdentity | undefined;
@@ -138,6 +139,8 @@ export class OpenSearchSearchIndex implements SearchIndex {
     this.transport = options.transport ?? clientTransport(options);
     this.index = options.index;
     this.documentIndex = `${options.index}-documents`;
+    this.settings = options.settings ?? DEFAULT_SETTINGS;
+    this.lexicalQuerystring = this.settings.shards > 1 ? { search_type: 'dfs_query_then_fetch' } : undefined;
   }
 
   async open(identity: IndexIdentity): Promise<void> {
@@ -194,7 +197,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
       method: 'POST',
       path: `/${encodeURIComponent(this.documentIndex)}/_search`,
       body: documentSearchBody(text, filter, limit, options.titleBoost ?? 0),
-      querystring: lexicalQuerystring(this.options.settings),
+      querystring: this.lexicalQuerystring,
     });
     return (body as SearchResponse).hits.hits.map((hit) => ({ documentId: String(hit._source.documentId), score: hit._score ?? 0 }));
   }
@@ -243,7 +246,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     this.requireOpen();
     const text = query.trim();
     if (text.length === 0 || limit <= 0) return [];
-    const hits = await this.search(lexicalSearchBody(text, filter, limit), lexicalQuerystring(this.options.settings));
+    const hits = await this.search(lexicalSearchBody(text, filter, limit), this.lexicalQuerystring);
     return hits.map((hit) => ({ chunk: fromSource(hit._source), score: hit._score ?? 0 }));
   }
 
@@ -319,9 +322,9 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 
   private async create(identity: IndexIdentity): Promise<void> {
-    const settings = this.options.settings ?? { shards: 1, replicas: 1 };
-    await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.index)}`, body: chunkIndexTemplate(this.index, identity, settings) });
-    const { statusCode, body } = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.index)}`, body: chunkIndexBody(identity, settings) }, { ignore: [400] });
+    const layout = chunkIndexBody(identity, this.settings);
+    await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.index)}`, body: indexTemplate(this.index, layout) });
+    const { statusCode, body } = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.index)}`, body: layout }, { ignore: [400] });
     if (statusCode !== 400) return;
     // Another replica created it first: use it if it was made for the same embedder.
     const type = (body as { error?: { type?: string } }).error?.type;
@@ -331,12 +334,12 @@ export class OpenSearchSearchIndex implements SearchIndex {
   }
 
   private async ensureDocumentIndex(identity: IndexIdentity): Promise<void> {
-    const settings = this.options.settings ?? { shards: 1, replicas: 1 };
+    const layout = documentIndexBody(identity, this.settings);
     // At every start, so deployments whose documents index predates the template get it too.
-    await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.documentIndex)}`, body: documentIndexTemplate(this.documentIndex, identity, settings) });
+    await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.documentIndex)}`, body: indexTemplate(this.documentIndex, layout) });
     const { statusCode } = await this.transport.request({ method: 'HEAD', path: `/${encodeURIComponent(this.documentIndex)}` }, { ignore: [404] });
     if (statusCode !== 404) return;
-    const created = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}`, body: documentIndexBody(identity, settings) }, { ignore: [400] });
+    const created = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}`, body: layout }, { ignore: [400] });
     const type = (created.body as { error?: { type?: string } }).error?.type;
     if (created.statusCode === 400 && type !== 'resource_already_exists_exception') throw new Error(`OpenSearch refused to create index ${this.documentIndex}: ${JSON.stringify(created.body)}`);
   }
