@@ -8,7 +8,8 @@ import { MemoryCommandProcessor } from './conversation/memory-command.processor'
 import { MemoryCommandsConsumer } from './conversation/memory-commands.consumer';
 import { MessageEntity } from './conversation/message.entity';
 import { SessionEntity } from './conversation/session.entity';
-import { MemoryEventsPublisher } from './events/memory-events.publisher';
+import { ChangeOutbox } from './events/change-outbox';
+import { OutboxRelay } from './events/outbox-relay';
 import { DELIVERY_POLICY, type DeliveryPolicy } from './memory.tokens';
 import { memoryMigrations } from './migrations';
 import { MemoryIndexedConsumer } from './operations/memory-indexed.consumer';
@@ -52,7 +53,8 @@ export class MemoryModule {
         MemoryCommandProcessor,
         OperationsRepository,
         OperationsService,
-        MemoryEventsPublisher,
+        ChangeOutbox,
+        OutboxRelay,
       ],
     };
   }

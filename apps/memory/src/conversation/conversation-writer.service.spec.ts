@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { memoryDatabase } from '../../test/memory-database';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationWriter } from './conversation-writer.service';
+import { MAX_NEIGHBOUR_CHARS } from './neighbour';
 
 const alice: Tenant = { userId: 'alice', organizationId: 'acme' };
 const mallory: Tenant = { userId: 'mallory', organizationId: 'acme' };
@@ -140,6 +141,24 @@ describe(ConversationWriter.name, () => {
       ['m3', 'two, corrected', null],
     ]);
     expect(replaced.change.contextChanged?.map((m) => [m.id, m.previous, m.next?.text])).toEqual([['m1', null, 'two, corrected']]);
+  });
+
+  it('carries at most MAX_NEIGHBOUR_CHARS of each neighbour, so a change stays about the size of its command', async () => {
+    const sessionId = nextSession();
+    const long = Array.from({ length: 1_000 }, (_, i) => `word${i}`).join(' ');
+    const added = await db.transaction((tx) =>
+      sut.add(tx, alice, { operationId: 'op-long', sessionId, agentId: null, messages: [message(long, { id: 'm1' }), message('short', { id: 'm2' }), message(long, { id: 'm3' })] }),
+    );
+    const [first, second, third] = added.change.messages;
+    expect(first!.text).toBe(long);
+    expect(second!.previous!.text.length).toBeLessThanOrEqual(MAX_NEIGHBOUR_CHARS);
+    expect(long.endsWith(second!.previous!.text)).toBe(true);
+    expect(second!.next!.text.length).toBeLessThanOrEqual(MAX_NEIGHBOUR_CHARS);
+    expect(long.startsWith(second!.next!.text)).toBe(true);
+    expect([first!.next, third!.previous]).toEqual([
+      { authorName: null, text: 'short' },
+      { authorName: null, text: 'short' },
+    ]);
   });
 
   it('keeps occurredAt of a replaced message unless a new one is given', async () => {

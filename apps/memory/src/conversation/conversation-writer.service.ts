@@ -17,6 +17,7 @@ import { derivedMessageId, messageRowId } from '../memory-ids';
 import { ConversationRepository } from './conversation.repository';
 import { describeContent, type MessageContent } from './message-content';
 import { MessageEntity } from './message.entity';
+import { nextNeighbour, previousNeighbour } from './neighbour';
 import type { SessionEntity } from './session.entity';
 
 export interface UpsertOutcome {
@@ -128,9 +129,13 @@ export class ConversationWriter {
     const held = new Set(inHand.map((row) => row.position));
     const around = described.flatMap((w) => [w.row.position - 1, w.row.position + 1]).filter((p) => p >= 0 && !held.has(p));
     const neighbours = [...inHand, ...(await this.conversations.messagesAt(tx, session.id, around))];
-    const at = new Map<number, MessageNeighbour>(neighbours.map((n) => [n.position, { authorName: n.authorName, text: n.text }]));
+    const at = new Map(neighbours.map((n) => [n.position, n]));
+    const neighbour = (position: number, cut: typeof previousNeighbour): MessageNeighbour | null => {
+      const found = at.get(position);
+      return found ? cut(found.authorName, found.text) : null;
+    };
     const store = ({ row, content, replaced }: (typeof described)[number]): StoredMessage =>
-      toStoredMessage(row, content, replaced, at.get(row.position - 1) ?? null, at.get(row.position + 1) ?? null);
+      toStoredMessage(row, content, replaced, neighbour(row.position - 1, previousNeighbour), neighbour(row.position + 1, nextNeighbour));
     const stored = sent.map(store);
     const contextChanged = described.slice(sent.length).map(store);
     return {

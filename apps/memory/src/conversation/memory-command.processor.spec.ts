@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryCommandTypes, makeEnvelope, type MemoryCommand, type MessagesUpserted, type SessionDeleted, type Tenant } from '@recollect/contracts';
+import { MemoryCommandTypes, MemoryChangeTypes, makeEnvelope, type MemoryCommand, type Tenant } from '@recollect/contracts';
 import type { DataSource } from 'typeorm';
 import { memoryDatabase } from '../../test/memory-database';
-import type { MemoryEventsPublisher } from '../events/memory-events.publisher';
+import { RecordingBus } from '../../test/recording-bus';
+import { ChangeOutbox } from '../events/change-outbox';
 import { OperationsRepository } from '../operations/operations.repository';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationWriter } from './conversation-writer.service';
@@ -10,98 +11,115 @@ import { MemoryCommandProcessor } from './memory-command.processor';
 
 const tenant: Tenant = { userId: 'alice', organizationId: null };
 
-class RecordingPublisher {
-  readonly upserted: MessagesUpserted[] = [];
-  readonly deleted: SessionDeleted[] = [];
-  failNext = false;
-
-  async messagesUpserted(_cause: unknown, change: MessagesUpserted): Promise<void> {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('bus down');
-    }
-    this.upserted.push(change);
-  }
-
-  async sessionDeleted(_cause: unknown, change: SessionDeleted): Promise<void> {
-    this.deleted.push(change);
-  }
-}
+const command = (type: MemoryCommand['type'], payload: Record<string, unknown>): MemoryCommand =>
+  ({ ...makeEnvelope(type, tenant, 'corr', payload), type }) as MemoryCommand;
 
 const add = (operationId: string, sessionId: string, text = 'hello'): MemoryCommand =>
-  ({
-    ...makeEnvelope(MemoryCommandTypes.add, tenant, 'corr', {
-      operationId,
-      sessionId,
-      agentId: null,
-      messages: [{ id: 'm1', role: 'user', authorName: null, occurredAt: null, metadata: {}, blocks: [{ type: 'text', text }] }],
-    }),
-    type: MemoryCommandTypes.add,
-  }) as MemoryCommand;
+  command(MemoryCommandTypes.add, {
+    operationId,
+    sessionId,
+    agentId: null,
+    messages: [{ id: 'm1', role: 'user', authorName: null, occurredAt: null, metadata: {}, blocks: [{ type: 'text', text }] }],
+  });
+
+const remove = (operationId: string, sessionId: string): MemoryCommand => command(MemoryCommandTypes.delete, { operationId, sessionId });
 
 describe(MemoryCommandProcessor.name, () => {
   let db: DataSource;
   let dispose: () => Promise<void>;
   let operations: OperationsRepository;
-  let events: RecordingPublisher;
+  let conversations: ConversationRepository;
+  let bus: RecordingBus;
   let sut: MemoryCommandProcessor;
   const once = { attempt: 1, maxAttempts: 3 };
+  const waiting = async (): Promise<string[]> => (await db.query<Array<{ operation_id: string }>>('SELECT operation_id FROM change_outbox ORDER BY id')).map((row) => row.operation_id);
+  const textOf = async (sessionId: string): Promise<string | undefined> => {
+    const session = await conversations.transaction((tx) => conversations.lockSession(tx, tenant, sessionId));
+    return session ? (await conversations.transaction((tx) => conversations.findMessages(tx, session.id, ['m1'])))[0]?.text : undefined;
+  };
 
   beforeAll(async () => {
     ({ db, dispose } = await memoryDatabase());
-    const conversations = new ConversationRepository(db);
+    conversations = new ConversationRepository(db);
     operations = new OperationsRepository(db);
-    events = new RecordingPublisher();
-    sut = new MemoryCommandProcessor(conversations, new ConversationWriter(conversations), operations, events as unknown as MemoryEventsPublisher);
+    bus = new RecordingBus();
+    sut = new MemoryCommandProcessor(conversations, new ConversationWriter(conversations), operations, new ChangeOutbox(db, bus.asClient()));
   });
   afterAll(() => dispose?.());
 
-  it('stores the messages, marks the operation stored and publishes the change', async () => {
+  it('stores the messages, marks the operation stored and publishes the change, keyed by session', async () => {
     await sut.process(add('op-1', 's1'), once);
-    expect(events.upserted.at(-1)).toMatchObject({ operationId: 'op-1', sessionId: 's1', messages: [{ id: 'm1', text: 'hello' }] });
-    expect(await operations.findForTenant('op-1', tenant)).toMatchObject({
-      status: 'stored',
-      kind: 'add',
-      messageIds: ['m1'],
-      updatedEntries: 1,
-      attemptsMade: 1,
+    expect(bus.published.at(-1)).toMatchObject({
+      key: '-/alice/s1',
+      change: { type: MemoryChangeTypes.messagesUpserted, tenant, correlationId: 'corr', payload: { operationId: 'op-1', sessionId: 's1', messages: [{ id: 'm1', text: 'hello' }] } },
     });
+    expect(await operations.findForTenant('op-1', tenant)).toMatchObject({ status: 'stored', kind: 'add', messageIds: ['m1'], updatedEntries: 1, attemptsMade: 1 });
+    expect(await waiting()).toEqual([]);
   });
 
   it('skips a redelivered command once its operation completed', async () => {
     await sut.process(add('op-2', 's2'), once);
     await operations.complete('op-2', tenant);
-    const published = events.upserted.length;
+    const published = bus.published.length;
     await sut.process(add('op-2', 's2'), once);
-    expect(events.upserted).toHaveLength(published);
+    expect(bus.published).toHaveLength(published);
   });
 
-  it('fails the operation with NOT_FOUND when updating an unknown session, without a retry', async () => {
+  it('fails the operation with NOT_FOUND when updating an unknown session, without a retry or a change', async () => {
     const update = { ...add('op-3', 'nowhere'), type: MemoryCommandTypes.update } as MemoryCommand;
+    const published = bus.published.length;
     await expect(sut.process(update, once)).resolves.toBeUndefined();
     expect(await operations.findForTenant('op-3', tenant)).toMatchObject({ status: 'failed', errorCode: 'NOT_FOUND' });
+    expect(bus.published).toHaveLength(published);
+    expect(await waiting()).toEqual([]);
   });
 
-  it('rethrows a transient failure for the bus to retry, and fails the operation on the last attempt', async () => {
-    events.failNext = true;
-    await expect(sut.process(add('op-4', 's4'), once)).rejects.toThrow('bus down');
+  it('keeps a stored operation stored when its change cannot be published, even on the last attempt, and publishes it on the next delivery', async () => {
+    bus.failing = 1;
+    await expect(sut.process(add('op-4', 's4'), { attempt: 3, maxAttempts: 3 })).rejects.toThrow('bus down');
     expect(await operations.findForTenant('op-4', tenant)).toMatchObject({ status: 'stored', errorMessage: 'bus down' });
-    await sut.process(add('op-4', 's4'), { attempt: 2, maxAttempts: 3 });
-    expect(events.upserted.at(-1)).toMatchObject({ operationId: 'op-4' });
+    expect(await waiting()).toEqual(['op-4']);
 
-    events.failNext = true;
-    await expect(sut.process(add('op-5', 's5'), { attempt: 3, maxAttempts: 3 })).rejects.toThrow('bus down');
-    expect(await operations.findForTenant('op-5', tenant)).toMatchObject({ status: 'failed', errorCode: 'INTERNAL' });
+    await sut.process(add('op-4', 's4'), once);
+    expect(bus.operations().at(-1)).toBe('op-4');
+    expect(await waiting()).toEqual([]);
   });
 
-  it('publishes a delete with the ids of the messages that went', async () => {
-    await sut.process(add('op-6', 's6'), once);
-    const del = {
-      ...makeEnvelope(MemoryCommandTypes.delete, tenant, 'corr', { operationId: 'op-7', sessionId: 's6' }),
-      type: MemoryCommandTypes.delete,
-    } as MemoryCommand;
-    await sut.process(del, once);
-    expect(events.deleted.at(-1)).toEqual({ operationId: 'op-7', sessionId: 's6', messageIds: ['m1'] });
-    expect(await operations.findForTenant('op-7', tenant)).toMatchObject({ status: 'stored', kind: 'delete' });
+  it('does not write a stored operation again when redelivered, so a later operation on the session stands', async () => {
+    bus.failing = 1;
+    await expect(sut.process(add('op-5', 's5', 'first'), once)).rejects.toThrow('bus down');
+    const before = bus.published.length;
+    // A later operation on the session publishes the earlier one's waiting change first.
+    await sut.process(add('op-6', 's5', 'second'), once);
+    await sut.process(add('op-5', 's5', 'first'), { attempt: 2, maxAttempts: 3 });
+    expect(bus.operations().slice(before)).toEqual(['op-5', 'op-6']);
+    expect(await textOf('s5')).toBe('second');
+  });
+
+  it('does not bring back a deleted session when a stored add is redelivered', async () => {
+    bus.failing = 1;
+    await expect(sut.process(add('op-7', 's7'), once)).rejects.toThrow('bus down');
+    const before = bus.published.length;
+    await sut.process(remove('op-8', 's7'), once);
+    await sut.process(add('op-7', 's7'), { attempt: 2, maxAttempts: 3 });
+    expect(bus.published.slice(before).map(({ change }) => [change.payload.operationId, change.type])).toEqual([
+      ['op-7', MemoryChangeTypes.messagesUpserted],
+      ['op-8', MemoryChangeTypes.sessionDeleted],
+    ]);
+    expect(await textOf('s7')).toBeUndefined();
+    expect(await operations.findForTenant('op-8', tenant)).toMatchObject({ status: 'stored', kind: 'delete', messageIds: ['m1'] });
+  });
+
+  it('applies a command again when its earlier delivery stored nothing', async () => {
+    // The transaction fails after the messages were written: none of it stays.
+    const broken = Object.assign(Object.create(operations) as OperationsRepository, { markStored: () => Promise.reject(new Error('connection lost')) });
+    const failing = new MemoryCommandProcessor(conversations, new ConversationWriter(conversations), broken, new ChangeOutbox(db, bus.asClient()));
+    await expect(failing.process(add('op-9', 's9', 'kept'), once)).rejects.toThrow('connection lost');
+    expect(await textOf('s9')).toBeUndefined();
+    expect(await operations.findForTenant('op-9', tenant)).toMatchObject({ status: 'accepted', errorMessage: 'connection lost' });
+
+    await sut.process(add('op-9', 's9', 'kept'), { attempt: 2, maxAttempts: 3 });
+    expect(await textOf('s9')).toBe('kept');
+    expect(bus.operations().at(-1)).toBe('op-9');
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MemoryCommandTypes, readRefusedMessage, storableText, type MemoryCommand, type OperationKind, type UnreadableMessageError } from '@recollect/contracts';
-import { MemoryEventsPublisher } from '../events/memory-events.publisher';
+import { ChangeOutbox } from '../events/change-outbox';
 import { OperationsRepository } from '../operations/operations.repository';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationWriter } from './conversation-writer.service';
@@ -17,9 +17,9 @@ const KIND: Record<MemoryCommand['type'], OperationKind> = {
 };
 
 /**
- * Applies one memory command as an operation: the messages and the operation's `stored` state commit
- * together, then the change is published for ingestion. A redelivery re-applies (message ids are
- * fixed, so it converges) unless the operation already finished.
+ * Applies one memory command as an operation: the messages, the operation's `stored` state and the
+ * change for ingestion commit together, then the change is published from the outbox. A redelivery
+ * applies the command again only if nothing was stored; once stored, it only publishes what waits.
  */
 @Injectable()
 export class MemoryCommandProcessor {
@@ -29,17 +29,24 @@ export class MemoryCommandProcessor {
     private readonly conversations: ConversationRepository,
     private readonly writer: ConversationWriter,
     private readonly operations: OperationsRepository,
-    private readonly events: MemoryEventsPublisher,
+    private readonly outbox: ChangeOutbox,
   ) {}
 
   async process(command: MemoryCommand, delivery: Delivery): Promise<void> {
     const { operationId, sessionId } = command.payload;
-    if ((await this.operations.begin(operationId, command.tenant, KIND[command.type], sessionId)) === 'skip') return;
-    try {
-      await this.apply(command);
-    } catch (error) {
-      await this.recordFailure(command, error, delivery);
+    const begun = await this.operations.begin(operationId, command.tenant, KIND[command.type], sessionId);
+    if (begun === 'finished') return;
+    // Stored by an earlier delivery, the messages are not written again: that would undo what later
+    // operations on the session did since.
+    if (begun === 'accepted') {
+      try {
+        await this.store(command);
+      } catch (error) {
+        await this.recordFailure(command, error, delivery);
+        return;
+      }
     }
+    await this.publish(command, delivery);
   }
 
   /**
@@ -53,39 +60,52 @@ export class MemoryCommandProcessor {
     const kind = refused && Object.hasOwn(KIND, refused.type) ? KIND[refused.type as MemoryCommand['type']] : undefined;
     const { operationId, sessionId } = refused?.payload ?? {};
     if (!refused || !kind || !operationId || !sessionId) return;
-    if ((await this.operations.begin(operationId, refused.tenant, kind, sessionId)) === 'skip') return;
+    if ((await this.operations.begin(operationId, refused.tenant, kind, sessionId)) === 'finished') return;
     await this.operations.fail(operationId, refused.tenant, error.code, storableText(error.message));
   }
 
-  private async apply(command: MemoryCommand): Promise<void> {
+  /** The messages, the operation's `stored` state and the change to publish, in one transaction. */
+  private async store(command: MemoryCommand): Promise<void> {
     const { tenant } = command;
-    switch (command.type) {
-      case MemoryCommandTypes.add:
-      case MemoryCommandTypes.update: {
-        const outcome = await this.conversations.transaction(async (tx) => {
+    await this.conversations.transaction(async (tx) => {
+      switch (command.type) {
+        case MemoryCommandTypes.add:
+        case MemoryCommandTypes.update: {
           const written =
-            command.type === MemoryCommandTypes.add
-              ? await this.writer.add(tx, tenant, command.payload)
-              : await this.writer.update(tx, tenant, command.payload);
+            command.type === MemoryCommandTypes.add ? await this.writer.add(tx, tenant, command.payload) : await this.writer.update(tx, tenant, command.payload);
           await this.operations.markStored(tx, command.payload.operationId, written);
-          return written;
-        });
-        await this.events.messagesUpserted(command, outcome.change);
-        return;
-      }
-      case MemoryCommandTypes.delete: {
-        const deleted = await this.conversations.transaction(async (tx) => {
+          await this.outbox.messagesUpserted(tx, command, written.change);
+          return;
+        }
+        case MemoryCommandTypes.delete: {
           const change = await this.writer.delete(tx, tenant, command.payload);
           await this.operations.markStored(tx, command.payload.operationId, { messageIds: change.messageIds, updatedEntries: change.messageIds.length });
-          return change;
-        });
-        await this.events.sessionDeleted(command, deleted);
-        return;
+          await this.outbox.sessionDeleted(tx, command, change);
+          return;
+        }
       }
+    });
+  }
+
+  /**
+   * Publishes the session's waiting changes, this one's among them. A failure leaves the operation
+   * `stored`, since its messages are, and is thrown for the bus to deliver the command again; after
+   * the last delivery, the outbox relay publishes the change once the bus takes it.
+   */
+  private async publish(command: MemoryCommand, delivery: Delivery): Promise<void> {
+    const { operationId, sessionId } = command.payload;
+    try {
+      await this.outbox.publishPending(command.tenant, sessionId);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const next = delivery.attempt >= delivery.maxAttempts ? 'the outbox relay will publish it' : 'will retry';
+      this.logger.warn(`operation ${operationId} is stored but its change could not be published, ${next}: ${reason}`);
+      await this.operations.noteAttemptFailure(operationId, reason);
+      throw error;
     }
   }
 
-  /** Domain errors (an unknown session) are final; anything else is retried by the bus until its last attempt. */
+  /** Nothing was stored. Domain errors (an unknown session) are final; anything else is retried by the bus until its last attempt. */
   private async recordFailure(command: MemoryCommand, error: unknown, delivery: Delivery): Promise<void> {
     const { operationId } = command.payload;
     const reason = error instanceof Error ? error.message : String(error);

@@ -17,8 +17,12 @@ export class OperationsRepository {
     this.findOperation = tenantRowLookup(db, OperationEntity);
   }
 
-  /** Counts one more attempt and answers whether to run it; a finished operation's command is skipped when redelivered. */
-  begin(id: string, tenant: Tenant, kind: OperationKind, sessionId: string): Promise<'run' | 'skip'> {
+  /**
+   * Counts one more attempt and answers where the operation stands: `accepted` (to apply), `stored`
+   * (an earlier delivery stored it; only its change may remain to publish) or `finished` (a
+   * redelivered command, skipped).
+   */
+  begin(id: string, tenant: Tenant, kind: OperationKind, sessionId: string): Promise<'accepted' | 'stored' | 'finished'> {
     return this.db.transaction(async (tx) => {
       await tx
         .createQueryBuilder()
@@ -29,9 +33,9 @@ export class OperationsRepository {
         .execute();
       const operation = await tx.getRepository(OperationEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!operation || !belongsTo(operation, tenant)) throw new Error(`Operation ${id} belongs to another tenant`);
-      if (FINISHED_OPERATION_STATUSES.includes(operation.status)) return 'skip';
+      if (FINISHED_OPERATION_STATUSES.includes(operation.status)) return 'finished';
       await tx.getRepository(OperationEntity).update(id, { attemptsMade: operation.attemptsMade + 1 });
-      return 'run';
+      return operation.status === 'stored' ? 'stored' : 'accepted';
     });
   }
 

@@ -30,9 +30,9 @@ export const storedMessageSchema = z.object({
   media: z.array(mediaDescriptorSchema),
   /** The message was already stored before this change, so it may have chunks to overwrite or remove. */
   replaced: z.boolean(),
-  /** The message just before it in the session, as context for embedding short turns and for lexical search. */
+  /** The message just before it in the session, as context for embedding short turns and for lexical search; the end of its text, at most 2,000 characters. */
   previous: neighbourSchema.nullable(),
-  /** The message just after it, as context for lexical search; absent from producers that predate it. */
+  /** The message just after it, as context for lexical search (the start of its text, at most 2,000 characters); absent from producers that predate it. */
   next: neighbourSchema.nullable().optional(),
 });
 export type StoredMessage = z.infer<typeof storedMessageSchema>;

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@recollect/bus';
+import { MemoryCommandTypes, makeEnvelope, sessionKey, type Envelope, type Tenant } from '@recollect/contracts';
+import type { DataSource } from 'typeorm';
+import { memoryDatabase } from '../../test/memory-database';
+import { RecordingBus } from '../../test/recording-bus';
+import { ChangeOutbox } from './change-outbox';
+import { OutboxRelay } from './outbox-relay';
+
+const alice: Tenant = { userId: 'alice', organizationId: 'acme' };
+const cause: Envelope<unknown> = makeEnvelope(MemoryCommandTypes.add, alice, 'corr-1', {});
+const upserted = (operationId: string, sessionId: string) => ({ operationId, sessionId, agentId: null, messages: [], contextChanged: [] });
+
+describe(ChangeOutbox.name, () => {
+  let db: DataSource;
+  let dispose: () => Promise<void>;
+  let bus: RecordingBus;
+  let sut: ChangeOutbox;
+  const enqueue = (operationId: string, sessionId: string) => db.transaction((tx) => sut.messagesUpserted(tx, cause, upserted(operationId, sessionId)));
+  const waiting = async (): Promise<string[]> => (await db.query<Array<{ operation_id: string }>>('SELECT operation_id FROM change_outbox ORDER BY id')).map((row) => row.operation_id);
+  /** Backdates what waits, as if its command had given up on it long ago. */
+  const age = (seconds: number) => db.query(`UPDATE change_outbox SET created_at = created_at - make_interval(secs => $1)`, [seconds]);
+
+  beforeAll(async () => ({ db, dispose } = await memoryDatabase()));
+  afterAll(() => dispose?.());
+  beforeEach(async () => {
+    await db.query('DELETE FROM change_outbox');
+    bus = new RecordingBus();
+    sut = new ChangeOutbox(db, bus.asClient());
+  });
+
+  it('publishes nothing that was not committed', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await sut.messagesUpserted(tx, cause, upserted('op-rolled-back', 's1'));
+        throw new Error('the messages could not be stored');
+      }),
+    ).rejects.toThrow('could not be stored');
+    expect(await sut.publishPending(alice, 's1')).toBe(0);
+    expect(bus.published).toEqual([]);
+  });
+
+  it("publishes a session's changes oldest first, as envelopes keyed by session with the cause's correlation id, then forgets them", async () => {
+    await enqueue('op-1', 's1');
+    await enqueue('op-2', 's1');
+    await enqueue('op-3', 'other');
+    expect(await sut.publishPending(alice, 's1')).toBe(2);
+    expect(bus.published.map(({ key, change }) => [key, change.payload.operationId, change.correlationId, change.tenant])).toEqual([
+      [sessionKey(alice, 's1'), 'op-1', 'corr-1', alice],
+      [sessionKey(alice, 's1'), 'op-2', 'corr-1', alice],
+    ]);
+    expect(await waiting()).toEqual(['op-3']);
+  });
+
+  it('keeps the change that failed and those after it, and publishes them in order next time', async () => {
+    await enqueue('op-1', 's1');
+    await enqueue('op-2', 's1');
+    bus.failing = 1;
+    await expect(sut.publishPending(alice, 's1')).rejects.toThrow('bus down');
+    expect(await waiting()).toEqual(['op-1', 'op-2']);
+    await sut.publishPending(alice, 's1');
+    expect(bus.operations()).toEqual(['op-1', 'op-2']);
+    expect(await waiting()).toEqual([]);
+  });
+
+  it('publishes each change once when two deliveries publish the same session at once', async () => {
+    for (let i = 0; i < 5; i += 1) await enqueue(`op-${i}`, 's1');
+    // Connections opened ahead, so the three really overlap instead of waiting to connect.
+    await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_sleep(0.05)')));
+    const counts = await Promise.all([sut.publishPending(alice, 's1'), sut.publishPending(alice, 's1'), sut.publishPending(alice, 's1')]);
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(5);
+    expect(bus.operations()).toEqual(['op-0', 'op-1', 'op-2', 'op-3', 'op-4']);
+  });
+
+  it('relays only changes older than the bound, and goes on past a session the bus refuses', async () => {
+    await enqueue('op-refused', 'refused');
+    await enqueue('op-old', 's1');
+    await age(60);
+    await enqueue('op-new', 's2');
+    bus.refusedKeys.add(sessionKey(alice, 'refused'));
+    expect(await sut.publishStale(30_000)).toEqual({ published: 1, failedSessions: 1 });
+    expect(bus.operations()).toEqual(['op-old']);
+    expect(await waiting()).toEqual(['op-refused', 'op-new']);
+  });
+
+  it('runs the relay in the background, and stops it with the module', async () => {
+    const relay = new OutboxRelay(sut, { intervalMs: 10, staleAfterMs: 0 });
+    relay.onApplicationBootstrap();
+    try {
+      await enqueue('op-left', 's1');
+      await waitFor(async () => (await waiting()).length === 0, 5_000, 'the relay to publish the change');
+      expect(bus.operations()).toEqual(['op-left']);
+    } finally {
+      await relay.onModuleDestroy();
+    }
+    await enqueue('op-after-stop', 's1');
+    await age(60);
+    // Stopped: a change left now stays for the next start. Nothing to poll for: five intervals pass.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await waiting()).toEqual(['op-after-stop']);
+  });
+});
