@@ -29,6 +29,22 @@ describe('isoDateSchema', () => {
     expect(isoDateSchema.safeParse('next tuesday').error?.issues.map((issue) => issue.message)).toEqual(['must be an ISO 8601 date-time']);
   });
 
+  it.each([
+    ['2023-02-29T10:00:00Z', 'must be a date that exists: 2023-02 has 28 days'],
+    ['2023-02-30', 'must be a date that exists: 2023-02 has 28 days'],
+    ['2100-02-29T00:00:00+01:00', 'must be a date that exists: 2100-02 has 28 days'],
+    ['2023-04-31T00:00:00+02:00', 'must be a date that exists: 2023-04 has 30 days'],
+  ])('refuses %s, a day its month does not have, instead of reading it as a day of the next', (date, message) => {
+    expect(isoDateSchema.safeParse(date).error?.issues.map((issue) => issue.message)).toEqual([message]);
+    expect(rangeBoundSchema.safeParse(date).error?.issues.map((issue) => issue.message)).toEqual([message]);
+  });
+
+  it('takes the last day of every month, February 29 of leap years included', () => {
+    for (const date of ['2024-02-29', '2000-02-29T12:00:00Z', '2023-01-31', '2023-04-30', '2023-12-31T23:59:59Z']) {
+      expect(isoDateSchema.safeParse(date).success).toBe(true);
+    }
+  });
+
   it('hands on only dates that a memory command carries: the gateway accepts none that the memory service would refuse', () => {
     const occurredAt = memoryMessageInputSchema.shape.occurredAt;
     fc.assert(

@@ -12,6 +12,25 @@ export const looseBooleanSchema = z.union([z.boolean(), z.enum(['true', 'false']
 const FIRST_STORABLE_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_STORABLE_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
+const ISO_CALENDAR_DATE = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})/;
+
+/** Days in a month of the proleptic Gregorian calendar, which ISO 8601 uses. */
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+}
+
+/**
+ * JavaScript reads `2023-02-30` as March 2, silently: the date a client meant is not the one stored.
+ * Answers why an ISO date's day does not exist in its month, or undefined.
+ */
+function missingDay(value: string): string | undefined {
+  const [, year, month, day] = ISO_CALENDAR_DATE.exec(value) ?? [];
+  if (year === undefined) return undefined;
+  const days = daysIn(Number(year), Number(month));
+  return Number(day) > days ? `must be a date that exists: ${year}-${month} has ${days} days` : undefined;
+}
+
 /**
  * A date-time JavaScript can read, passed on in UTC ISO form. Its year, in UTC, must have four digits
  * (0001 to 9999): outside them ISO strings take the extended form (`+010000-01-01T…`), which the
@@ -21,7 +40,9 @@ export const isoDateSchema = z
   .string()
   .superRefine((v, ctx) => {
     const time = Date.parse(v);
+    const missing = missingDay(v);
     if (Number.isNaN(time)) ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time' });
+    else if (missing) ctx.addIssue({ code: 'custom', message: missing });
     else if (time < FIRST_STORABLE_TIME || time > LAST_STORABLE_TIME)
       ctx.addIssue({ code: 'custom', message: 'must fall within the years 0001 to 9999, in UTC' });
   })
@@ -34,7 +55,11 @@ export const isoDateSchema = z
  */
 export const rangeBoundSchema = z
   .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), { message: 'must be an ISO 8601 date-time' })
+  .superRefine((v, ctx) => {
+    const missing = missingDay(v);
+    if (Number.isNaN(Date.parse(v))) ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time' });
+    else if (missing) ctx.addIssue({ code: 'custom', message: missing });
+  })
   .transform((v) => new Date(Math.min(Math.max(Date.parse(v), FIRST_STORABLE_TIME), LAST_STORABLE_TIME)).toISOString());
 
 /** Identity fields a body may carry for compatibility; the token decides, these must agree with it. */
