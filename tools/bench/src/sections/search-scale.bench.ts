@@ -16,6 +16,8 @@ interface StageResult {
   rows: number;
   indexP50: number;
   exactP50: number;
+  /** Each index query right after an exact scan, which has just read every vector through the CPU caches. */
+  coldIndexP50: number;
   recallAt10: number;
   e2e: { p50: number; p95: number; p99: number; fastP50: number };
   peakRssMiB: number;
@@ -49,6 +51,44 @@ function chunk(k: number, text: string, vector: Float32Array, now: string): Chun
 /** What ingestion writes beside each document's chunks, so hybrid search runs its lexical side too. */
 function documentOf({ tenant, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, text }: ChunkRecord): DocumentRecord {
   return { tenant, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, title: null, text };
+}
+
+/** Queries in a block for each side before the other takes its turn (see indexAgainstExact). */
+const BLOCK = 20;
+/** Index queries timed right after an exact scan, for the cold-cache row. */
+const COLD_QUERIES = 50;
+
+/**
+ * The index and the exact scan answer the same queries in alternating blocks, each side warm in its
+ * own run of queries, and both sharing whatever drift the VM's speed has. One query of each, turn
+ * about, would time every index query right after a scan that has just read all the vectors (200 MB
+ * at 100k) through the caches the index had warm: that cold case is timed apart, and reported too.
+ */
+async function indexAgainstExact(index: LanceDbSearchIndex, exact: ExactScan, queries: Float32Array[]) {
+  const indexTimes: number[] = [];
+  const exactTimes: number[] = [];
+  let recall = 0;
+  for (let start = 0; start < queries.length; start += BLOCK) {
+    const block = queries.slice(start, start + BLOCK);
+    const found: string[][] = [];
+    for (const vector of block) {
+      const { ms, value } = await timeIt(() => index.vectorSearch(vector, { tenant: TENANT }, 10));
+      indexTimes.push(ms);
+      found.push(value.map((hit) => hit.chunk.id));
+    }
+    for (const [i, vector] of block.entries()) {
+      const truth = await timeIt(async () => exact.topK(vector, 10));
+      exactTimes.push(truth.ms);
+      const truthIds = new Set(truth.value);
+      recall += found[i]!.filter((id) => truthIds.has(id)).length / truthIds.size;
+    }
+  }
+  const coldIndexTimes: number[] = [];
+  for (const vector of queries.slice(0, COLD_QUERIES)) {
+    exact.topK(vector, 10);
+    coldIndexTimes.push((await timeIt(() => index.vectorSearch(vector, { tenant: TENANT }, 10))).ms);
+  }
+  return { indexTimes, exactTimes, coldIndexTimes, recall: recall / queries.length };
 }
 
 async function searchOverHttp(service: Service, queries: string[], mode: 'standard' | 'fast'): Promise<number[]> {
@@ -102,17 +142,7 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
         await index.optimize();
       });
 
-      const indexTimes: number[] = [];
-      const exactTimes: number[] = [];
-      let recall = 0;
-      for (const vector of queryVectors) {
-        const found = await timeIt(() => index.vectorSearch(vector, { tenant: TENANT }, 10));
-        const truth = await timeIt(async () => exact.topK(vector, 10));
-        indexTimes.push(found.ms);
-        exactTimes.push(truth.ms);
-        const truthIds = new Set(truth.value);
-        recall += found.value.filter((hit) => truthIds.has(hit.chunk.id)).length / truthIds.size;
-      }
+      const { indexTimes, exactTimes, coldIndexTimes, recall } = await indexAgainstExact(index, exact, queryVectors);
       await index.close();
 
       const service = await startService({}, dataDir);
@@ -125,7 +155,8 @@ export async function benchSearchScale(quick: boolean): Promise<Section> {
           rows: target,
           indexP50: percentile(indexTimes, 50),
           exactP50: percentile(exactTimes, 50),
-          recallAt10: recall / queryVectors.length,
+          coldIndexP50: percentile(coldIndexTimes, 50),
+          recallAt10: recall,
           e2e: { p50: percentile(standard, 50), p95: percentile(standard, 95), p99: percentile(standard, 99), fastP50: percentile(fast, 50) },
           peakRssMiB: peakRssMiB(service.child.pid!),
           indexBuildSeconds: build.ms / 1000,
@@ -152,6 +183,11 @@ function toSection(results: StageResult[], queryCount: number): Section {
     { figure: 'index-only vector search, p50', value: `${round(largest.indexP50, 3)} ms`, note: 'baseline: exact scan' },
     { figure: 'exact scan over the same vectors, p50', value: `${round(largest.exactP50, 3)} ms`, note: 'baseline' },
     { figure: 'index / exact scan latency', value: `${round(largest.indexP50 / largest.exactP50, 3)}×`, target: '≤ 0.1×', met: largest.indexP50 / largest.exactP50 <= 0.1 },
+    {
+      figure: 'index-only, each query right after an exact scan, p50',
+      value: `${round(largest.coldIndexP50, 3)} ms (${round(largest.coldIndexP50 / largest.exactP50, 3)}× the exact scan)`,
+      note: `${Math.min(COLD_QUERIES, queryCount)} queries; the scan has just read every vector through the CPU caches`,
+    },
     { figure: 'index recall@10 against the exact scan', value: round(largest.recallAt10, 3).toString(), target: '≥ 0.95', met: largest.recallAt10 >= 0.95 },
     { figure: `peak RSS of the service holding ${largest.rows} chunks`, value: `${largest.peakRssMiB} MiB`, target: '≤ 1.5 GB', met: largest.peakRssMiB <= 1500, note: 'node process; PostgreSQL runs as its own process' },
   ];
@@ -166,6 +202,7 @@ function toSection(results: StageResult[], queryCount: number): Section {
       'Chunks are synthetic (see tools/bench/src/synthetic-corpus.ts): template sentences embedded by the default encoder, each chunk a base sentence with Gaussian noise on its vector (cosine ≈ 0.9 to its base). Each chunk is a document of its own; chunks and their documents (for BM25) are written straight into the index folder, then the service is started on it.',
       'The ANN index is built at every stage, so each stage measures it; the service builds its own once a table holds VECTOR_INDEX_MIN_ROWS chunks (20,000 by default) and searches exactly below that.',
       'The exact scan is a brute-force dot product over the same vectors in the benchmark process; recall@10 is the share of its top 10 that the index returns.',
+      `The index and the exact scan take the same queries in alternating blocks of ${BLOCK}, each side warm in its own run of queries and both under the same drift of the VM's speed. Timed one after the other, turn about, every index query would follow a scan that has just read all the vectors through the CPU caches: that case has its own row.`,
     ],
   };
 }
