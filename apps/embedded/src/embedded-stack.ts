@@ -10,7 +10,7 @@ import { startEmbeddedPostgres, type RunningPostgres } from '@recollect/database
 import { warmUpInBackground, type Embedder } from '@recollect/embedder';
 import { createGatewayApp } from '@recollect/gateway';
 import { IngestionModule } from '@recollect/ingestion';
-import { MemoryModule } from '@recollect/memory';
+import { MemoryModule, changeLimitsFor } from '@recollect/memory';
 import { QueryModule, scoringFromEnv } from '@recollect/query';
 import { embedderFromEnv, kafkaClient, kafkaServer, searchIndexFromEnv } from '@recollect/runtime';
 import { derivedSecret, jwtSecretFor } from './secrets';
@@ -89,7 +89,13 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
     const query = await startService(QueryModule.forRoot({ searchIndex, embedder, scoring: scoringFromEnv(env) }), serverFor('query'), logger);
     stops.push(() => query.close());
     const memory = await startService(
-      MemoryModule.forRoot({ databaseUrl: url, runMigrations: true, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
+      MemoryModule.forRoot({
+        databaseUrl: url,
+        runMigrations: true,
+        busClient,
+        delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS },
+        changes: changeLimitsFor(env.KAFKA_MAX_MESSAGE_BYTES),
+      }),
       serverFor('memory'),
       logger,
     );

@@ -12,6 +12,7 @@ import {
   stopOnSignals,
 } from '@recollect/runtime';
 import { MemoryModule } from './memory.module';
+import { changeLimitsFor } from './memory.tokens';
 
 /** Distributed mode: the memory service alone, consuming memory commands from Kafka in the `memory` group. */
 async function main(): Promise<void> {
@@ -25,7 +26,13 @@ async function main(): Promise<void> {
   const readiness = kafkaReadiness(strategy.status);
 
   const service = await startMicroservice(
-    MemoryModule.forRoot({ databaseUrl: env.DATABASE_URL!, runMigrations: false, busClient, delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS } }),
+    MemoryModule.forRoot({
+      databaseUrl: env.DATABASE_URL!,
+      runMigrations: false,
+      busClient,
+      delivery: { maxAttempts: env.BUS_MAX_ATTEMPTS },
+      changes: changeLimitsFor(env.KAFKA_MAX_MESSAGE_BYTES),
+    }),
     strategy,
     logger,
   );

@@ -9,8 +9,9 @@ import { MemoryCommandsConsumer } from './conversation/memory-commands.consumer'
 import { MessageEntity } from './conversation/message.entity';
 import { SessionEntity } from './conversation/session.entity';
 import { ChangeOutbox } from './events/change-outbox';
+import { ChangeOutboxRepository } from './events/change-outbox.repository';
 import { OutboxRelay } from './events/outbox-relay';
-import { DELIVERY_POLICY, type DeliveryPolicy } from './memory.tokens';
+import { CHANGE_LIMITS, DELIVERY_POLICY, type ChangeLimits, type DeliveryPolicy } from './memory.tokens';
 import { memoryMigrations } from './migrations';
 import { MemoryIndexedConsumer } from './operations/memory-indexed.consumer';
 import { OperationEntity } from './operations/operation.entity';
@@ -24,6 +25,8 @@ export interface MemoryOptions {
   runMigrations: boolean;
   busClient: ClientProxy;
   delivery: DeliveryPolicy;
+  /** The bus's message size bound (KAFKA_MAX_MESSAGE_BYTES on both transports, so a change taken in one mode is taken in the other). */
+  changes: ChangeLimits;
 }
 
 /** Owns sessions, messages and memory operations; applies memory commands and publishes what changed. */
@@ -48,12 +51,14 @@ export class MemoryModule {
       providers: [
         { provide: BUS_CLIENT, useValue: options.busClient },
         { provide: DELIVERY_POLICY, useValue: options.delivery },
+        { provide: CHANGE_LIMITS, useValue: options.changes },
         ConversationRepository,
         ConversationWriter,
         MemoryCommandProcessor,
         OperationsRepository,
         OperationsService,
         ChangeOutbox,
+        ChangeOutboxRepository,
         OutboxRelay,
       ],
     };

@@ -3,3 +3,13 @@ export const DELIVERY_POLICY = Symbol('DELIVERY_POLICY');
 export interface DeliveryPolicy {
   maxAttempts: number;
 }
+
+export const CHANGE_LIMITS = Symbol('CHANGE_LIMITS');
+export interface ChangeLimits {
+  /** The largest change, serialised, the bus takes as one message. */
+  maxChangeBytes: number;
+}
+
+/** Room left in a bus message for its key, its headers and Kafka's record framing. */
+const MESSAGE_FRAMING_BYTES = 64 * 1024;
+export const changeLimitsFor = (maxMessageBytes: number): ChangeLimits => ({ maxChangeBytes: maxMessageBytes - MESSAGE_FRAMING_BYTES });

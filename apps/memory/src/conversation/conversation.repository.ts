@@ -8,6 +8,9 @@ import { belongsTo, tenantWhere } from '../tenant-where';
 import { MessageEntity } from './message.entity';
 import { SessionEntity } from './session.entity';
 
+/** Advisory-lock namespace for writing one session ("mem" + 1); a hash collision only makes two sessions take turns. */
+const WRITE_LOCK_SPACE = 0x6d656d31;
+
 export type Neighbour = Pick<MessageEntity, 'position' | 'authorName' | 'text'>;
 
 /** Sessions and messages in PostgreSQL. Writes run inside the caller's transaction. */
@@ -17,6 +20,15 @@ export class ConversationRepository {
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
+  }
+
+  /**
+   * Makes the transaction the only writer of the session until it ends, whether the session exists or
+   * not: a delete of a session not created yet locks no row, and an add creating it beside it would
+   * commit, and publish, in the other order.
+   */
+  async lockSessionWrites(tx: EntityManager, tenant: Tenant, sessionId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [WRITE_LOCK_SPACE, sessionRowId(tenant, sessionId)]);
   }
 
   /** The tenant's session, created if missing, locked until the transaction ends so one session's writes never interleave. */

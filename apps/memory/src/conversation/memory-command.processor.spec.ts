@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '@recollect/bus';
 import { MemoryCommandTypes, MemoryChangeTypes, makeEnvelope, type MemoryCommand, type Tenant } from '@recollect/contracts';
 import type { DataSource } from 'typeorm';
 import { memoryDatabase } from '../../test/memory-database';
 import { RecordingBus } from '../../test/recording-bus';
 import { ChangeOutbox } from '../events/change-outbox';
+import { ChangeOutboxRepository } from '../events/change-outbox.repository';
 import { OperationsRepository } from '../operations/operations.repository';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationWriter } from './conversation-writer.service';
@@ -43,9 +45,17 @@ describe(MemoryCommandProcessor.name, () => {
     conversations = new ConversationRepository(db);
     operations = new OperationsRepository(db);
     bus = new RecordingBus();
-    sut = new MemoryCommandProcessor(conversations, new ConversationWriter(conversations), operations, new ChangeOutbox(db, bus.asClient()));
+    sut = processorWith(operations);
   });
   afterAll(() => dispose?.());
+  beforeEach(async () => {
+    bus.failing = 0;
+    await db.query('DELETE FROM change_outbox');
+  });
+
+  const outbox = (maxChangeBytes = 64 * 1024 * 1024) => new ChangeOutbox(new ChangeOutboxRepository(db), bus.asClient(), { maxChangeBytes });
+  const processorWith = (operationsSeen: OperationsRepository, maxChangeBytes?: number) =>
+    new MemoryCommandProcessor(conversations, new ConversationWriter(conversations), operationsSeen, outbox(maxChangeBytes));
 
   it('stores the messages, marks the operation stored and publishes the change, keyed by session', async () => {
     await sut.process(add('op-1', 's1'), once);
@@ -113,13 +123,53 @@ describe(MemoryCommandProcessor.name, () => {
   it('applies a command again when its earlier delivery stored nothing', async () => {
     // The transaction fails after the messages were written: none of it stays.
     const broken = Object.assign(Object.create(operations) as OperationsRepository, { markStored: () => Promise.reject(new Error('connection lost')) });
-    const failing = new MemoryCommandProcessor(conversations, new ConversationWriter(conversations), broken, new ChangeOutbox(db, bus.asClient()));
-    await expect(failing.process(add('op-9', 's9', 'kept'), once)).rejects.toThrow('connection lost');
+    await expect(processorWith(broken).process(add('op-9', 's9', 'kept'), once)).rejects.toThrow('connection lost');
     expect(await textOf('s9')).toBeUndefined();
     expect(await operations.findForTenant('op-9', tenant)).toMatchObject({ status: 'accepted', errorMessage: 'connection lost' });
 
     await sut.process(add('op-9', 's9', 'kept'), { attempt: 2, maxAttempts: 3 });
     expect(await textOf('s9')).toBe('kept');
     expect(bus.operations().at(-1)).toBe('op-9');
+  });
+
+  it('writes nothing for a delivery that found the operation accepted when another delivery stored it since', async () => {
+    await sut.process(add('op-10', 's10', 'first'), once);
+    await sut.process(add('op-11', 's10', 'second'), once);
+    const before = bus.published.length;
+    // A replica that read op-10 as accepted, then stalled while another took its partition over.
+    const stale = Object.assign(Object.create(operations) as OperationsRepository, { begin: () => Promise.resolve('accepted' as const) });
+    await processorWith(stale).process(add('op-10', 's10', 'first'), once);
+    expect(await textOf('s10')).toBe('second');
+    expect(bus.published.length).toBe(before);
+    expect(await waiting()).toEqual([]);
+  });
+
+  it('holds an add back while a delete of the session, not created yet, is being stored, so both commit and publish in order', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const deleting = conversations.transaction(async (tx) => {
+      await conversations.lockSessionWrites(tx, tenant, 's12');
+      await outbox().sessionDeleted(tx, remove('op-12', 's12'), { operationId: 'op-12', sessionId: 's12', messageIds: [] });
+      await released;
+    });
+    const adding = sut.process(add('op-13', 's12'), once);
+    await waitFor(
+      async () => Number((await db.query<Array<{ count: string }>>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0]!.count) > 0,
+      5_000,
+      'the add to wait for the session',
+    );
+    release();
+    await deleting;
+    await adding;
+    expect(bus.published.slice(-2).map(({ change }) => change.payload.operationId)).toEqual(['op-12', 'op-13']);
+    expect(await textOf('s12')).toBe('hello');
+  });
+
+  it('fails an operation whose change would not fit in a bus message, storing nothing', async () => {
+    await processorWith(operations, 1_000).process(add('op-14', 's14', 'x'.repeat(2_000)), once);
+    expect(await operations.findForTenant('op-14', tenant)).toMatchObject({ status: 'failed', errorCode: 'PAYLOAD_TOO_LARGE' });
+    expect((await operations.findForTenant('op-14', tenant))!.errorMessage).toMatch(/over the 1000 bytes a bus message may hold; send fewer or smaller messages per call/);
+    expect(await textOf('s14')).toBeUndefined();
+    expect(await waiting()).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ export class MemoryCommandProcessor {
     const begun = await this.operations.begin(operationId, command.tenant, KIND[command.type], sessionId);
     if (begun === 'finished') return;
     // Stored by an earlier delivery, the messages are not written again: that would undo what later
-    // operations on the session did since.
+    // operations on the session did since. Only its change may remain to publish.
     if (begun === 'accepted') {
       try {
         await this.store(command);
@@ -64,22 +64,28 @@ export class MemoryCommandProcessor {
     await this.operations.fail(operationId, refused.tenant, error.code, storableText(error.message));
   }
 
-  /** The messages, the operation's `stored` state and the change to publish, in one transaction. */
+  /**
+   * The messages, the operation's `stored` state and the change to publish, in one transaction, as the
+   * session's only writer. Writes nothing if another delivery stored the operation meanwhile.
+   */
   private async store(command: MemoryCommand): Promise<void> {
     const { tenant } = command;
+    const { operationId, sessionId } = command.payload;
     await this.conversations.transaction(async (tx) => {
+      await this.conversations.lockSessionWrites(tx, tenant, sessionId);
+      if (!(await this.operations.claimForStore(tx, operationId))) return;
       switch (command.type) {
         case MemoryCommandTypes.add:
         case MemoryCommandTypes.update: {
           const written =
             command.type === MemoryCommandTypes.add ? await this.writer.add(tx, tenant, command.payload) : await this.writer.update(tx, tenant, command.payload);
-          await this.operations.markStored(tx, command.payload.operationId, written);
+          await this.operations.markStored(tx, operationId, written);
           await this.outbox.messagesUpserted(tx, command, written.change);
           return;
         }
         case MemoryCommandTypes.delete: {
           const change = await this.writer.delete(tx, tenant, command.payload);
-          await this.operations.markStored(tx, command.payload.operationId, { messageIds: change.messageIds, updatedEntries: change.messageIds.length });
+          await this.operations.markStored(tx, operationId, { messageIds: change.messageIds, updatedEntries: change.messageIds.length });
           await this.outbox.sessionDeleted(tx, command, change);
           return;
         }
@@ -89,8 +95,9 @@ export class MemoryCommandProcessor {
 
   /**
    * Publishes the session's waiting changes, this one's among them. A failure leaves the operation
-   * `stored`, since its messages are, and is thrown for the bus to deliver the command again; after
-   * the last delivery, the outbox relay publishes the change once the bus takes it.
+   * `stored`, since its messages are, and is thrown for the bus to deliver the command again. After
+   * the last delivery the command is dead-lettered all the same, as a record that the bus refused it,
+   * and the outbox relay publishes the change once the bus takes it.
    */
   private async publish(command: MemoryCommand, delivery: Delivery): Promise<void> {
     const { operationId, sessionId } = command.payload;

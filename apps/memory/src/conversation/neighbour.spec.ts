@@ -31,6 +31,13 @@ describe('neighbour texts', () => {
     expect(previousNeighbour(null, `${'b'.repeat(10)} ${'a'.repeat(MAX_NEIGHBOUR_CHARS)}`).text).toBe('a'.repeat(MAX_NEIGHBOUR_CHARS));
   });
 
+  it('cuts inside a word far longer than the snap distance rather than keep almost nothing', () => {
+    const previous = previousNeighbour(null, `${'x'.repeat(3_000)} y`).text;
+    const next = nextNeighbour(null, `y ${'x'.repeat(3_000)}`).text;
+    expect(previous).toBe(`${'x'.repeat(MAX_NEIGHBOUR_CHARS - 2)} y`);
+    expect(next).toBe(`y ${'x'.repeat(MAX_NEIGHBOUR_CHARS - 2)}`);
+  });
+
   it('never splits a character written as two UTF-16 units, in a text without spaces', () => {
     const text = '😀'.repeat(MAX_NEIGHBOUR_CHARS);
     // One unit more on the far side puts each cut in the middle of a pair.

@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { memoryDatabase } from '../../test/memory-database';
 import { RecordingBus } from '../../test/recording-bus';
 import { ChangeOutbox } from './change-outbox';
+import { ChangeOutboxRepository } from './change-outbox.repository';
 import { OutboxRelay } from './outbox-relay';
 
 const alice: Tenant = { userId: 'alice', organizationId: 'acme' };
@@ -26,7 +27,7 @@ describe(ChangeOutbox.name, () => {
   beforeEach(async () => {
     await db.query('DELETE FROM change_outbox');
     bus = new RecordingBus();
-    sut = new ChangeOutbox(db, bus.asClient());
+    sut = new ChangeOutbox(new ChangeOutboxRepository(db), bus.asClient(), { maxChangeBytes: 64 * 1024 * 1024 });
   });
 
   it('publishes nothing that was not committed', async () => {
@@ -81,6 +82,44 @@ describe(ChangeOutbox.name, () => {
     expect(await sut.publishStale(30_000)).toEqual({ published: 1, failedSessions: 1 });
     expect(bus.operations()).toEqual(['op-old']);
     expect(await waiting()).toEqual(['op-refused', 'op-new']);
+  });
+
+  it('relays past a session another publisher holds, instead of waiting for it', async () => {
+    await enqueue('op-held', 'held');
+    await enqueue('op-free', 's1');
+    await age(60);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const publisher = new ChangeOutboxRepository(db).publishEach(sessionKey(alice, 'held'), true, async () => {
+      holding();
+      await released;
+    });
+    await held;
+    expect(await sut.publishStale(30_000)).toEqual({ published: 1, failedSessions: 0 });
+    expect(bus.operations()).toEqual(['op-free']);
+    release();
+    await publisher;
+  });
+
+  it('stops a relay pass between sessions once asked to', async () => {
+    await enqueue('op-1', 's1');
+    await enqueue('op-2', 's2');
+    await age(60);
+    const stop = new AbortController();
+    stop.abort();
+    expect(await sut.publishStale(30_000, { signal: stop.signal })).toEqual({ published: 0, failedSessions: 0 });
+    expect(await waiting()).toEqual(['op-1', 'op-2']);
+  });
+
+  it('refuses a change larger than a bus message may hold, naming both sizes', async () => {
+    const small = new ChangeOutbox(new ChangeOutboxRepository(db), bus.asClient(), { maxChangeBytes: 100 });
+    await expect(db.transaction((tx) => small.messagesUpserted(tx, cause, upserted('op-big', 's1')))).rejects.toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      details: { maxChangeBytes: 100 },
+    });
+    expect(await waiting()).toEqual([]);
   });
 
   it('runs the relay in the background, and stops it with the module', async () => {

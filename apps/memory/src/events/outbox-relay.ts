@@ -4,7 +4,10 @@ import { ChangeOutbox } from './change-outbox';
 export interface OutboxRelayOptions {
   /** Between passes. */
   intervalMs: number;
-  /** A change waiting this long was given up on by its command, whose deliveries (seconds of retries) publish it otherwise. */
+  /**
+   * A change waiting this long was most likely given up on by its command, whose deliveries publish
+   * it otherwise. Should they still be retrying, the two take turns on the session's lock.
+   */
   staleAfterMs: number;
 }
 
@@ -22,7 +25,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly options: OutboxRelayOptions;
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
-  private stopped = false;
+  /** Aborted at shutdown: a pass stops between sessions instead of finishing a long list first. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly outbox: ChangeOutbox,
@@ -37,13 +41,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Waits for a pass under way, so the database is not closed beneath it. */
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.timer);
     await this.pass;
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopping.signal.aborted) return;
     this.timer = setTimeout(() => {
       this.pass = this.relay().finally(() => {
         this.pass = undefined;
@@ -55,7 +59,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async relay(): Promise<void> {
     try {
-      const { published, failedSessions } = await this.outbox.publishStale(this.options.staleAfterMs);
+      const { published, failedSessions } = await this.outbox.publishStale(this.options.staleAfterMs, { signal: this.stopping.signal });
       if (published > 0) this.logger.log(`published ${published} memory changes their commands left waiting`);
       if (failedSessions > 0) this.logger.warn(`could not publish the waiting changes of ${failedSessions} sessions; next try in ${this.options.intervalMs} ms`);
     } catch (error) {

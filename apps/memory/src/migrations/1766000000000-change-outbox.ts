@@ -13,7 +13,7 @@ export class ChangeOutbox1766000000000 implements MigrationInterface {
         id bigserial PRIMARY KEY,
         operation_id text NOT NULL,
         message_key text NOT NULL,
-        value json NOT NULL,
+        value json NOT NULL, -- json, not jsonb: kept as written, published as is, never queried into
         headers jsonb NOT NULL DEFAULT '{}'::jsonb,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);

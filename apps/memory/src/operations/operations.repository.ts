@@ -39,6 +39,16 @@ export class OperationsRepository {
     });
   }
 
+  /**
+   * First thing in the transaction that stores the operation: locks its row until that commits, and
+   * answers whether it is still to store. Another delivery of the command (a replica that took the
+   * partition over while this one stalled) may have stored it since `begin`.
+   */
+  async claimForStore(tx: EntityManager, id: string): Promise<boolean> {
+    const operation = await tx.getRepository(OperationEntity).findOne({ select: { status: true }, where: { id }, lock: { mode: 'pessimistic_write' } });
+    return operation?.status === 'accepted';
+  }
+
   /** In the transaction that stored the messages, so the two never disagree. */
   async markStored(tx: EntityManager, id: string, result: { messageIds: string[]; updatedEntries: number }): Promise<void> {
     await tx
