@@ -83,6 +83,30 @@ describe('commands arriving on the bus', () => {
     expect((await jobStatus(jobId)).attemptsMade).toBe(1);
   });
 
+  it("announces a finished job's update and outcome again when its command comes again, under the same event ids", async () => {
+    const jobId = jobIds.issue(tenant);
+    const again = command(jobId, 'Announcement probe: the tapir is related to the horse.');
+    const eventsOf = async (topic: string) =>
+      (
+        await db.query<{ value: { id: string; occurredAt: string; payload: { jobId: string; status?: string } } }>(
+          "SELECT value FROM bus.messages WHERE topic = $1 AND value->'payload'->>'jobId' = $2 ORDER BY \"offset\"",
+          [topic, jobId],
+        )
+      ).rows.map((row) => row.value);
+    await publish(again);
+    await eventually(async () => ((await eventsOf(Topics.contextIndexed)).length === 1 ? true : undefined));
+    await publish(again);
+    const [first, second] = await eventually(async () => {
+      const indexed = await eventsOf(Topics.contextIndexed);
+      return indexed.length === 2 ? indexed : undefined;
+    });
+    expect(second).toEqual({ ...first, occurredAt: second!.occurredAt });
+    const completedUpdates = (await eventsOf(Topics.contextJobUpdated)).filter((event) => event.payload.status === 'completed');
+    expect(completedUpdates).toHaveLength(2);
+    expect(completedUpdates[1]!.id).toBe(completedUpdates[0]!.id);
+    expect((await jobStatus(jobId)).attemptsMade).toBe(1);
+  });
+
   it('applies a run of commands read together, each document with its own vectors', async () => {
     const animals = ['narwhal', 'pangolin', 'axolotl', 'quokka'];
     const jobs = animals.map(() => jobIds.issue(tenant));

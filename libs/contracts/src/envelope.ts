@@ -24,7 +24,8 @@ export interface Envelope<P> {
   payload: P;
 }
 
-export function makeEnvelope<P>(type: string, tenant: Tenant, correlationId: string, payload: P): Envelope<P> {
+/** `id` is random unless given: an event announced again after a redelivery keeps the id it had. */
+export function makeEnvelope<P>(type: string, tenant: Tenant, correlationId: string, payload: P, id: string = randomUUID()): Envelope<P> {
   const version = Number(/\.v(\d+)$/.exec(type)?.[1] ?? 1);
-  return { id: randomUUID(), type, version, occurredAt: new Date().toISOString(), tenant, correlationId, payload };
+  return { id, type, version, occurredAt: new Date().toISOString(), tenant, correlationId, payload };
 }

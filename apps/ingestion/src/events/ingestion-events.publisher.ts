@@ -12,32 +12,37 @@ import {
   type Envelope,
   type JobUpdated,
   type MemoryIndexed,
-  type Tenant,
 } from '@recollect/contracts';
+import { derivedEventId } from './event-id';
 
-/** Publishes what ingestion did; other services and teams subscribe to these topics. */
+/**
+ * Publishes what ingestion did; other services and teams subscribe to these topics. Each event's id
+ * is derived from the fact it announces, so announcing it again (after a redelivery) repeats the id.
+ */
 @Injectable()
 export class IngestionEventsPublisher {
   constructor(@Inject(BUS_CLIENT) private readonly bus: ClientProxy) {}
 
   jobUpdated(cause: Envelope<unknown>, update: JobUpdated): Promise<void> {
-    return this.publish(Topics.contextJobUpdated, tenantKey(cause.tenant), cause.tenant, cause.correlationId, update);
+    const id = derivedEventId(Topics.contextJobUpdated, update.jobId, update.status, String(update.attemptsMade));
+    return this.publish(Topics.contextJobUpdated, tenantKey(cause.tenant), cause, update, id);
   }
 
   indexed(cause: Envelope<unknown>, indexed: ContextIndexed): Promise<void> {
-    return this.publish(Topics.contextIndexed, tenantKey(cause.tenant), cause.tenant, cause.correlationId, indexed);
+    return this.publish(Topics.contextIndexed, tenantKey(cause.tenant), cause, indexed, derivedEventId(Topics.contextIndexed, indexed.jobId));
   }
 
   deleted(cause: Envelope<unknown>, deleted: ContextDeleted): Promise<void> {
-    return this.publish(Topics.contextDeleted, tenantKey(cause.tenant), cause.tenant, cause.correlationId, deleted);
+    return this.publish(Topics.contextDeleted, tenantKey(cause.tenant), cause, deleted, derivedEventId(Topics.contextDeleted, deleted.jobId));
   }
 
+  /** One per memory change applied, or given up on: a change delivered again (same envelope id) is announced under the same id. */
   memoryIndexed(cause: Envelope<unknown>, indexed: MemoryIndexed): Promise<void> {
-    return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause.tenant, cause.correlationId, indexed);
+    return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause, indexed, derivedEventId(Topics.memoryIndexed, cause.id));
   }
 
-  private async publish(topic: string, key: string, tenant: Tenant, correlationId: string, payload: unknown): Promise<void> {
-    const value = makeEnvelope(topic, tenant, correlationId, payload);
-    await lastValueFrom(this.bus.emit(topic, { key, value, headers: { 'x-correlation-id': correlationId } }), { defaultValue: undefined });
+  private async publish(topic: string, key: string, cause: Envelope<unknown>, payload: unknown, id: string): Promise<void> {
+    const value = makeEnvelope(topic, cause.tenant, cause.correlationId, payload, id);
+    await lastValueFrom(this.bus.emit(topic, { key, value, headers: { 'x-correlation-id': cause.correlationId } }), { defaultValue: undefined });
   }
 }

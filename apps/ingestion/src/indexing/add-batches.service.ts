@@ -109,7 +109,11 @@ export class AddBatches {
       () => prepareArrivals(applying),
     );
     const completed = await this.jobs.completeEach(
-      running.map(({ command }, i) => ({ id: command.payload.jobId, result: { context_id: indexed[i]!.contextId, processed_documents: indexed[i]!.documents.length } })),
+      running.map(({ command }, i) => ({
+        id: command.payload.jobId,
+        result: { context_id: indexed[i]!.contextId, processed_documents: indexed[i]!.documents.length },
+        outcome: { jobId: command.payload.jobId, ...indexed[i]! },
+      })),
     );
     const completedById = new Map(completed.map((job) => [job.id, job]));
     // Every job's completion before any indexed event: one after another, no indexed event comes

@@ -1,5 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CommandTypes, DomainError, ErrorCode, readRefusedMessage, storableText, type ContextCommand, type Envelope, type UnreadableMessageError } from '@recollect/contracts';
+import {
+  CommandTypes,
+  DomainError,
+  ErrorCode,
+  readRefusedMessage,
+  storableText,
+  type ContextCommand,
+  type ContextDeleted,
+  type ContextIndexed,
+  type Envelope,
+  type UnreadableMessageError,
+} from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import type { JobEntity } from '../jobs/job.entity';
 import { jobUpdate } from '../jobs/job-update';
@@ -76,40 +87,53 @@ export class CommandProcessor {
     const kind = command.type === CommandTypes.addContext ? 'add' : 'delete';
     const begun = await this.jobs.begin(command.payload.jobId, command.tenant, kind);
     if (begun.kind === 'skip') {
-      // A redelivery after the job finished: re-announce the outcome so no subscriber misses it.
+      // A redelivery after the job finished: its outcome is announced again, under the same event
+      // ids, so no subscriber misses it when the first announcement failed after the job completed.
       this.indexing.discardPrepared(begun.job.id);
-      await this.events.jobUpdated(command, jobUpdate(begun.job));
+      await this.announceFinished(command, begun.job);
       return;
     }
     await this.events.jobUpdated(command, jobUpdate(begun.job));
 
+    let completed: JobEntity | undefined;
     try {
-      await this.apply(command, prepareArrivals);
+      completed = await this.apply(command, prepareArrivals);
     } catch (error) {
       this.indexing.discardPrepared(begun.job.id);
       await this.recordFailure(command, begun.job, error, delivery);
+      return;
     }
+    // Failing to announce it now leaves the job completed: the bus delivers the command again, and
+    // that delivery announces it from the job.
+    if (completed) await this.announceFinished(command, completed);
   }
 
-  private async apply(command: ContextCommand, prepareArrivals: PrepareArrivals): Promise<void> {
+  /** Indexes or deletes, and completes the job with its result and its outcome event's payload. */
+  private async apply(command: ContextCommand, prepareArrivals: PrepareArrivals): Promise<JobEntity | undefined> {
     const { jobId } = command.payload;
     if (command.type === CommandTypes.addContext) {
       // The command itself is never among those after it.
       const indexed = await this.indexing.indexContext(command.tenant, command.payload, () => prepareArrivals());
-      await this.announce(command, await this.jobs.complete(jobId, { context_id: indexed.contextId, processed_documents: indexed.documents.length }));
-      await this.events.indexed(command, { jobId, ...indexed });
-    } else {
-      const deleted = await this.deletion.deleteContext(command.tenant, command.payload);
-      await this.announce(command, await this.jobs.complete(jobId, null));
-      await this.events.deleted(command, { jobId, ...deleted });
+      return this.jobs.complete({ id: jobId, result: { context_id: indexed.contextId, processed_documents: indexed.documents.length }, outcome: { jobId, ...indexed } });
     }
+    const deleted = await this.deletion.deleteContext(command.tenant, command.payload);
+    return this.jobs.complete({ id: jobId, result: null, outcome: { jobId, ...deleted } });
+  }
+
+  /** A finished job's update, then, for one that completed, its outcome: indexed for an add, deleted for a delete. */
+  private async announceFinished(command: ContextCommand, job: JobEntity): Promise<void> {
+    await this.events.jobUpdated(command, jobUpdate(job));
+    if (job.status !== 'completed' || !job.outcome) return;
+    // The job's kind says which outcome it stored.
+    if (job.kind === 'add') await this.events.indexed(command, job.outcome as ContextIndexed);
+    else await this.events.deleted(command, job.outcome as ContextDeleted);
   }
 
   private async announce(command: Envelope<unknown>, job: JobEntity | null | undefined): Promise<void> {
     if (job) await this.events.jobUpdated(command, jobUpdate(job));
   }
 
-  /** Domain errors are final; anything else is retried by the bus until its last attempt. */
+  /** Nothing was completed. Domain errors are final; anything else is retried by the bus until its last attempt. */
   private async recordFailure(command: ContextCommand, job: JobEntity, error: unknown, delivery: Delivery): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     const final = error instanceof DomainError || delivery.attempt >= delivery.maxAttempts;

@@ -87,16 +87,22 @@ describe(JobsRepository.name, () => {
       { id: 'done-2', tenant: ACME_BOB, kind: 'delete' },
     ]);
     await sut.noteAttemptFailure('done-1', 'index briefly down');
+    const indexed = { jobId: 'done-1', contextId: 'ctx-1', source: 'notes', documents: [{ documentId: 'doc-1', fileName: 'a.txt', chunkCount: 2 }] };
+    const deleted = { jobId: 'done-2', documentIds: ['doc-9'], chunksDeleted: 4 };
     const completed = await sut.completeEach([
-      { id: 'done-1', result: { context_id: 'ctx-1', processed_documents: 3 } },
-      { id: 'done-2', result: null },
+      { id: 'done-1', result: { context_id: 'ctx-1', processed_documents: 3 }, outcome: indexed },
+      { id: 'done-2', result: null, outcome: deleted },
     ]);
     expect(completed.map((job) => job.id).sort()).toEqual(['done-1', 'done-2']);
     const first = completed.find((job) => job.id === 'done-1')!;
-    expect(first).toMatchObject({ status: 'completed', result: { context_id: 'ctx-1', processed_documents: 3 }, failedReason: null });
+    expect(first).toMatchObject({ status: 'completed', result: { context_id: 'ctx-1', processed_documents: 3 }, outcome: indexed, failedReason: null });
     expect(first.finishedOn).toBeInstanceOf(Date);
     expect(first).toEqual(await sut.findForTenant('done-1', ACME_ALICE));
-    expect(await sut.findForTenant('done-2', ACME_BOB)).toMatchObject({ status: 'completed', result: null });
-    expect(await sut.complete('no-such-job', null)).toBeUndefined();
+    expect(await sut.findForTenant('done-2', ACME_BOB)).toMatchObject({ status: 'completed', result: null, outcome: deleted });
+    expect(await sut.complete({ id: 'no-such-job', result: null, outcome: null })).toBeUndefined();
+
+    // A finished job keeps its status: a failure reported after it completed changes nothing.
+    await sut.fail('done-1', 'announcing it failed', 'INTERNAL');
+    expect(await sut.findForTenant('done-1', ACME_ALICE)).toMatchObject({ status: 'completed', failedReason: null, outcome: indexed });
   });
 });

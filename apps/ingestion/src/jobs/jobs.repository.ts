@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
+import { DataSource, In, Not, type EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
 import { driverPool, hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { tenantWhere } from '../tenant-where';
@@ -19,10 +19,16 @@ ON CONFLICT (id) DO UPDATE SET status = 'active', attempts_made = job.attempts_m
 RETURNING *`;
 
 const COMPLETE_JOBS = `
-UPDATE jobs AS job SET status = 'completed', result = t.result, failed_reason = NULL, failed_code = NULL, finished_on = $3, updated_at = now()
-FROM unnest($1::text[], $2::jsonb[]) AS t(id, result)
+UPDATE jobs AS job SET status = 'completed', result = t.result, outcome = t.outcome, failed_reason = NULL, failed_code = NULL, finished_on = $4, updated_at = now()
+FROM unnest($1::text[], $2::jsonb[], $3::jsonb[]) AS t(id, result, outcome)
 WHERE job.id = t.id
 RETURNING job.*`;
+
+export interface CompletedJob {
+  id: string;
+  result: JobEntity['result'];
+  outcome: JobEntity['outcome'];
+}
 
 export interface JobToBegin {
   id: string;
@@ -68,23 +74,27 @@ export class JobsRepository {
     return new Map(begun.map((job) => [job.id, job]));
   }
 
-  /** Marks jobs completed with their results, in one statement; answers them as they now are. */
-  async completeEach(results: ReadonlyArray<{ id: string; result: JobEntity['result'] }>): Promise<JobEntity[]> {
+  /** Marks jobs completed with their results and outcome events, in one statement; answers them as they now are. */
+  async completeEach(results: ReadonlyArray<CompletedJob>): Promise<JobEntity[]> {
+    const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
     const { rows } = await driverPool(this.db).query<Record<string, unknown>>({
       name: 'ingestion-jobs-complete',
       text: COMPLETE_JOBS,
-      values: [results.map((r) => r.id), results.map((r) => (r.result === null ? null : JSON.stringify(r.result))), new Date()],
+      values: [results.map((r) => r.id), results.map((r) => json(r.result)), results.map((r) => json(r.outcome)), new Date()],
     });
     return rows.map((row) => hydrateRow(this.db, JobEntity, row));
   }
 
-  async complete(id: string, result: JobEntity['result']): Promise<JobEntity | undefined> {
-    const [job] = await this.completeEach([{ id, result }]);
+  async complete(completed: CompletedJob): Promise<JobEntity | undefined> {
+    const [job] = await this.completeEach([completed]);
     return job;
   }
 
+  /** Fails a job not finished yet; a finished one (its documents indexed, say) keeps its status. */
   async fail(id: string, reason: string, code: string | null): Promise<void> {
-    await this.db.getRepository(JobEntity).update(id, { status: 'failed', failedReason: reason, failedCode: code, finishedOn: new Date() });
+    await this.db
+      .getRepository(JobEntity)
+      .update({ id, status: Not(In([...FINISHED_JOB_STATUSES])) }, { status: 'failed', failedReason: reason, failedCode: code, finishedOn: new Date() });
   }
 
   /** A transient failure: the job stays active and the bus redelivers the command. */

@@ -1,3 +1,4 @@
 import { IngestionSchema1764000000000 } from './1764000000000-ingestion-schema';
+import { JobOutcome1766000000000 } from './1766000000000-job-outcome';
 
-export const ingestionMigrations = [IngestionSchema1764000000000];
+export const ingestionMigrations = [IngestionSchema1764000000000, JobOutcome1766000000000];
