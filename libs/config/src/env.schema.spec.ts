@@ -44,6 +44,12 @@ describe(loadEnv.name, () => {
     expect(env.KAFKA_REPLICATION_FACTOR).toBe(1);
   });
 
+  it('takes a bus message size of at least 1 MiB, 64 MiB unless told otherwise', () => {
+    expect(loadEnv({}).KAFKA_MAX_MESSAGE_BYTES).toBe(64 * 1024 * 1024);
+    expect(loadEnv({ KAFKA_MAX_MESSAGE_BYTES: '1048576' }).KAFKA_MAX_MESSAGE_BYTES).toBe(1024 * 1024);
+    expect(() => loadEnv({ KAFKA_MAX_MESSAGE_BYTES: '65536' })).toThrow(/KAFKA_MAX_MESSAGE_BYTES: must be at least 1 MiB/);
+  });
+
   it('refuses BUS=kafka without brokers and SEARCH_INDEX=opensearch without a URL', () => {
     expect(() => loadEnv({ BUS: 'kafka' })).toThrow(/KAFKA_BROKERS/);
     expect(() => loadEnv({ KAFKA_BROKERS: 'kafka' })).toThrow(/KAFKA_BROKERS.0: each broker must be host:port/);

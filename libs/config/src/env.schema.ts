@@ -69,7 +69,8 @@ export const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').default('recollect'),
   KAFKA_TOPIC_PARTITIONS: int(12),
   KAFKA_REPLICATION_FACTOR: int(1),
-  KAFKA_MAX_MESSAGE_BYTES: int(64 * 1024 * 1024),
+  // Kafka's own default is 1 MiB; less would refuse a memory change of one long message.
+  KAFKA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024 * 1024, 'must be at least 1 MiB (1048576)').default(64 * 1024 * 1024),
   KAFKA_PUBLISH_TIMEOUT_MS: int(10_000),
   KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(4),
   KAFKA_SESSION_TIMEOUT_MS: int(30_000),

@@ -147,14 +147,28 @@ describe(MemoryCommandProcessor.name, () => {
   it('holds an add back while a delete of the session, not created yet, is being stored, so both commit and publish in order', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockHeld = new Promise<void>((resolve) => (locked = resolve));
     const deleting = conversations.transaction(async (tx) => {
       await conversations.lockSessionWrites(tx, tenant, 's12');
       await outbox().sessionDeleted(tx, remove('op-12', 's12'), { operationId: 'op-12', sessionId: 's12', messageIds: [] });
+      locked();
       await released;
     });
+    await lockHeld;
     const adding = sut.process(add('op-13', 's12'), once);
+    // The add waits on the session's write lock, in this database (tests of other files share the server).
     await waitFor(
-      async () => Number((await db.query<Array<{ count: string }>>("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"))[0]!.count) > 0,
+      async () =>
+        Number(
+          (
+            await db.query<Array<{ count: string }>>(
+              `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+              [0x6d656d31],
+            )
+          )[0]!.count,
+        ) > 0,
       5_000,
       'the add to wait for the session',
     );
@@ -163,6 +177,16 @@ describe(MemoryCommandProcessor.name, () => {
     await adding;
     expect(bus.published.slice(-2).map(({ change }) => change.payload.operationId)).toEqual(['op-12', 'op-13']);
     expect(await textOf('s12')).toBe('hello');
+  });
+
+  it('leaves an operation stored by another delivery as stored when this one fails on its last attempt', async () => {
+    await sut.process(add('op-15', 's15'), once);
+    const staleAndFailing = Object.assign(Object.create(operations) as OperationsRepository, {
+      begin: () => Promise.resolve('accepted' as const),
+      claimForStore: () => Promise.reject(new Error('connection lost')),
+    });
+    await expect(processorWith(staleAndFailing).process(add('op-15', 's15'), { attempt: 3, maxAttempts: 3 })).rejects.toThrow('connection lost');
+    expect(await operations.findForTenant('op-15', tenant)).toMatchObject({ status: 'stored' });
   });
 
   it('fails an operation whose change would not fit in a bus message, storing nothing', async () => {

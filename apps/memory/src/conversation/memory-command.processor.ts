@@ -61,7 +61,7 @@ export class MemoryCommandProcessor {
     const { operationId, sessionId } = refused?.payload ?? {};
     if (!refused || !kind || !operationId || !sessionId) return;
     if ((await this.operations.begin(operationId, refused.tenant, kind, sessionId)) === 'finished') return;
-    await this.operations.fail(operationId, refused.tenant, error.code, storableText(error.message));
+    await this.operations.failUnstored(operationId, refused.tenant, error.code, storableText(error.message));
   }
 
   /**
@@ -122,7 +122,7 @@ export class MemoryCommandProcessor {
       await this.operations.noteAttemptFailure(operationId, reason);
       throw error;
     }
-    await this.operations.fail(operationId, command.tenant, error instanceof DomainError ? error.code : ErrorCode.Internal, reason);
+    await this.operations.failUnstored(operationId, command.tenant, error instanceof DomainError ? error.code : ErrorCode.Internal, reason);
     if (!(error instanceof DomainError)) throw error; // lets the bus dead-letter it
   }
 }

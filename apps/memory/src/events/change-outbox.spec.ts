@@ -122,6 +122,39 @@ describe(ChangeOutbox.name, () => {
     expect(await waiting()).toEqual([]);
   });
 
+  it('puts the ids of a session deleted into as many changes as it takes, each within the bound, in order', async () => {
+    const small = new ChangeOutbox(new ChangeOutboxRepository(db), bus.asClient(), { maxChangeBytes: 700 });
+    const messageIds = Array.from({ length: 60 }, (_, i) => `message-${String(i).padStart(3, '0')}`);
+    await db.transaction((tx) => small.sessionDeleted(tx, cause, { operationId: 'op-del', sessionId: 's1', messageIds }));
+    const rows = await db.query<Array<{ bytes: number }>>('SELECT octet_length(value::text) AS bytes FROM change_outbox ORDER BY id');
+    expect(rows.length).toBeGreaterThan(1);
+    for (const { bytes } of rows) expect(bytes).toBeLessThanOrEqual(700);
+    await small.publishPending(alice, 's1');
+    const published = bus.published.map(({ change }) => change.payload as { operationId: string; messageIds: string[] });
+    expect(published.every((change) => change.operationId === 'op-del')).toBe(true);
+    expect(published.flatMap((change) => change.messageIds)).toEqual(messageIds);
+  });
+
+  it('publishes a backlog larger than one batch, in order', async () => {
+    const operations = Array.from({ length: 120 }, (_, i) => `op-${i}`);
+    for (const operation of operations) await enqueue(operation, 's1');
+    expect(await sut.publishPending(alice, 's1')).toBe(120);
+    expect(bus.operations()).toEqual(operations);
+    expect(await waiting()).toEqual([]);
+  });
+
+  it('takes up, pass after pass, the sessions after those the last pass took, so sessions that always fail cannot hold every pass', async () => {
+    await enqueue('op-refused', 'refused');
+    await enqueue('op-other', 's1');
+    await age(60);
+    bus.refusedKeys.add(sessionKey(alice, 'refused'));
+    const first = new ChangeOutbox(new ChangeOutboxRepository(db), bus.asClient(), { maxChangeBytes: 64 * 1024 * 1024 });
+    expect(await first.publishStale(30_000, { sessions: 1 })).toEqual({ published: 0, failedSessions: 1 });
+    expect(await first.publishStale(30_000, { sessions: 1 })).toEqual({ published: 1, failedSessions: 0 });
+    // Past the end, it starts over.
+    expect(await first.publishStale(30_000, { sessions: 1 })).toEqual({ published: 0, failedSessions: 1 });
+  });
+
   it('runs the relay in the background, and stops it with the module', async () => {
     const relay = new OutboxRelay(sut, { intervalMs: 10, staleAfterMs: 0 });
     relay.onApplicationBootstrap();

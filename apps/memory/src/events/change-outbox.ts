@@ -26,6 +26,24 @@ export interface RelayPass {
 }
 
 const MIB = 1024 * 1024;
+/** Before the first change's id. */
+const START = '0';
+
+/** `ids` in consecutive parts whose JSON takes at most `room` bytes each (one id at least per part). */
+function inParts(ids: readonly string[], room: number): string[][] {
+  const parts: string[][] = [[]];
+  let used = 0;
+  for (const id of ids) {
+    const bytes = Buffer.byteLength(JSON.stringify(id)) + 1; // and its comma
+    if (used + bytes > room && parts[parts.length - 1]!.length > 0) {
+      parts.push([]);
+      used = 0;
+    }
+    parts[parts.length - 1]!.push(id);
+    used += bytes;
+  }
+  return parts;
+}
 const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${bytes} bytes`);
 
 /**
@@ -37,6 +55,9 @@ const size = (bytes: number): string => (bytes >= MIB ? `${(bytes / MIB).toFixed
  */
 @Injectable()
 export class ChangeOutbox {
+  /** Where the relay's next pass starts: the id of the oldest change of the last session it took. */
+  private relayCursor = START;
+
   constructor(
     private readonly changes: ChangeOutboxRepository,
     @Inject(BUS_CLIENT) private readonly bus: ClientProxy,
@@ -47,8 +68,16 @@ export class ChangeOutbox {
     return this.enqueue(tx, MemoryChangeTypes.messagesUpserted, cause, change.operationId, change.sessionId, change);
   }
 
-  sessionDeleted(tx: EntityManager, cause: Envelope<unknown>, change: SessionDeleted): Promise<void> {
-    return this.enqueue(tx, MemoryChangeTypes.sessionDeleted, cause, change.operationId, change.sessionId, change);
+  /**
+   * A deletion lists every message id of the session, which can outgrow one bus message: the ids then
+   * go in as many deletion changes as it takes, in order. Each is whole on its own (ingestion removes
+   * the session at the first, whichever ids it lists); together they list every id.
+   */
+  async sessionDeleted(tx: EntityManager, cause: Envelope<unknown>, change: SessionDeleted): Promise<void> {
+    const withoutIds = this.serialise(MemoryChangeTypes.sessionDeleted, cause, { ...change, messageIds: [] });
+    for (const messageIds of inParts(change.messageIds, this.limits.maxChangeBytes - Buffer.byteLength(withoutIds))) {
+      await this.enqueue(tx, MemoryChangeTypes.sessionDeleted, cause, change.operationId, change.sessionId, { ...change, messageIds });
+    }
   }
 
   /**
@@ -65,11 +94,16 @@ export class ChangeOutbox {
   /**
    * Publishes the changes of up to `sessions` sessions that have waited longer than `olderThanMs`:
    * those whose command gave up publishing them after its last delivery. A session another publisher
-   * holds is left to it; one that fails is left for the next pass, and the others go on.
+   * holds is left to it; one that fails is left for a later pass, and the others go on.
    */
   async publishStale(olderThanMs: number, { sessions = 100, signal }: { sessions?: number; signal?: AbortSignal } = {}): Promise<RelayPass> {
+    let stale = await this.changes.staleKeys(olderThanMs, sessions, this.relayCursor);
+    if (stale.length === 0 && this.relayCursor !== START) stale = await this.changes.staleKeys(olderThanMs, sessions, START);
+    // The next pass goes on after the last session of this one, so sessions that fail every time
+    // cannot take every pass; past the end, it starts over.
+    this.relayCursor = stale.length < sessions ? START : stale[stale.length - 1]!.firstId;
     const pass: RelayPass = { published: 0, failedSessions: 0 };
-    for (const key of await this.changes.staleKeys(olderThanMs, sessions)) {
+    for (const { key } of stale) {
       if (signal?.aborted) break;
       try {
         pass.published += (await this.changes.publishEach(key, false, (change) => this.publish(key, change))) ?? 0;
@@ -84,8 +118,12 @@ export class ChangeOutbox {
    * Refuses, inside the transaction that would store it, a change the bus could never take: waiting
    * at the head of its session for good, it would hold back every later change of the session.
    */
+  private serialise(type: string, cause: Envelope<unknown>, payload: unknown): string {
+    return JSON.stringify(makeEnvelope(type, cause.tenant, cause.correlationId, payload));
+  }
+
   private async enqueue(tx: EntityManager, type: string, cause: Envelope<unknown>, operationId: string, sessionId: string, payload: unknown): Promise<void> {
-    const valueJson = JSON.stringify(makeEnvelope(type, cause.tenant, cause.correlationId, payload));
+    const valueJson = this.serialise(type, cause, payload);
     const bytes = Buffer.byteLength(valueJson);
     if (bytes > this.limits.maxChangeBytes) {
       throw new DomainError(

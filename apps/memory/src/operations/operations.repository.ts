@@ -62,10 +62,24 @@ export class OperationsRepository {
       .update({ id, ...tenantWhere(tenant), status: In(UNFINISHED) }, { status: 'completed', errorCode: null, errorMessage: null, finishedOn: new Date() });
   }
 
+  /** Ingestion gave up on the operation's change: stored or not, it failed. */
   async fail(id: string, tenant: Tenant, code: string, message: string): Promise<void> {
+    await this.failFrom(UNFINISHED, id, tenant, code, message);
+  }
+
+  /**
+   * A command that could not store its operation: fails it only if nothing stored it meanwhile (a
+   * concurrent delivery, or a commit whose acknowledgement was lost), since a stored operation's
+   * change is on its way to being indexed.
+   */
+  async failUnstored(id: string, tenant: Tenant, code: string, message: string): Promise<void> {
+    await this.failFrom(['accepted'], id, tenant, code, message);
+  }
+
+  private async failFrom(statuses: OperationStatus[], id: string, tenant: Tenant, code: string, message: string): Promise<void> {
     await this.db
       .getRepository(OperationEntity)
-      .update({ id, ...tenantWhere(tenant), status: In(UNFINISHED) }, { status: 'failed', errorCode: code, errorMessage: message, finishedOn: new Date() });
+      .update({ id, ...tenantWhere(tenant), status: In(statuses) }, { status: 'failed', errorCode: code, errorMessage: message, finishedOn: new Date() });
   }
 
   /** A transient failure: the operation stays where it was and the bus redelivers the command. */
