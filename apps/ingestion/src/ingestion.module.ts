@@ -17,6 +17,7 @@ import { DeletionService } from './indexing/deletion.service';
 import { IndexingService } from './indexing/indexing.service';
 import { CHUNKING_OPTIONS, DELIVERY_POLICY, type ChunkingOptions, type DeliveryPolicy } from './ingestion.tokens';
 import { JobEntity } from './jobs/job.entity';
+import { JobOutcomeEntity } from './jobs/job-outcome.entity';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsRepository } from './jobs/jobs.repository';
 import { JobsService } from './jobs/jobs.service';
@@ -45,7 +46,7 @@ export class IngestionModule {
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: options.databaseUrl,
-          entities: [JobEntity, DocumentEntity],
+          entities: [JobEntity, JobOutcomeEntity, DocumentEntity],
           migrations: ingestionMigrations,
           migrationsTableName: 'ingestion_migrations',
           migrationsRun: options.runMigrations,

@@ -36,9 +36,10 @@ export class IngestionEventsPublisher {
     return this.publish(Topics.contextDeleted, tenantKey(cause.tenant), cause, deleted, derivedEventId(Topics.contextDeleted, deleted.jobId));
   }
 
-  /** One per memory change applied, or given up on: a change delivered again (same envelope id) is announced under the same id. */
+  /** One per memory change and result: a change applied again (same envelope id) is announced under the same id; a change that failed, then went through, is not. */
   memoryIndexed(cause: Envelope<unknown>, indexed: MemoryIndexed): Promise<void> {
-    return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause, indexed, derivedEventId(Topics.memoryIndexed, cause.id));
+    const result = indexed.failure ? `failed:${indexed.failure.code}` : 'applied';
+    return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause, indexed, derivedEventId(Topics.memoryIndexed, cause.id, result));
   }
 
   private async publish(topic: string, key: string, cause: Envelope<unknown>, payload: unknown, id: string): Promise<void> {

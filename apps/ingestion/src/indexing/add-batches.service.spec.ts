@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { JobEntity } from '../jobs/job.entity';
-import type { JobToBegin, JobsRepository } from '../jobs/jobs.repository';
+import type { CompletedJob, JobToBegin, JobsRepository } from '../jobs/jobs.repository';
 import type { AddCommand } from './add-batch';
 import { AddBatches } from './add-batches.service';
 import { planCommand, type PlannedCommand } from './index-records';
@@ -31,12 +31,16 @@ const job = (id: string, status: JobEntity['status']): JobEntity => Object.assig
  * AddBatches over recording fakes: `finished` jobs do not begin, `failWrites` makes the index write
  * throw, `taken` jobs' file names are held elsewhere, and `failChecks` makes the file-name check throw.
  */
-function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: string[]; failChecks?: boolean } = {}) {
+function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: string[]; failChecks?: boolean; completedElsewhere?: string[] } = {}) {
   const events: string[] = [];
   const written: string[][] = [];
+  const completions: CompletedJob[] = [];
   const jobs = {
     beginEach: async (toBegin: readonly JobToBegin[]) => new Map(toBegin.filter((j) => !options.finished?.includes(j.id)).map((j) => [j.id, job(j.id, 'active')])),
-    completeEach: async (results: ReadonlyArray<{ id: string }>) => results.map((r) => job(r.id, 'completed')),
+    completeEach: async (results: readonly CompletedJob[]) => {
+      completions.push(...results);
+      return results.filter((r) => !options.completedElsewhere?.includes(r.id)).map((r) => job(r.id, 'completed'));
+    },
   } as unknown as JobsRepository;
   const indexing = {
     plan: (tenant: Tenant, command: AddContextCommand) => planCommand(tenant, command, { maxWords: 60, overlapWords: 0 }),
@@ -56,15 +60,19 @@ function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: str
     jobUpdated: async (_cause: unknown, update: JobUpdated) => void events.push(`${update.jobId} ${update.status}`),
     indexed: async (_cause: unknown, indexed: { jobId: string }) => void events.push(`${indexed.jobId} indexed`),
   } as unknown as IngestionEventsPublisher;
-  return { sut: new AddBatches(jobs, indexing, publisher), events, written };
+  return { sut: new AddBatches(jobs, indexing, publisher), events, written, completions };
 }
 
 describe(AddBatches.name, () => {
   it('applies a run in one write, announces each job in order, and lets the later deliveries skip once', async () => {
-    const { sut, events, written } = setUp();
+    const { sut, events, written, completions } = setUp();
     const [a, b, c] = ['a', 'b', 'c'].map(addCommand);
     expect(await sut.tryApply(a!, [b!, c!])).toBe(true);
     expect(written).toEqual([['a', 'b', 'c']]);
+    // Each job keeps the outcome it announces, to announce it again should its command come again.
+    expect(completions.map((completion) => completion.outcome)).toEqual(
+      ['a', 'b', 'c'].map((id) => ({ jobId: id, contextId: `ctx-${id}`, source: 'spec', documents: [] })),
+    );
     expect(events).toEqual(['a active', 'b active', 'c active', 'encoded', 'a completed', 'b completed', 'c completed', 'a indexed', 'b indexed', 'c indexed']);
     expect([sut.takeApplied('a'), sut.takeApplied('b'), sut.takeApplied('c'), sut.takeApplied('b')]).toEqual([false, true, true, false]);
   });
@@ -92,6 +100,12 @@ describe(AddBatches.name, () => {
     expect(written).toEqual([['b', 'c']]);
     expect(events.filter((e) => e.startsWith('a'))).toEqual([]);
     expect(sut.takeApplied('b')).toBe(true);
+  });
+
+  it("announces as indexed only the jobs it completed: one another delivery completed first is that delivery's to announce", async () => {
+    const { sut, events } = setUp({ completedElsewhere: ['b'] });
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b')])).toBe(true);
+    expect(events).toEqual(['a active', 'b active', 'encoded', 'a completed', 'a indexed']);
   });
 
   it('answers false on a failed write, remembering no job as applied, so each delivery applies its own', async () => {

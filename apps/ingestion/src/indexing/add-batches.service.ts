@@ -124,7 +124,8 @@ export class AddBatches {
         return job ? this.events.jobUpdated(command, jobUpdate(job)) : undefined;
       }),
     );
-    await settleAll(running.map(({ command }, i) => this.events.indexed(command, { jobId: command.payload.jobId, ...indexed[i]! })));
+    // A job another delivery completed first is announced by its own delivery, as that one stored it.
+    await settleAll(running.map(({ command }, i) => (completedById.has(command.payload.jobId) ? this.events.indexed(command, { jobId: command.payload.jobId, ...indexed[i]! }) : undefined)));
 
     const [first] = entries;
     for (const { command } of running) if (command !== first!.command) remember(this.appliedAhead, command.payload.jobId);

@@ -6,13 +6,12 @@ import {
   readRefusedMessage,
   storableText,
   type ContextCommand,
-  type ContextDeleted,
-  type ContextIndexed,
   type Envelope,
   type UnreadableMessageError,
 } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import type { JobEntity } from '../jobs/job.entity';
+import { isDeletion, type JobOutcome } from '../jobs/job-outcome.entity';
 import { jobUpdate } from '../jobs/job-update';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { isAdd, parseFollowing } from './add-batch';
@@ -68,7 +67,8 @@ export class CommandProcessor {
     const jobId = refused?.payload.jobId;
     if (!refused || !jobId) return;
     const begun = await this.jobs.begin(jobId, refused.tenant, refused.type === CommandTypes.deleteContext ? 'delete' : 'add');
-    if (begun.kind === 'skip') return;
+    // Finished: by an earlier delivery of this one, whose announcement may have failed.
+    if (begun.kind === 'skip') return this.announce(refused, begun.job);
     await this.jobs.fail(jobId, storableText(error.message), error.code);
     await this.announce(refused, await this.jobs.findForTenant(jobId, refused.tenant));
   }
@@ -95,7 +95,7 @@ export class CommandProcessor {
     }
     await this.events.jobUpdated(command, jobUpdate(begun.job));
 
-    let completed: JobEntity | undefined;
+    let completed: { job: JobEntity | undefined; outcome: JobOutcome };
     try {
       completed = await this.apply(command, prepareArrivals);
     } catch (error) {
@@ -104,36 +104,45 @@ export class CommandProcessor {
       return;
     }
     // Failing to announce it now leaves the job completed: the bus delivers the command again, and
-    // that delivery announces it from the job.
-    if (completed) await this.announceFinished(command, completed);
+    // that delivery announces it from what the job stored. A job another delivery completed first
+    // is announced as that one stored it.
+    if (completed.job) await this.announceFinished(command, completed.job, completed.outcome);
+    else await this.announceAsStored(command);
   }
 
   /** Indexes or deletes, and completes the job with its result and its outcome event's payload. */
-  private async apply(command: ContextCommand, prepareArrivals: PrepareArrivals): Promise<JobEntity | undefined> {
+  private async apply(command: ContextCommand, prepareArrivals: PrepareArrivals): Promise<{ job: JobEntity | undefined; outcome: JobOutcome }> {
     const { jobId } = command.payload;
     if (command.type === CommandTypes.addContext) {
       // The command itself is never among those after it.
       const indexed = await this.indexing.indexContext(command.tenant, command.payload, () => prepareArrivals());
-      return this.jobs.complete({ id: jobId, result: { context_id: indexed.contextId, processed_documents: indexed.documents.length }, outcome: { jobId, ...indexed } });
+      const outcome = { jobId, ...indexed };
+      return { job: await this.jobs.complete({ id: jobId, result: { context_id: indexed.contextId, processed_documents: indexed.documents.length }, outcome }), outcome };
     }
-    const deleted = await this.deletion.deleteContext(command.tenant, command.payload);
-    return this.jobs.complete({ id: jobId, result: null, outcome: { jobId, ...deleted } });
+    const outcome = { jobId, ...(await this.deletion.deleteContext(command.tenant, command.payload)) };
+    return { job: await this.jobs.complete({ id: jobId, result: null, outcome }), outcome };
   }
 
-  /** A finished job's update, then, for one that completed, its outcome: indexed for an add, deleted for a delete. */
-  private async announceFinished(command: ContextCommand, job: JobEntity): Promise<void> {
+  /** A finished job's update, then, for one that completed, its outcome: given, or as the job stored it. */
+  private async announceFinished(command: ContextCommand, job: JobEntity, outcome?: JobOutcome): Promise<void> {
     await this.events.jobUpdated(command, jobUpdate(job));
-    if (job.status !== 'completed' || !job.outcome) return;
-    // The job's kind says which outcome it stored.
-    if (job.kind === 'add') await this.events.indexed(command, job.outcome as ContextIndexed);
-    else await this.events.deleted(command, job.outcome as ContextDeleted);
+    if (job.status !== 'completed') return;
+    const stored = outcome ?? (await this.jobs.outcomeOf(job.id));
+    if (!stored) return;
+    if (isDeletion(stored)) await this.events.deleted(command, stored);
+    else await this.events.indexed(command, stored);
+  }
+
+  private async announceAsStored(command: ContextCommand): Promise<void> {
+    const job = await this.jobs.findForTenant(command.payload.jobId, command.tenant);
+    if (job) await this.announceFinished(command, job);
   }
 
   private async announce(command: Envelope<unknown>, job: JobEntity | null | undefined): Promise<void> {
     if (job) await this.events.jobUpdated(command, jobUpdate(job));
   }
 
-  /** Nothing was completed. Domain errors are final; anything else is retried by the bus until its last attempt. */
+  /** The job did not complete, as far as this delivery knows. Domain errors are final; anything else is retried by the bus until its last attempt. */
   private async recordFailure(command: ContextCommand, job: JobEntity, error: unknown, delivery: Delivery): Promise<void> {
     const reason = error instanceof Error ? error.message : String(error);
     const final = error instanceof DomainError || delivery.attempt >= delivery.maxAttempts;
@@ -144,7 +153,10 @@ export class CommandProcessor {
     }
     const code = error instanceof DomainError ? error.code : ErrorCode.Internal;
     await this.jobs.fail(job.id, reason, code);
-    await this.announce(command, await this.jobs.findForTenant(job.id, command.tenant));
+    const now = await this.jobs.findForTenant(job.id, command.tenant);
+    // Completed after all (its commit went through, only the answer was lost): done, not failed.
+    if (now?.status === 'completed') return this.announceFinished(command, now);
+    await this.announce(command, now);
     if (!(error instanceof DomainError)) throw error; // lets the bus dead-letter it
   }
 }

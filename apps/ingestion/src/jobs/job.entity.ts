@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { ContextDeleted, ContextIndexed, JobStatus } from '@recollect/contracts';
+import type { JobStatus } from '@recollect/contracts';
 
 @Entity({ name: 'jobs' })
 @Index('jobs_tenant_created_idx', ['userId', 'organizationId', 'createdAt'])
@@ -30,10 +30,6 @@ export class JobEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   result!: { context_id: string; processed_documents: number } | null;
-
-  /** What the job's outcome event said (indexed for an add, deleted for a delete), to say it again on a redelivery. */
-  @Column({ type: 'jsonb', nullable: true })
-  outcome!: ContextIndexed | ContextDeleted | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,6 +2,7 @@ import { createTestDatabase } from '@recollect/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobEntity } from './job.entity';
+import { JobOutcomeEntity } from './job-outcome.entity';
 import { JobsRepository } from './jobs.repository';
 
 const ACME_ALICE = { userId: 'alice', organizationId: 'acme' };
@@ -16,7 +17,7 @@ describe(JobsRepository.name, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    dataSource = new DataSource({ type: 'postgres', url: database.url, entities: [JobEntity], synchronize: true });
+    dataSource = new DataSource({ type: 'postgres', url: database.url, entities: [JobEntity, JobOutcomeEntity], synchronize: true });
     sut = new JobsRepository(dataSource);
     await dataSource.initialize();
   });
@@ -95,14 +96,29 @@ describe(JobsRepository.name, () => {
     ]);
     expect(completed.map((job) => job.id).sort()).toEqual(['done-1', 'done-2']);
     const first = completed.find((job) => job.id === 'done-1')!;
-    expect(first).toMatchObject({ status: 'completed', result: { context_id: 'ctx-1', processed_documents: 3 }, outcome: indexed, failedReason: null });
+    expect(first).toMatchObject({ status: 'completed', result: { context_id: 'ctx-1', processed_documents: 3 }, failedReason: null });
     expect(first.finishedOn).toBeInstanceOf(Date);
     expect(first).toEqual(await sut.findForTenant('done-1', ACME_ALICE));
-    expect(await sut.findForTenant('done-2', ACME_BOB)).toMatchObject({ status: 'completed', result: null, outcome: deleted });
+    expect(await sut.findForTenant('done-2', ACME_BOB)).toMatchObject({ status: 'completed', result: null });
+    expect([await sut.outcomeOf('done-1'), await sut.outcomeOf('done-2')]).toEqual([indexed, deleted]);
     expect(await sut.complete({ id: 'no-such-job', result: null, outcome: null })).toBeUndefined();
+  });
 
-    // A finished job keeps its status: a failure reported after it completed changes nothing.
-    await sut.fail('done-1', 'announcing it failed', 'INTERNAL');
-    expect(await sut.findForTenant('done-1', ACME_ALICE)).toMatchObject({ status: 'completed', failedReason: null, outcome: indexed });
+  it('leaves a finished job as it is: completed once, never failed or given a reason afterwards', async () => {
+    await sut.beginEach([{ id: 'once', tenant: ACME_ALICE, kind: 'add' }]);
+    const outcome = { jobId: 'once', contextId: 'ctx-once', source: 'notes', documents: [] };
+    expect(await sut.complete({ id: 'once', result: { context_id: 'ctx-once', processed_documents: 0 }, outcome })).toMatchObject({ status: 'completed' });
+    // A second delivery running beside the first completes nothing, and keeps the first outcome.
+    expect(await sut.complete({ id: 'once', result: null, outcome: { ...outcome, source: 'other' } })).toBeUndefined();
+    await sut.noteAttemptFailure('once', 'announcing it failed');
+    await sut.fail('once', 'announcing it failed', 'INTERNAL');
+    expect(await sut.findForTenant('once', ACME_ALICE)).toMatchObject({ status: 'completed', failedReason: null, failedCode: null, result: { context_id: 'ctx-once' } });
+    expect(await sut.outcomeOf('once')).toEqual(outcome);
+
+    await sut.beginEach([{ id: 'failed-once', tenant: ACME_ALICE, kind: 'add' }]);
+    await sut.fail('failed-once', 'first reason', 'INTERNAL');
+    await sut.fail('failed-once', 'second reason', 'TIMEOUT');
+    expect(await sut.findForTenant('failed-once', ACME_ALICE)).toMatchObject({ status: 'failed', failedReason: 'first reason', failedCode: 'INTERNAL' });
+    expect(await sut.outcomeOf('failed-once')).toBeNull();
   });
 });

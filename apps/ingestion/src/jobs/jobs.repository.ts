@@ -5,6 +5,7 @@ import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/c
 import { driverPool, hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
+import { JobOutcomeEntity, type JobOutcome } from './job-outcome.entity';
 
 export type BeginOutcome = { kind: 'run'; job: JobEntity } | { kind: 'skip'; job: JobEntity };
 export type CancelOutcome = 'cancelled' | 'running' | 'finished' | 'unknown';
@@ -18,16 +19,25 @@ ON CONFLICT (id) DO UPDATE SET status = 'active', attempts_made = job.attempts_m
   WHERE job.user_id = EXCLUDED.user_id AND job.organization_id IS NOT DISTINCT FROM EXCLUDED.organization_id AND job.status <> ALL ($6::text[])
 RETURNING *`;
 
+// Only an active job completes: of two deliveries of one command running at once (a replica still
+// working on a partition handed to another), the second finds it completed and announces what the
+// first stored. The outcome goes to its own table in the same statement.
 const COMPLETE_JOBS = `
-UPDATE jobs AS job SET status = 'completed', result = t.result, outcome = t.outcome, failed_reason = NULL, failed_code = NULL, finished_on = $4, updated_at = now()
-FROM unnest($1::text[], $2::jsonb[], $3::jsonb[]) AS t(id, result, outcome)
-WHERE job.id = t.id
-RETURNING job.*`;
+WITH completed AS (
+  UPDATE jobs AS job SET status = 'completed', result = t.result, failed_reason = NULL, failed_code = NULL, finished_on = $4, updated_at = now()
+  FROM unnest($1::text[], $2::jsonb[], $3::jsonb[]) AS t(id, result, outcome)
+  WHERE job.id = t.id AND job.status = 'active'
+  RETURNING job.*, t.outcome AS new_outcome
+), outcomes AS (
+  INSERT INTO job_outcomes (job_id, outcome) SELECT id, new_outcome FROM completed WHERE new_outcome IS NOT NULL
+  ON CONFLICT (job_id) DO NOTHING
+)
+SELECT * FROM completed`;
 
 export interface CompletedJob {
   id: string;
   result: JobEntity['result'];
-  outcome: JobEntity['outcome'];
+  outcome: JobOutcome | null;
 }
 
 export interface JobToBegin {
@@ -97,9 +107,14 @@ export class JobsRepository {
       .update({ id, status: Not(In([...FINISHED_JOB_STATUSES])) }, { status: 'failed', failedReason: reason, failedCode: code, finishedOn: new Date() });
   }
 
-  /** A transient failure: the job stays active and the bus redelivers the command. */
+  /** A transient failure: the job stays active and the bus redelivers the command. A job finished meanwhile keeps no reason. */
   async noteAttemptFailure(id: string, reason: string): Promise<void> {
-    await this.db.getRepository(JobEntity).update(id, { failedReason: reason });
+    await this.db.getRepository(JobEntity).update({ id, status: 'active' }, { failedReason: reason });
+  }
+
+  /** The outcome a completed job stored; null for other jobs, and for jobs completed before outcomes were kept. */
+  async outcomeOf(id: string): Promise<JobOutcome | null> {
+    return (await this.db.getRepository(JobOutcomeEntity).findOneBy({ jobId: id }))?.outcome ?? null;
   }
 
   findForTenant(id: string, tenant: Tenant): Promise<JobEntity | null> {
