@@ -1,29 +1,17 @@
 import { CommandTypes, makeEnvelope, type AddContextCommand, type JobUpdated, type Tenant } from '@recollect/contracts';
 import { Logger } from '@nestjs/common';
 import { describe, expect, it, vi } from 'vitest';
+import { addCommand as fromFactory } from '../../test/commands';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { JobEntity } from '../jobs/job.entity';
 import type { CompletedJob, JobToBegin, JobsRepository } from '../jobs/jobs.repository';
-import type { AddCommand } from './add-batch';
 import { AddBatches } from './add-batches.service';
 import { planCommand, type PlannedCommand } from './index-records';
 import type { IndexingService } from './indexing.service';
 
 const TENANT: Tenant = { userId: 'alice', organizationId: 'acme' };
 
-function addCommand(jobId: string): AddCommand {
-  const payload: AddContextCommand = {
-    jobId,
-    contextId: `ctx-${jobId}`,
-    source: 'spec',
-    contextType: 'resource',
-    scope: 'internal',
-    chained: false,
-    metadata: {},
-    documents: [{ content: `The document of ${jobId}.`, metadata: {} }],
-  };
-  return { ...makeEnvelope(CommandTypes.addContext, TENANT, `corr-${jobId}`, payload), type: CommandTypes.addContext };
-}
+const addCommand = (jobId: string) => fromFactory(jobId, TENANT);
 
 const job = (id: string, status: JobEntity['status']): JobEntity => Object.assign(new JobEntity(), { id, ...TENANT, kind: 'add', status, attemptsMade: 1, failedReason: null });
 

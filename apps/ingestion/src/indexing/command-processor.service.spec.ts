@@ -1,7 +1,8 @@
 import { createTestDatabase } from '@recollect/testing';
-import { CommandTypes, DomainError, ErrorCode, UnreadableMessageError, makeEnvelope, type AddContextCommand, type ContextCommand, type JobUpdated } from '@recollect/contracts';
+import { DomainError, ErrorCode, UnreadableMessageError, type AddContextCommand, type JobUpdated } from '@recollect/contracts';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addCommand, deleteCommand } from '../../test/commands';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { JobEntity } from '../jobs/job.entity';
 import { JobOutcomeEntity } from '../jobs/job-outcome.entity';
@@ -13,22 +14,8 @@ import type { IndexingService } from './indexing.service';
 
 const TENANT = { userId: 'alice', organizationId: 'acme' };
 
-const add = (jobId: string): ContextCommand => {
-  const payload: AddContextCommand = {
-    jobId,
-    contextId: `ctx-${jobId}`,
-    source: 'spec',
-    contextType: 'resource',
-    scope: 'internal',
-    chained: false,
-    metadata: {},
-    documents: [{ content: `The document of ${jobId}.`, metadata: {} }],
-  };
-  return { ...makeEnvelope(CommandTypes.addContext, TENANT, `corr-${jobId}`, payload), type: CommandTypes.addContext };
-};
-
-const remove = (jobId: string): ContextCommand =>
-  ({ ...makeEnvelope(CommandTypes.deleteContext, TENANT, `corr-${jobId}`, { jobId, target: 'spec', byId: false }), type: CommandTypes.deleteContext }) as ContextCommand;
+const add = (jobId: string) => addCommand(jobId, TENANT);
+const remove = (jobId: string) => deleteCommand(jobId, TENANT);
 
 /** Records what is announced, as `<job> <status>` or `<job> <outcome>`; refuses the next `failing` outcome announcements. */
 class RecordingEvents {
