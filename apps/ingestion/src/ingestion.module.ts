@@ -1,7 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BUS_CLIENT } from '@recollect/bus';
+import { currentSchemaGate } from '@recollect/database';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
 import { DocumentEntity } from './documents/document.entity';
@@ -56,6 +57,7 @@ export class IngestionModule {
       ],
       controllers: [ContextCommandsConsumer, MemoryChangesConsumer, JobsController, FilesController],
       providers: [
+        currentSchemaGate('ingestion', options.runMigrations, (message) => new Logger('Ingestion').warn(message)),
         { provide: SEARCH_INDEX, useValue: options.searchIndex },
         { provide: EMBEDDER, useValue: options.embedder },
         { provide: BUS_CLIENT, useValue: options.busClient },

@@ -1,7 +1,8 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BUS_CLIENT } from '@recollect/bus';
+import { currentSchemaGate } from '@recollect/database';
 import { ConversationRepository } from './conversation/conversation.repository';
 import { ConversationWriter } from './conversation/conversation-writer.service';
 import { MemoryCommandProcessor } from './conversation/memory-command.processor';
@@ -49,6 +50,7 @@ export class MemoryModule {
       ],
       controllers: [MemoryCommandsConsumer, MemoryIndexedConsumer, OperationsController],
       providers: [
+        currentSchemaGate('memory', options.runMigrations, (message) => new Logger('Memory').warn(message)),
         { provide: BUS_CLIENT, useValue: options.busClient },
         { provide: DELIVERY_POLICY, useValue: options.delivery },
         { provide: CHANGE_LIMITS, useValue: options.changes },

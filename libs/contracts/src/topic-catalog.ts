@@ -51,13 +51,14 @@ export const topicCatalog: TopicEntry[] = [
     topic: Topics.memoryChanges,
     key: 'session key',
     description:
-      'What the memory service stored (`type` memory.messages.upserted.v1: messages with their text, metadata and media by reference) or removed (`type` memory.deleted.v1: a whole session). Ingestion indexes, re-indexes and un-indexes from it.',
+      'What the memory service stored (`type` memory.messages.upserted.v1: messages with their text, metadata and media by reference, each with up to 2,000 characters of the messages beside it) or removed (`type` memory.deleted.v1: a whole session; a session with more message ids than one message holds goes in several, each for the whole session, together listing every id). Published from an outbox in the order stored. Ingestion indexes, re-indexes and un-indexes from it.',
     schema: memoryChangeSchema,
   },
   {
     topic: Topics.memoryIndexed,
     key: 'session key',
-    description: 'One memory change is applied to the search index (or, with `failure`, was given up on); completes the memory operation.',
+    description:
+      'One memory change is applied to the search index (or, with `failure`, was given up on); the first for an operation completes it (or fails it). A deletion in several parts has one for each.',
     schema: memoryIndexedEventSchema,
   },
 ];

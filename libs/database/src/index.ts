@@ -3,3 +3,4 @@ export * from './embedded-postgres.runner';
 export * from './free-port';
 export { isAlive } from './leftover-postmaster';
 export * from './tenant-row-lookup';
+export * from './current-schema';

@@ -114,14 +114,14 @@ export class ChangeOutbox {
     return pass;
   }
 
-  /**
-   * Refuses, inside the transaction that would store it, a change the bus could never take: waiting
-   * at the head of its session for good, it would hold back every later change of the session.
-   */
   private serialise(type: string, cause: Envelope<unknown>, payload: unknown): string {
     return JSON.stringify(makeEnvelope(type, cause.tenant, cause.correlationId, payload));
   }
 
+  /**
+   * Refuses, inside the transaction that would store it, a change the bus could never take: waiting
+   * at the head of its session for good, it would hold back every later change of the session.
+   */
   private async enqueue(tx: EntityManager, type: string, cause: Envelope<unknown>, operationId: string, sessionId: string, payload: unknown): Promise<void> {
     const valueJson = this.serialise(type, cause, payload);
     const bytes = Buffer.byteLength(valueJson);

@@ -34,6 +34,8 @@ describe('isoDateSchema', () => {
     ['2023-02-30', 'must be a date that exists: 2023-02 has 28 days'],
     ['2100-02-29T00:00:00+01:00', 'must be a date that exists: 2100-02 has 28 days'],
     ['2023-04-31T00:00:00+02:00', 'must be a date that exists: 2023-04 has 30 days'],
+    [' 2023-02-30', 'must be a date that exists: 2023-02 has 28 days'],
+    ['2023/2/30', 'must be a date that exists: 2023-02 has 28 days'],
   ])('refuses %s, a day its month does not have, instead of reading it as a day of the next', (date, message) => {
     expect(isoDateSchema.safeParse(date).error?.issues.map((issue) => issue.message)).toEqual([message]);
     expect(rangeBoundSchema.safeParse(date).error?.issues.map((issue) => issue.message)).toEqual([message]);

@@ -12,7 +12,8 @@ export const looseBooleanSchema = z.union([z.boolean(), z.enum(['true', 'false']
 const FIRST_STORABLE_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_STORABLE_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
-const ISO_CALENDAR_DATE = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})/;
+/** Year, month and day at the start, in the spellings JavaScript reads as dates (`2023-02-30`, ` 2023/2/30`). */
+const CALENDAR_DATE = /^\s*([+-]\d{6}|\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)/;
 
 /** Days in a month of the proleptic Gregorian calendar, which ISO 8601 uses. */
 function daysIn(year: number, month: number): number {
@@ -25,10 +26,10 @@ function daysIn(year: number, month: number): number {
  * Answers why an ISO date's day does not exist in its month, or undefined.
  */
 function missingDay(value: string): string | undefined {
-  const [, year, month, day] = ISO_CALENDAR_DATE.exec(value) ?? [];
+  const [, year, month, day] = CALENDAR_DATE.exec(value) ?? [];
   if (year === undefined) return undefined;
   const days = daysIn(Number(year), Number(month));
-  return Number(day) > days ? `must be a date that exists: ${year}-${month} has ${days} days` : undefined;
+  return Number(day) > days ? `must be a date that exists: ${year}-${month!.padStart(2, '0')} has ${days} days` : undefined;
 }
 
 /**
