@@ -1,14 +1,20 @@
+import { ingestionMigrations } from '@recollect/ingestion';
+import { memoryMigrations } from '@recollect/memory';
 import { runMigrations } from '@recollect/runtime';
 import { createTestDatabase } from '@recollect/testing';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { ingestionMigrations } from './migrations';
 
-describe('ingestion migrations, run once outside the service', () => {
+/** Each service's migrations as the migration Job runs them, and the tables they must leave. */
+const services = [
+  { service: 'ingestion', migrations: ingestionMigrations, tableName: 'ingestion_migrations', tables: ['documents', 'job_outcomes', 'jobs'] },
+  { service: 'memory', migrations: memoryMigrations, tableName: 'memory_migrations', tables: ['change_outbox', 'messages', 'operations', 'sessions'] },
+];
+
+describe.each(services)('$service migrations, run once outside the service', ({ tables, ...set }) => {
   it('creates the tables on an empty database and changes nothing the second time', async () => {
     const database = await createTestDatabase();
     const lines: string[] = [];
-    const set = { service: 'ingestion', migrations: ingestionMigrations, tableName: 'ingestion_migrations' };
     try {
       await runMigrations(database.url, [set], (line) => lines.push(line));
       await runMigrations(database.url, [set], (line) => lines.push(line));
@@ -16,8 +22,8 @@ describe('ingestion migrations, run once outside the service', () => {
       await client.connect();
       const { rows } = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`);
       await client.end();
-      expect(rows.map((row) => row.table_name)).toEqual(expect.arrayContaining(['documents', 'ingestion_migrations', 'jobs']));
-      expect(lines).toEqual([expect.stringMatching(/^ingestion: applied /), 'ingestion: schema up to date']);
+      expect(rows.map((row) => row.table_name)).toEqual(expect.arrayContaining([...tables, set.tableName]));
+      expect(lines).toEqual([expect.stringMatching(new RegExp(`^${set.service}: applied `)), `${set.service}: schema up to date`]);
     } finally {
       await database.drop();
     }
