@@ -121,4 +121,16 @@ describe(JobsRepository.name, () => {
     expect(await sut.findForTenant('failed-once', ACME_ALICE)).toMatchObject({ status: 'failed', failedReason: 'first reason', failedCode: 'INTERNAL' });
     expect(await sut.outcomeOf('failed-once')).toBeNull();
   });
+
+  it('completes a job another delivery failed meanwhile: its documents are indexed', async () => {
+    await sut.beginEach([{ id: 'raced', tenant: ACME_ALICE, kind: 'add' }]);
+    await sut.fail('raced', 'a stale delivery gave up', 'INTERNAL');
+    const outcome = { jobId: 'raced', contextId: 'ctx-raced', source: 'notes', documents: [] };
+    expect(await sut.complete({ id: 'raced', result: { context_id: 'ctx-raced', processed_documents: 0 }, outcome })).toMatchObject({
+      status: 'completed',
+      failedReason: null,
+      failedCode: null,
+    });
+    expect(await sut.outcomeOf('raced')).toEqual(outcome);
+  });
 });

@@ -19,14 +19,15 @@ ON CONFLICT (id) DO UPDATE SET status = 'active', attempts_made = job.attempts_m
   WHERE job.user_id = EXCLUDED.user_id AND job.organization_id IS NOT DISTINCT FROM EXCLUDED.organization_id AND job.status <> ALL ($6::text[])
 RETURNING *`;
 
-// Only an active job completes: of two deliveries of one command running at once (a replica still
-// working on a partition handed to another), the second finds it completed and announces what the
-// first stored. The outcome goes to its own table in the same statement.
+// A job completes once: of two deliveries of one command running at once (a replica still working on
+// a partition handed to another), the second finds it completed and announces what the first stored.
+// One the other delivery failed meanwhile completes all the same: its documents are indexed. The
+// outcome goes to its own table in the same statement.
 const COMPLETE_JOBS = `
 WITH completed AS (
   UPDATE jobs AS job SET status = 'completed', result = t.result, failed_reason = NULL, failed_code = NULL, finished_on = $4, updated_at = now()
   FROM unnest($1::text[], $2::jsonb[], $3::jsonb[]) AS t(id, result, outcome)
-  WHERE job.id = t.id AND job.status = 'active'
+  WHERE job.id = t.id AND job.status IN ('active', 'failed')
   RETURNING job.*, t.outcome AS new_outcome
 ), outcomes AS (
   INSERT INTO job_outcomes (job_id, outcome) SELECT id, new_outcome FROM completed WHERE new_outcome IS NOT NULL
