@@ -157,6 +157,9 @@ export class FakeProducer extends FakeEmitter {
 
 export class FakeAdmin {
   topics = new Map<string, number>();
+  /** Topics' max.message.bytes, where set; describing configs fails when `failDescribe` is set. */
+  readonly maxMessageBytes = new Map<string, number>();
+  failDescribe?: Error;
   readonly created: ITopicConfig[] = [];
   failConnect?: Error;
 
@@ -176,6 +179,17 @@ export class FakeAdmin {
       this.topics.set(topic.topic, topic.numPartitions ?? 1);
     }
     return true;
+  }
+
+  async describeConfigs({ resources }: { resources: Array<{ name: string }> }) {
+    if (this.failDescribe) throw this.failDescribe;
+    return {
+      resources: resources.map(({ name }) => ({
+        resourceName: name,
+        errorCode: 0,
+        configEntries: this.maxMessageBytes.has(name) ? [{ configName: 'max.message.bytes', configValue: String(this.maxMessageBytes.get(name)) }] : [],
+      })),
+    };
   }
 
   async fetchTopicMetadata({ topics }: { topics: string[] }): Promise<{ topics: Array<{ name: string; partitions: Array<{ partitionId: number }> }> }> {

@@ -33,4 +33,20 @@ describe('kafka topics', () => {
     expect(admin.created.map((topic) => topic.topic)).toEqual(['a.v1.dlq']);
     expect(warnings).toEqual([expect.stringMatching(/a\.v1 has 3 partitions, fewer than the configured 12/)]);
   });
+
+  it("warns about an existing topic whose message limit is below the services' own, and stays quiet when it cannot read it", async () => {
+    const admin = new FakeAdmin();
+    for (const topic of ['a.v1', 'a.v1.dlq', 'b.v1', 'b.v1.dlq']) admin.topics.set(topic, 12);
+    admin.maxMessageBytes.set('a.v1', 1_048_588);
+    admin.maxMessageBytes.set('b.v1', 128 * 1024 * 1024);
+    const warnings: string[] = [];
+    const logger = { log: () => undefined, warn: (m: string) => void warnings.push(m), error: () => undefined };
+    await ensureTopics(admin as never, topicSpecs({ events: ['a.v1', 'b.v1'] }), SETTINGS, logger);
+    expect(warnings).toEqual([expect.stringMatching(/^topic a\.v1 takes messages of at most 1048588 bytes, less than KAFKA_MAX_MESSAGE_BYTES \(67108864\)/)]);
+
+    admin.failDescribe = new Error('not authorised to describe configs');
+    warnings.length = 0;
+    await expect(ensureTopics(admin as never, topicSpecs({ events: ['a.v1'] }), SETTINGS, logger)).resolves.toEqual([]);
+    expect(warnings).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import { deadLetterTopic } from '@recollect/contracts';
-import type { Admin, ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
 
 /** How every topic this service creates is laid out. Existing topics are never altered. */
 export interface TopicSettings {
@@ -72,6 +72,31 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], se
         logger.warn(`topic ${name} has ${partitions.length} partitions, fewer than the configured ${settings.partitions}; only ${partitions.length} consumers of a group get work`, 'KafkaTopics');
       }
     }
+    await warnOfSmallerMessageLimits(admin, present, settings, logger);
   }
   return missing.map((spec) => spec.topic);
+}
+
+/**
+ * Services size what they publish by KAFKA_MAX_MESSAGE_BYTES (the memory service refuses changes past
+ * it). A topic created beforehand with a smaller limit refuses messages that pass that check, every
+ * time: said at start, not found out per message. Reading the configs takes a permission some
+ * deployments do not grant; without it, nothing is said.
+ */
+async function warnOfSmallerMessageLimits(admin: Admin, topics: readonly string[], settings: TopicSettings, logger: LoggerService): Promise<void> {
+  let described;
+  try {
+    described = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['max.message.bytes'] })) });
+  } catch {
+    return;
+  }
+  for (const { resourceName, configEntries } of described.resources) {
+    const limit = Number(configEntries.find((entry) => entry.configName === 'max.message.bytes')?.configValue);
+    if (Number.isFinite(limit) && limit < settings.maxMessageBytes) {
+      logger.warn(
+        `topic ${resourceName} takes messages of at most ${limit} bytes, less than KAFKA_MAX_MESSAGE_BYTES (${settings.maxMessageBytes}): Kafka refuses the larger adds and memory changes that pass the services' own check; raise the topic's max.message.bytes (and the brokers' message.max.bytes), or lower KAFKA_MAX_MESSAGE_BYTES to match`,
+        'KafkaTopics',
+      );
+    }
+  }
 }
