@@ -1,6 +1,14 @@
 import type { ClientProxy } from '@nestjs/microservices';
+import { stillSending } from '@recollect/bus';
 import type { MemoryChange } from '@recollect/contracts';
 import { defer } from 'rxjs';
+
+/** A publish that timed out and that the bus goes on sending, until the test lets it land or fail. */
+export interface LateSend {
+  key: string;
+  land(): void;
+  giveUp(): void;
+}
 
 /** The bus as the change outbox uses it: records what it publishes, and refuses the next `failing` publishes. */
 export class RecordingBus {
@@ -8,10 +16,17 @@ export class RecordingBus {
   failing = 0;
   /** Refuses every publish on these keys until they are removed. */
   readonly refusedKeys = new Set<string>();
+  /** The next publishes fail as not acknowledged in time while still being sent; they wait in `lateSends`. */
+  timingOut = 0;
+  readonly lateSends: LateSend[] = [];
 
   emit(_topic: string, message: { key: string; value: MemoryChange }) {
     return defer(async () => {
       if (this.refusedKeys.has(message.key)) throw new Error(`bus refuses ${message.key}`);
+      if (this.timingOut > 0) {
+        this.timingOut -= 1;
+        throw stillSending(new Error('not acknowledged in time'), this.lateSend(message));
+      }
       if (this.failing > 0) {
         this.failing -= 1;
         throw new Error('bus down');
@@ -20,6 +35,16 @@ export class RecordingBus {
       await new Promise((resolve) => setImmediate(resolve));
       this.published.push({ key: message.key, change: message.value });
     });
+  }
+
+  private lateSend(message: { key: string; value: MemoryChange }): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.lateSends.push({
+        key: message.key,
+        land: () => (this.published.push({ key: message.key, change: message.value }), resolve()),
+        giveUp: () => reject(new Error('retries exhausted')),
+      }),
+    );
   }
 
   asClient(): ClientProxy {

@@ -64,6 +64,33 @@ describe(ChangeOutbox.name, () => {
     expect(await waiting()).toEqual([]);
   });
 
+  it('holds the session while a publish that timed out may still land, and counts it published once it lands', async () => {
+    await enqueue('op-1', 's1');
+    await enqueue('op-2', 's1');
+    await age(60);
+    bus.timingOut = 1;
+    const publishing = sut.publishPending(alice, 's1');
+    await waitFor(() => bus.lateSends.length === 1);
+    // Another replica's relay must not send op-1 again, nor op-2 ahead of the copy still in flight.
+    expect(await sut.publishStale(30_000)).toEqual({ published: 0, failedSessions: 0 });
+    bus.lateSends[0]!.land();
+    expect(await publishing).toBe(2);
+    expect(bus.operations()).toEqual(['op-1', 'op-2']);
+    expect(await waiting()).toEqual([]);
+  });
+
+  it('keeps a change whose late publish the bus gave up on, and those after it', async () => {
+    await enqueue('op-1', 's1');
+    await enqueue('op-2', 's1');
+    bus.timingOut = 1;
+    const publishing = sut.publishPending(alice, 's1');
+    await waitFor(() => bus.lateSends.length === 1);
+    bus.lateSends[0]!.giveUp();
+    await expect(publishing).rejects.toThrow('not acknowledged in time');
+    expect(bus.published).toEqual([]);
+    expect(await waiting()).toEqual(['op-1', 'op-2']);
+  });
+
   it('publishes each change once when two deliveries publish the same session at once', async () => {
     for (let i = 0; i < 5; i += 1) await enqueue(`op-${i}`, 's1');
     // Connections opened ahead, so the three really overlap instead of waiting to connect.

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import type { EntityManager } from 'typeorm';
-import { BUS_CLIENT } from '@recollect/bus';
+import { BUS_CLIENT, landedLate } from '@recollect/bus';
 import {
   DomainError,
   ErrorCode,
@@ -135,7 +135,17 @@ export class ChangeOutbox {
     await this.changes.add(tx, { operationId, key: sessionKey(cause.tenant, sessionId), valueJson, headers: { 'x-correlation-id': cause.correlationId } });
   }
 
+  /**
+   * Runs under the session's publishing lock. A publish that failed for want of an acknowledgement
+   * may still be in flight: the lock waits until it lands (then it counts as published) or the bus
+   * gives up on it. Released sooner, another publisher could send the change again, and then a
+   * later one, and this copy could land after them, undoing the later change for subscribers.
+   */
   private async publish(key: string, { value, headers }: WaitingChange): Promise<void> {
-    await lastValueFrom(this.bus.emit(Topics.memoryChanges, { key, value, headers }), { defaultValue: undefined });
+    try {
+      await lastValueFrom(this.bus.emit(Topics.memoryChanges, { key, value, headers }), { defaultValue: undefined });
+    } catch (error) {
+      if (!(await landedLate(error))) throw error;
+    }
   }
 }

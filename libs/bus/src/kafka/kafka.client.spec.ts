@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import { lastValueFrom, timeout } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { landedLate } from '../late-landing';
 import { waitFor } from '../testing/wait-for';
 import { FakeKafka } from './fake-kafka.fixture';
 import { KafkaClient, type KafkaClientOptions } from './kafka.client';
@@ -81,6 +82,32 @@ describe(KafkaClient.name, () => {
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe(ErrorCode.BusUnavailable);
     expect((error as DomainError).message).toMatch(/not acknowledged within 100 ms/);
+  });
+
+  it('lets the caller of an emit that timed out wait for the send kafkajs goes on retrying: landed or given up', async () => {
+    sut = new TestKafkaClient();
+    await sut.connect();
+    const sends: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+    sut.kafka.producers[0]!.onSend = () =>
+      new Promise((resolve, reject) => sends.push({ resolve: () => resolve([{ topicName: 'context.commands.v1', partition: 0, errorCode: 0, baseOffset: '7' }]), reject }));
+    const emitted = () => lastValueFrom(sut.emit('context.commands.v1', { key: 'k', value: 1 })).catch((e: unknown) => e);
+    const [landing, givingUp] = [await emitted(), await emitted()];
+    expect(landing).toMatchObject({ code: ErrorCode.BusUnavailable });
+
+    const afterPendingCallbacks = new Promise((resolve) => setImmediate(() => resolve('still sending')));
+    expect(await Promise.race([landedLate(landing), afterPendingCallbacks])).toBe('still sending');
+    sends[0]!.resolve();
+    sends[1]!.reject(new Error('KafkaJSNumberOfRetriesExceeded'));
+    expect(await landedLate(landing)).toBe(true);
+    expect(await landedLate(givingUp)).toBe(false);
+  });
+
+  it('answers at once that a send refused outright will not land later', async () => {
+    sut = new TestKafkaClient();
+    await sut.connect();
+    sut.kafka.producers[0]!.onSend = () => Promise.reject(new Error('NOT_ENOUGH_REPLICAS'));
+    const error = await lastValueFrom(sut.emit('context.commands.v1', { value: 1 })).catch((e: unknown) => e);
+    expect(await landedLate(error)).toBe(false);
   });
 
   it('fails an emit with BusUnavailable when the send is refused', async () => {

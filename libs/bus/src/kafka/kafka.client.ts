@@ -6,6 +6,7 @@ import { DomainError, ErrorCode } from '@recollect/contracts';
 import type { Consumer, EachMessagePayload, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import { toBusMessage } from '../bus.tokens';
 import { errorText } from '../error-text';
+import { stillSending } from '../late-landing';
 import type { PublishedRecord } from '../in-process/pg-log';
 import { type KafkaConnectionOptions, SEND_OPTIONS, kafkaClientConfig, producerConfig } from './kafka-connection';
 import { decodeHeaders, decodeValue, toKafkaMessage } from './kafka-codec';
@@ -29,9 +30,11 @@ export interface KafkaClientOptions {
   instanceId?: string;
 }
 
+class NotAcknowledgedInTime extends Error {}
+
 const withTimeout = <T>(work: Promise<T>, ms: number, what: string): Promise<T> =>
   new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} not acknowledged within ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new NotAcknowledgedInTime(`${what} not acknowledged within ${ms} ms`)), ms);
     work.then(
       (value) => (clearTimeout(timer), resolve(value)),
       (error: unknown) => (clearTimeout(timer), reject(error)),
@@ -81,12 +84,16 @@ export class KafkaClient extends ClientKafka {
   protected override async dispatchEvent<T = PublishedRecord>(packet: ReadPacket): Promise<T> {
     const topic = this.normalizePattern(packet.pattern);
     const timeoutMs = this.settings.publishTimeoutMs ?? 10_000;
+    let sending: Promise<RecordMetadata[]> | undefined;
     try {
       const producer = this.producer as unknown as Producer;
-      const [metadata] = await withTimeout(producer.send({ topic, messages: [toKafkaMessage(toBusMessage(packet.data))], ...SEND_OPTIONS }), timeoutMs, `a message to ${topic}`);
+      sending = producer.send({ topic, messages: [toKafkaMessage(toBusMessage(packet.data))], ...SEND_OPTIONS });
+      const [metadata] = await withTimeout(sending, timeoutMs, `a message to ${topic}`);
       return publishedRecord(topic, metadata) as T;
     } catch (error) {
-      throw unavailable(`could not store a message on ${topic}: ${errorText(error)}`);
+      const failure = unavailable(`could not store a message on ${topic}: ${errorText(error)}`);
+      // kafkajs is still retrying it: whoever cares about order can wait for it to land or give up.
+      throw error instanceof NotAcknowledgedInTime && sending ? stillSending(failure, sending) : failure;
     }
   }
 

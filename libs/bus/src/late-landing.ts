@@ -1,0 +1,31 @@
+/**
+ * kafkajs goes on retrying a send after the deadline its caller was given, so a publish that failed
+ * for want of an acknowledgement may still be stored later. Its error carries the send, for callers
+ * whose order matters: one that published the same message again meanwhile could see that copy
+ * overtaken by the late one, which then lands after messages published after it.
+ */
+const STILL_SENDING = Symbol('recollect.bus.stillSending');
+
+interface StillSending {
+  [STILL_SENDING]?: Promise<boolean>;
+}
+
+/** Marks `error` as the failure of a send that may still land; `send` settles when the bus gives up on it or stores it. */
+export function stillSending<E extends Error>(error: E, send: Promise<unknown>): E {
+  Object.defineProperty(error, STILL_SENDING, {
+    value: send.then(
+      () => true,
+      () => false,
+    ),
+  });
+  return error;
+}
+
+/**
+ * Waits until nothing more can come of the failed publish that threw `error`: true if it landed
+ * after all, false if it never will. Errors of publishes that were refused outright answer false
+ * at once.
+ */
+export function landedLate(error: unknown): Promise<boolean> {
+  return (error instanceof Error && (error as StillSending)[STILL_SENDING]) || Promise.resolve(false);
+}
