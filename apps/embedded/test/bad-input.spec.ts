@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { addContextBody, addMessageBody, memoryBody } from '@recollect/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,24 @@ describe('malformed input never causes a 5xx', () => {
     expect(response.status).toBe(415);
     const badAuth = await fetch(`${sut.url}${API}/view`, { headers: { authorization: 'Bearer' } });
     expect(badAuth.status).toBe(401);
+  });
+
+  // Node's parser refuses these before any route; Fastify answered them in a shape of its own.
+  it('answers 431 in the API error shape for headers over 16 KiB, and 400 for a request that is not HTTP', async () => {
+    const tooLarge = await fetch(`${sut.url}${API}/view`, { headers: { authorization: `Bearer ${token}`, 'x-padding': 'x'.repeat(17 * 1024) } });
+    expect(tooLarge.status).toBe(431);
+    expect(await tooLarge.json()).toMatchObject({ success: false, status: 431, error: { code: 'HEADERS_TOO_LARGE', message: expect.stringContaining('at most 16 KiB') } });
+
+    const { port, hostname } = new URL(sut.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      let received = '';
+      const socket = connect(Number(port), hostname, () => socket.write('NOT HTTP AT ALL\r\n\r\n'));
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
   });
 
   // PostgreSQL cannot store U+0000; before this check such a body failed the durable append with a 503.

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoggerService } from '@nestjs/common';
 import { MAX_BODY_BYTES } from '@recollect/contracts';
+import { answerClientError } from './errors/client-error';
 import { GatewayModule } from './gateway.module';
 import type { GatewayOptions } from './gateway.options';
 import { buildOpenApiDocument } from './openapi/openapi.document';
@@ -23,6 +24,7 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers),
     requestIdHeader: false,
     trustProxy: true,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false });
 
