@@ -2,9 +2,10 @@
  * kafkajs goes on retrying a send after the deadline its caller was given, so a publish that failed
  * for want of an acknowledgement may still be stored later. Its error carries the send, for callers
  * whose order matters: one that published the same message again meanwhile could see that copy
- * overtaken by the late one, which then lands after messages published after it.
+ * overtaken by the late one, which then lands after messages published after it. Registered, so a
+ * second copy of this module (a build beside the sources) still recognises the mark.
  */
-const STILL_SENDING = Symbol('recollect.bus.stillSending');
+const STILL_SENDING = Symbol.for('recollect.bus.stillSending');
 
 interface StillSending {
   [STILL_SENDING]?: Promise<boolean>;
@@ -22,9 +23,9 @@ export function stillSending<E extends Error>(error: E, send: Promise<unknown>):
 }
 
 /**
- * Waits until nothing more can come of the failed publish that threw `error`: true if it landed
- * after all, false if it never will. Errors of publishes that were refused outright answer false
- * at once.
+ * Waits until the bus stops sending the failed publish that threw `error`: true if it landed after
+ * all, false if the bus gave up on it (a request already on its way to a broker can, rarely, still be
+ * stored after that). Errors of publishes that were refused outright answer false at once.
  */
 export function landedLate(error: unknown): Promise<boolean> {
   return (error instanceof Error && (error as StillSending)[STILL_SENDING]) || Promise.resolve(false);

@@ -85,6 +85,8 @@ describe(ChangeOutbox.name, () => {
     bus.timingOut = 1;
     const publishing = sut.publishPending(alice, 's1');
     await waitFor(() => bus.lateSends.length === 1);
+    await age(60);
+    expect(await sut.publishStale(30_000)).toEqual({ published: 0, failedSessions: 0 });
     bus.lateSends[0]!.giveUp();
     await expect(publishing).rejects.toThrow('not acknowledged in time');
     expect(bus.published).toEqual([]);

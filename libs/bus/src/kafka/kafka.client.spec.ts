@@ -65,12 +65,12 @@ describe(KafkaClient.name, () => {
     expect(sut.kafka.producers).toHaveLength(1);
   });
 
-  it('emits JSON with the key and headers, acks=all, and resolves with where the record landed', async () => {
+  it('emits JSON with the key and headers, acks=all within the publish timeout, and resolves with where the record landed', async () => {
     sut = new TestKafkaClient();
     const record = await lastValueFrom(sut.emit('context.commands.v1', { key: 'org/alice', value: { n: 1 }, headers: { 'x-correlation-id': 'c1' } }));
     expect(record).toMatchObject({ topic: 'context.commands.v1', partition: 3, offset: '0' });
     expect(sut.kafka.producers[0]!.sent).toEqual([
-      { topic: 'context.commands.v1', acks: -1, messages: [{ key: 'org/alice', value: '{"n":1}', headers: { 'x-correlation-id': 'c1' } }] },
+      { topic: 'context.commands.v1', acks: -1, timeout: 100, messages: [{ key: 'org/alice', value: '{"n":1}', headers: { 'x-correlation-id': 'c1' } }] },
     ]);
   });
 

@@ -87,7 +87,9 @@ export class KafkaClient extends ClientKafka {
     let sending: Promise<RecordMetadata[]> | undefined;
     try {
       const producer = this.producer as unknown as Producer;
-      sending = producer.send({ topic, messages: [toKafkaMessage(toBusMessage(packet.data))], ...SEND_OPTIONS });
+      // The broker waits for the in-sync replicas no longer than the caller does (30 s otherwise), so
+      // a send kafkajs goes on retrying past the deadline settles within its retries of that.
+      sending = producer.send({ topic, messages: [toKafkaMessage(toBusMessage(packet.data))], ...SEND_OPTIONS, timeout: timeoutMs });
       const [metadata] = await withTimeout(sending, timeoutMs, `a message to ${topic}`);
       return publishedRecord(topic, metadata) as T;
     } catch (error) {
