@@ -119,6 +119,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
         rpcTimeoutMs: env.RPC_TIMEOUT_MS,
         memindAuth: env.MEMIND_AUTH,
         readiness: async () => ({ postgres: await pool.query('SELECT 1').then(() => true, () => false) }),
+        servesMetrics: true,
       },
       logger,
     );

@@ -7,6 +7,7 @@ import type { LoggerService } from '@nestjs/common';
 import { MAX_BODY_BYTES } from '@recollect/contracts';
 import { answerClientError } from './errors/client-error';
 import { GatewayModule } from './gateway.module';
+import { timeRequests } from './metrics/http-metrics';
 import type { GatewayOptions } from './gateway.options';
 import { buildOpenApiDocument } from './openapi/openapi.document';
 
@@ -34,6 +35,7 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   app.getHttpAdapter().get('/openapi.json', (_request, reply) => void reply.send(document));
   const fastify = app.getHttpAdapter().getInstance();
+  timeRequests(fastify, { serveMetrics: options.servesMetrics });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', String(request.id));
   });

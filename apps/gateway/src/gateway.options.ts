@@ -14,6 +14,11 @@ export interface GatewayOptions {
   memindAuth: 'bearer' | 'none';
   /** Readiness: every dependency this process relies on answers. */
   readiness: () => Promise<Record<string, boolean>>;
+  /**
+   * Serve `GET /metrics` on the API's port: the embedded mode's one port. The distributed gateway
+   * serves it on HEALTH_PORT instead, away from the public ingress.
+   */
+  servesMetrics: boolean;
 }
 
 export const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');

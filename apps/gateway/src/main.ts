@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { loadEnv } from '@recollect/config';
-import { derivedSecret, exitOnStartFailure, kafkaClient, createServiceLogger, requireDistributed, stopOnSignals, kafkaReadiness } from '@recollect/runtime';
+import {
+  derivedSecret,
+  exitOnStartFailure,
+  kafkaClient,
+  createServiceLogger,
+  requireDistributed,
+  startHealthServer,
+  stopOnSignals,
+  kafkaReadiness,
+} from '@recollect/runtime';
 import { createGatewayApp } from './gateway.app';
 
 /** Distributed mode: the HTTP gateway alone; commands and requests go to the other services over Kafka. */
@@ -36,13 +45,16 @@ async function main(): Promise<void> {
       rpcTimeoutMs: env.RPC_TIMEOUT_MS,
       memindAuth: env.MEMIND_AUTH,
       readiness,
+      servesMetrics: false,
     },
     logger,
   );
   await gateway.listen(env.PORT, env.HOST);
-  logger.log(`gateway listening on ${env.HOST}:${env.PORT}, Kafka at ${env.KAFKA_BROKERS!.join(',')}`, 'Gateway');
+  // Metrics (and the probes again) on their own port, which the public ingress does not route to.
+  const health = await startHealthServer(env.HEALTH_PORT, env.HOST, readiness);
+  logger.log(`gateway listening on ${env.HOST}:${env.PORT}, Kafka at ${env.KAFKA_BROKERS!.join(',')}; metrics on port ${env.HEALTH_PORT}`, 'Gateway');
 
-  stopOnSignals(logger, [() => gateway.close(), () => busClient.close()]);
+  stopOnSignals(logger, [() => gateway.close(), () => busClient.close(), () => new Promise((resolve) => health.close(resolve))]);
 }
 
 main().catch(exitOnStartFailure('gateway'));

@@ -46,6 +46,18 @@ describe(startHealthServer.name, () => {
     kafka = false;
     expect(await get('/health/ready')).toEqual([503, { status: 'unavailable', checks: { kafka: false } }]);
   });
+
+  it("serves the process's Prometheus metrics", async () => {
+    const port = await freePort();
+    const server = await startHealthServer(port, '127.0.0.1', async () => ({}));
+    close = () => new Promise((resolve) => server.close(() => resolve()));
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+    expect(text).toContain('# TYPE recollect_bus_deliveries_total counter');
+  });
 });
 
 describe(kafkaReadiness.name, () => {

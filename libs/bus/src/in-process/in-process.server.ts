@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import { busConsumerLag } from '@recollect/metrics';
 import { lastValueFrom } from 'rxjs';
 import { BusContext, type BusRecord, UNSTORED_OFFSET } from '../bus.context';
 import type { BusMessage } from '../bus.tokens';
@@ -104,6 +105,7 @@ export class InProcessServer extends Server<Record<string, (...args: never[]) =>
         }),
     );
     this.unsubscribers.push(this.broker.onPublished(topic, (partition) => consumers[partition]?.wake()));
+    this.unsubscribers.push(busConsumerLag.addReader(async (set) => set({ group: this.group, topic }, await this.broker.log.backlog(this.group, topic, partitions))));
     for (const consumer of consumers) consumer.start();
     this.consumers.push(...consumers);
   }

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { deadLetterTopic } from '@recollect/contracts';
 import type { BusRecord } from '../bus.context';
+import { countDeadLettered, measuredDelivery } from '../delivery-metrics';
 import { errorText } from '../error-text';
 import { failsEveryDelivery } from '../fails-every-delivery';
 import type { InProcessBroker } from './in-process.broker';
@@ -166,7 +167,7 @@ export class PartitionConsumer {
       // Published while the consumer read or slept since: the handler may want them.
       if (this.wakePending) this.readAhead();
       try {
-        await this.options.handle(record, attempts, upcoming);
+        await measuredDelivery(record.topic, () => this.options.handle(record, attempts, upcoming));
         return true;
       } catch (error) {
         lastError = error;
@@ -194,6 +195,7 @@ export class PartitionConsumer {
         'x-attempts': String(attempts),
       },
     });
+    countDeadLettered(record.topic);
     this.options.logger.error(`${this.where}@${record.offset}: moved to ${target} after ${attempts} attempts: ${errorText(error)}`);
   }
 

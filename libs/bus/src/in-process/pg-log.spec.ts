@@ -24,4 +24,19 @@ describe(PgLog.name, () => {
     const stored = await sut.read(TOPIC, 0, '0', 10);
     expect(stored.map((record) => record.value)).toEqual(['first', 'before', 'after']);
   });
+
+  it("counts a group's backlog past what it committed on each partition, and all of a partition it never committed", async () => {
+    const sut = new PgLog(kit.pool);
+    await sut.ensureSchema();
+    const onPartition = (partition: number, count: number) =>
+      Promise.all(Array.from({ length: count }, (_, i) => sut.append({ ...message(String(i)), partition })));
+    const [partitionZero] = await Promise.all([onPartition(0, 5), onPartition(1, 3), onPartition(2, 4)]);
+    await sut.commit('readers', TOPIC, 0, partitionZero[1]!.offset);
+    await sut.commit('others', TOPIC, 1, partitionZero[4]!.offset);
+
+    // Partition 0: 3 past the commit; partition 1: all 3 (the commit is another group's); partition 2 is out of range.
+    expect(await sut.backlog('readers', TOPIC, 2)).toBe(6);
+    expect(await sut.backlog('readers', TOPIC, 3)).toBe(10);
+    expect(await sut.backlog('readers', 'another.topic.v1', 3)).toBe(0);
+  });
 });

@@ -95,6 +95,16 @@ const COMMIT_SQL = `
   ON CONFLICT (group_id, topic, partition) DO UPDATE
   SET committed_offset = GREATEST(bus.consumer_offsets.committed_offset, EXCLUDED.committed_offset), updated_at = now()`;
 
+// One index range per partition, from the group's committed offset (the start, if it has none) on:
+// the cost follows the backlog, not the log's length.
+const BACKLOG_SQL = `
+  SELECT coalesce(sum(waiting), 0)::int AS waiting FROM generate_series(0, $3::int - 1) AS p(partition),
+  LATERAL (
+    SELECT count(*) AS waiting FROM bus.messages m
+    WHERE m.topic = $2 AND m.partition = p.partition AND m."offset" > coalesce(
+      (SELECT committed_offset FROM bus.consumer_offsets c WHERE c.group_id = $1 AND c.topic = $2 AND c.partition = p.partition), 0)
+  ) AS counted`;
+
 interface MessageRow {
   offset: string;
   key: string | null;
@@ -178,6 +188,12 @@ export class PgLog {
       [group, topic, partition],
     );
     return rows[0]?.committed_offset ?? EARLIEST_OFFSET;
+  }
+
+  /** Messages of the topic's first `partitions` partitions past what the group committed. */
+  async backlog(group: string, topic: string, partitions: number): Promise<number> {
+    const { rows } = await this.pool.query<{ waiting: number }>(BACKLOG_SQL, [group, topic, partitions]);
+    return rows[0]!.waiting;
   }
 
   async commit(group: string, topic: string, partition: number, offset: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { DomainError, ErrorCode, UnreadableMessageError } from '@recollect/contracts';
+import { busDeliveries, busHandleDuration } from '@recollect/metrics';
 import { describe, expect, it } from 'vitest';
 import type { BusRecord } from '../bus.context';
 import { backoffFor, deliverWithRetries, type DeliverySteps, type RetryPolicy } from './event-delivery';
@@ -72,6 +73,15 @@ describe(deliverWithRetries.name, () => {
   it('rejects when the dead letter cannot be written, so the offset stays unresolved', async () => {
     const { sut } = steps(99, { deadLetter: () => Promise.reject(new Error('broker down')) });
     await expect(deliverWithRetries(RECORD, POLICY, sut)).rejects.toThrow('broker down');
+  });
+
+  it('counts each attempt by outcome and each dead letter, per topic, and times every attempt', async () => {
+    const topic = 'metrics.counted.v1';
+    const count = async (outcome: string) => (await busDeliveries.get()).values.find((v) => v.labels.topic === topic && v.labels.outcome === outcome)?.value ?? 0;
+    const timed = async () => (await busHandleDuration.get()).values.find((v) => v.labels.topic === topic && v.metricName === 'recollect_bus_handle_duration_seconds_count')?.value ?? 0;
+    await deliverWithRetries({ ...RECORD, topic }, POLICY, steps(2).sut);
+    await deliverWithRetries({ ...RECORD, topic }, POLICY, steps(99).sut);
+    expect([await count('handled'), await count('failed'), await count('dead_lettered'), await timed()]).toEqual([1, 6, 1, 7]);
   });
 
   it('computes backoffs from the number of failed attempts', () => {

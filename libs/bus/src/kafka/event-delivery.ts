@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { BusRecord } from '../bus.context';
+import { countDeadLettered, measuredDelivery } from '../delivery-metrics';
 import { errorText } from '../error-text';
 import { failsEveryDelivery } from '../fails-every-delivery';
 
@@ -57,7 +58,7 @@ export async function deliverWithRetries(record: BusRecord, policy: RetryPolicy,
       if (steps.isStopping()) return 'abandoned';
     }
     try {
-      await steps.handle(record, attempts);
+      await measuredDelivery(record.topic, () => steps.handle(record, attempts));
       return 'handled';
     } catch (error) {
       lastError = error;
@@ -66,6 +67,7 @@ export async function deliverWithRetries(record: BusRecord, policy: RetryPolicy,
     }
   }
   await steps.deadLetter(record, deadLetterHeaders(record, lastError, attempts));
+  countDeadLettered(record.topic);
   steps.logger.error(`${where}: moved to the dead-letter topic after ${attempts} attempts: ${errorText(lastError)}`);
   return 'dead-lettered';
 }
