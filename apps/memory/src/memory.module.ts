@@ -11,6 +11,7 @@ import { MessageEntity } from './conversation/message.entity';
 import { SessionEntity } from './conversation/session.entity';
 import { ChangeOutbox } from './events/change-outbox';
 import { ChangeOutboxRepository } from './events/change-outbox.repository';
+import { OutboxMetrics } from './events/outbox-metrics';
 import { OutboxRelay } from './events/outbox-relay';
 import { CHANGE_LIMITS, DELIVERY_POLICY, type ChangeLimits, type DeliveryPolicy } from './memory.tokens';
 import { memoryMigrations } from './migrations';
@@ -62,6 +63,7 @@ export class MemoryModule {
         ChangeOutbox,
         ChangeOutboxRepository,
         OutboxRelay,
+        OutboxMetrics,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type AddContextCommand, type ContextIndexed, type Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
+import { ingestionChunksIndexed } from '@recollect/metrics';
 import { DocumentsRepository } from '../documents/documents.repository';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
 import { EmbeddingPrefetch, MAX_WAITING_TEXTS } from './embedding-prefetch.service';
@@ -77,6 +78,7 @@ export class IndexingService {
     }
     // The documents' lexical rows go to another table: written beside the last chunks, not after them.
     await settleAll([lastChunks, this.index.upsertDocuments(documentRecords(plan))]);
+    ingestionChunksIndexed.inc({ source: 'documents' }, plan.chunks.length);
     await this.documents.upsert(documentRows(plan));
     return indexedContext(plan);
   }
@@ -93,6 +95,7 @@ export class IndexingService {
     onEncoded?.();
     const chunks = plans.flatMap((plan) => plan.chunks).map((chunk, i) => ({ ...chunk, vector: vectors[i]! }));
     await settleAll([this.index.upsert(chunks), this.index.upsertDocuments(plans.flatMap(documentRecords))]);
+    ingestionChunksIndexed.inc({ source: 'documents' }, chunks.length);
     await this.documents.upsert(plans.flatMap(documentRows));
     return plans.map(indexedContext);
   }

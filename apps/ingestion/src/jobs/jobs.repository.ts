@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, Not, type EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
 import { driverPool, hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
+import { ingestionJobs } from '@recollect/metrics';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
 import { JobOutcomeEntity, type JobOutcome } from './job-outcome.entity';
@@ -93,7 +94,10 @@ export class JobsRepository {
       text: COMPLETE_JOBS,
       values: [results.map((r) => r.id), results.map((r) => json(r.result)), results.map((r) => json(r.outcome)), new Date()],
     });
-    return rows.map((row) => hydrateRow(this.db, JobEntity, row));
+    const jobs = rows.map((row) => hydrateRow(this.db, JobEntity, row));
+    // Only the jobs this statement completed: one completed before is not answered.
+    for (const job of jobs) ingestionJobs.inc({ kind: job.kind, outcome: 'completed' });
+    return jobs;
   }
 
   async complete(completed: CompletedJob): Promise<JobEntity | undefined> {
@@ -103,9 +107,14 @@ export class JobsRepository {
 
   /** Fails a job not finished yet; a finished one (its documents indexed, say) keeps its status. */
   async fail(id: string, reason: string, code: string | null): Promise<void> {
-    await this.db
-      .getRepository(JobEntity)
-      .update({ id, status: Not(In([...FINISHED_JOB_STATUSES])) }, { status: 'failed', failedReason: reason, failedCode: code, finishedOn: new Date() });
+    const { raw } = await this.db
+      .createQueryBuilder()
+      .update(JobEntity)
+      .set({ status: 'failed', failedReason: reason, failedCode: code, finishedOn: new Date() })
+      .where({ id, status: Not(In([...FINISHED_JOB_STATUSES])) })
+      .returning(['kind'])
+      .execute();
+    for (const { kind } of raw as Array<Pick<JobEntity, 'kind'>>) ingestionJobs.inc({ kind, outcome: 'failed' });
   }
 
   /** A transient failure: the job stays active and the bus redelivers the command. A job finished meanwhile keeps no reason. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { memorySource, type MessagesUpserted, type SessionDeleted, type Tenant } from '@recollect/contracts';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
 import { SEARCH_INDEX, type SearchIndex } from '@recollect/search-index';
+import { ingestionChunksIndexed } from '@recollect/metrics';
 import { settleAll } from '../indexing/settle-all';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
 import { memoryDocumentId, messageDocument, planMessageChunks, type PlannedChunk } from './memory-chunks';
@@ -36,6 +37,7 @@ export class MemoryIndexingService {
     // Those of the messages whose neighbour changed go with them; their chunks do not change.
     const documents = [...change.messages, ...(change.contextChanged ?? [])].map((message) => messageDocument(tenant, change, message));
     await settleAll([lastChunks, this.index.upsertDocuments(documents)]);
+    ingestionChunksIndexed.inc({ source: 'memory' }, planned.length);
     return { chunksWritten: planned.length, chunksDeleted };
   }
 

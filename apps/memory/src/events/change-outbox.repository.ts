@@ -69,6 +69,14 @@ export class ChangeOutboxRepository {
     return rows.map((row) => ({ key: row.message_key, firstId: row.first_id }));
   }
 
+  /** How many changes wait to be published, and how long the oldest has (null when none waits). */
+  async waiting(): Promise<{ count: number; oldestAgeSeconds: number | null }> {
+    const [row] = await this.db.query<Array<{ count: number; oldest_age_seconds: number | null }>>(
+      'SELECT count(*)::int AS count, extract(epoch FROM now() - min(created_at))::float8 AS oldest_age_seconds FROM change_outbox',
+    );
+    return { count: row!.count, oldestAgeSeconds: row!.oldest_age_seconds };
+  }
+
   /** READ COMMITTED: the rows are read after the lock is granted, so they include every change committed before. */
   private publishBatch(key: string, wait: boolean, publish: (change: WaitingChange) => Promise<void>): Promise<number | undefined> {
     return this.db.transaction('READ COMMITTED', async (tx) => {

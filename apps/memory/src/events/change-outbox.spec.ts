@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '@recollect/bus';
+import { metricsRegistry } from '@recollect/metrics';
 import { MemoryCommandTypes, makeEnvelope, sessionKey, type Envelope, type Tenant } from '@recollect/contracts';
 import type { DataSource } from 'typeorm';
 import { memoryDatabase } from '../../test/memory-database';
 import { RecordingBus } from '../../test/recording-bus';
 import { ChangeOutbox } from './change-outbox';
 import { ChangeOutboxRepository } from './change-outbox.repository';
+import { OutboxMetrics } from './outbox-metrics';
 import { OutboxRelay } from './outbox-relay';
 
 const alice: Tenant = { userId: 'alice', organizationId: 'acme' };
@@ -182,6 +184,24 @@ describe(ChangeOutbox.name, () => {
     expect(await first.publishStale(30_000, { sessions: 1 })).toEqual({ published: 1, failedSessions: 0 });
     // Past the end, it starts over.
     expect(await first.publishStale(30_000, { sessions: 1 })).toEqual({ published: 0, failedSessions: 1 });
+  });
+
+  it('exposes how many changes wait and how long the oldest has, while the outbox metrics run', async () => {
+    const metrics = new OutboxMetrics(new ChangeOutboxRepository(db));
+    const valueOf = async (name: string) => (await metricsRegistry.getSingleMetric(name)!.get()).values[0]?.value;
+    metrics.onModuleInit();
+    try {
+      await enqueue('op-1', 's1');
+      await enqueue('op-2', 's2');
+      await age(90);
+      expect(await valueOf('recollect_memory_outbox_waiting_changes')).toBe(2);
+      expect(await valueOf('recollect_memory_outbox_oldest_change_age_seconds')).toBeGreaterThanOrEqual(90);
+      await sut.publishStale(30_000);
+      expect(await valueOf('recollect_memory_outbox_waiting_changes')).toBe(0);
+      expect(await valueOf('recollect_memory_outbox_oldest_change_age_seconds')).toBe(0);
+    } finally {
+      metrics.onModuleDestroy();
+    }
   });
 
   it('runs the relay in the background, and stops it with the module', async () => {
