@@ -31,6 +31,7 @@ describe('GET /metrics', () => {
     expect((await sut.call(token, 'POST', `${API}/add`, body)).status).toBe(409);
     expect((await sut.call(token, 'GET', `${API}/add-async/no-such-job/status`)).status).toBe(404);
     expect((await sut.call(token, 'POST', `${API}/search`, searchBody('pricing'))).status).toBe(202);
+    expect((await sut.call(token, 'GET', '/no/such/route/secret-path-part')).status).toBe(404);
     expect((await sut.call(token, 'POST', `${API}/memory/add`, memoryBody('metrics-session', [{ content: 'we ship on Fridays' }]))).status).toBe(201);
 
     const text = await eventually(async () => {
@@ -42,6 +43,7 @@ describe('GET /metrics', () => {
     expect(requests('POST', `${API}/add`, 409)).toBe(1);
     expect(requests('GET', `${API}/add-async/:jobId/status`, 404)).toBe(1);
     expect(requests('POST', `${API}/search`, 202)).toBe(1);
+    expect(requests('GET', 'unmatched', 404)).toBe(1);
 
     expect(valueOf(text, 'recollect_bus_deliveries_total{topic="context.commands.v1",outcome="handled"}')).toBe(1);
     expect(valueOf(text, 'recollect_ingestion_jobs_total{kind="add",outcome="completed"}')).toBe(1);
@@ -53,6 +55,6 @@ describe('GET /metrics', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
 
     // Labels name routes and topics, never what a tenant sent.
-    for (const clientData of ['metrics-user', 'metrics-org', 'private-plan', 'no-such-job', 'metrics-session', body.source as string]) expect(text).not.toContain(clientData);
+    for (const clientData of ['metrics-user', 'metrics-org', 'private-plan', 'no-such-job', 'metrics-session', 'secret-path-part', body.source as string]) expect(text).not.toContain(clientData);
   });
 });

@@ -49,9 +49,10 @@ async function main(): Promise<void> {
     },
     logger,
   );
-  await gateway.listen(env.PORT, env.HOST);
-  // Metrics (and the probes again) on their own port, which the public ingress does not route to.
+  // Metrics (and the probes again) on their own port, which the public ingress does not route to;
+  // bound first, so a port already taken stops the gateway before it takes any request.
   const health = await startHealthServer(env.HEALTH_PORT, env.HOST, readiness);
+  await gateway.listen(env.PORT, env.HOST);
   logger.log(`gateway listening on ${env.HOST}:${env.PORT}, Kafka at ${env.KAFKA_BROKERS!.join(',')}; metrics on port ${env.HEALTH_PORT}`, 'Gateway');
 
   stopOnSignals(logger, [() => gateway.close(), () => busClient.close(), () => new Promise((resolve) => health.close(resolve))]);

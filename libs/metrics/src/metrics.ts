@@ -18,7 +18,7 @@ export const httpRequestDuration = new Histogram({
 
 export const busDeliveries = new Counter({
   name: 'recollect_bus_deliveries_total',
-  help: 'Deliveries of bus messages to their handlers, by topic and outcome: handled, failed (to be retried or dead-lettered), dead_lettered',
+  help: 'Deliveries of event and command messages to their handlers, by topic and outcome: handled, failed (to be retried or dead-lettered), dead_lettered',
   labelNames: ['topic', 'outcome'] as const,
   registers,
 });
@@ -39,7 +39,7 @@ export const busConsumerLag = new StoreGauge(
 
 export const ingestionJobs = new Counter({
   name: 'recollect_ingestion_jobs_total',
-  help: 'Ingestion jobs finished, by kind (add, delete) and outcome (completed, failed)',
+  help: 'Ingestion jobs finished, by kind (add, delete) and outcome (completed, failed); a job one delivery failed and a concurrent one completed counts under both',
   labelNames: ['kind', 'outcome'] as const,
   registers,
 });

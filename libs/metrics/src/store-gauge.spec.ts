@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { metricsRegistry } from './registry';
 import { StoreGauge } from './store-gauge';
 
 const valuesOf = async (name: string) => (await metricsRegistry.getSingleMetric(name)!.get()).values.map(({ labels, value }) => [labels, value]);
 
 describe(StoreGauge.name, () => {
-  it("reads every running service's values at each scrape, leaves out a reader that fails, and forgets one removed", async () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("reads every running service's values, leaves out a reader that fails, and forgets one removed", async () => {
     const gauge = new StoreGauge('test_store_gauge_backlog', 'a backlog', ['topic'] as const);
-    let waiting = 3;
-    const removeFirst = gauge.addReader(async (set) => set({ topic: 'a' }, waiting));
+    const removeFirst = gauge.addReader(async (set) => set({ topic: 'a' }, 3));
     gauge.addReader(async (set) => set({ topic: 'b' }, 7));
     gauge.addReader(async () => {
       throw new Error('database down');
@@ -17,14 +18,22 @@ describe(StoreGauge.name, () => {
       [{ topic: 'a' }, 3],
       [{ topic: 'b' }, 7],
     ]);
-
-    waiting = 0;
-    expect(await valuesOf('test_store_gauge_backlog')).toEqual([
-      [{ topic: 'a' }, 0],
-      [{ topic: 'b' }, 7],
-    ]);
     removeFirst();
     expect(await valuesOf('test_store_gauge_backlog')).toEqual([[{ topic: 'b' }, 7]]);
     expect(await metricsRegistry.metrics()).toContain('test_store_gauge_backlog{topic="b"} 7');
+  });
+
+  it('reads the store once for scrapes that overlap or follow within 5 s, and again after', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const gauge = new StoreGauge('test_store_gauge_reads', 'reads', [] as const);
+    let reads = 0;
+    gauge.addReader(async (set) => set({}, ++reads));
+    const overlapping = await Promise.all([valuesOf('test_store_gauge_reads'), valuesOf('test_store_gauge_reads')]);
+    expect(overlapping).toEqual([[[{}, 1]], [[{}, 1]]]);
+    vi.advanceTimersByTime(4_000);
+    expect(await valuesOf('test_store_gauge_reads')).toEqual([[{}, 1]]);
+    vi.advanceTimersByTime(1_000);
+    expect(await valuesOf('test_store_gauge_reads')).toEqual([[{}, 2]]);
+    expect(reads).toBe(2);
   });
 });

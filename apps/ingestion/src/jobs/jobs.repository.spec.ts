@@ -1,3 +1,4 @@
+import { ingestionJobs } from '@recollect/metrics';
 import { createTestDatabase } from '@recollect/testing';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +106,8 @@ describe(JobsRepository.name, () => {
   });
 
   it('leaves a finished job as it is: completed once, never failed or given a reason afterwards', async () => {
+    const finished = async () => (await ingestionJobs.get()).values.map(({ labels, value }) => [labels.kind, labels.outcome, value]).sort();
+    const before = await finished();
     await sut.beginEach([{ id: 'once', tenant: ACME_ALICE, kind: 'add' }]);
     const outcome = { jobId: 'once', contextId: 'ctx-once', source: 'notes', documents: [] };
     expect(await sut.complete({ id: 'once', result: { context_id: 'ctx-once', processed_documents: 0 }, outcome })).toMatchObject({ status: 'completed' });
@@ -120,6 +123,10 @@ describe(JobsRepository.name, () => {
     await sut.fail('failed-once', 'second reason', 'TIMEOUT');
     expect(await sut.findForTenant('failed-once', ACME_ALICE)).toMatchObject({ status: 'failed', failedReason: 'first reason', failedCode: 'INTERNAL' });
     expect(await sut.outcomeOf('failed-once')).toBeNull();
+    // Each job counted once, under the outcome it kept.
+    const counted = (rows: Array<Array<unknown>>, outcome: string) => Number(rows.find(([kind, o]) => kind === 'add' && o === outcome)?.[2] ?? 0);
+    const after = await finished();
+    expect([counted(after, 'completed') - counted(before, 'completed'), counted(after, 'failed') - counted(before, 'failed')]).toEqual([1, 1]);
   });
 
   it('completes a job another delivery failed meanwhile: its documents are indexed', async () => {

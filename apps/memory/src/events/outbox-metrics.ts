@@ -12,14 +12,22 @@ export class OutboxMetrics implements OnModuleInit, OnModuleDestroy {
 
   constructor(private readonly changes: ChangeOutboxRepository) {}
 
+  /** One query answers both gauges of a scrape, so the count and the age agree. */
+  private reading: Promise<{ count: number; oldestAgeSeconds: number | null }> | undefined;
+
   onModuleInit(): void {
     this.removeReaders.push(
-      memoryOutboxWaiting.addReader(async (set) => set({}, (await this.changes.waiting()).count)),
-      memoryOutboxOldestAge.addReader(async (set) => set({}, (await this.changes.waiting()).oldestAgeSeconds ?? 0)),
+      memoryOutboxWaiting.addReader(async (set) => set({}, (await this.read()).count)),
+      memoryOutboxOldestAge.addReader(async (set) => set({}, (await this.read()).oldestAgeSeconds ?? 0)),
     );
   }
 
   onModuleDestroy(): void {
     for (const remove of this.removeReaders.splice(0)) remove();
+  }
+
+  private read(): Promise<{ count: number; oldestAgeSeconds: number | null }> {
+    this.reading ??= this.changes.waiting().finally(() => setImmediate(() => (this.reading = undefined)));
+    return this.reading;
   }
 }

@@ -30,9 +30,9 @@ describe(PgLog.name, () => {
     await sut.ensureSchema();
     const onPartition = (partition: number, count: number) =>
       Promise.all(Array.from({ length: count }, (_, i) => sut.append({ ...message(String(i)), partition })));
-    const [partitionZero] = await Promise.all([onPartition(0, 5), onPartition(1, 3), onPartition(2, 4)]);
+    const [partitionZero, partitionOne] = await Promise.all([onPartition(0, 5), onPartition(1, 3), onPartition(2, 4)]);
     await sut.commit('readers', TOPIC, 0, partitionZero[1]!.offset);
-    await sut.commit('others', TOPIC, 1, partitionZero[4]!.offset);
+    await sut.commit('others', TOPIC, 1, partitionOne[2]!.offset);
 
     // Partition 0: 3 past the commit; partition 1: all 3 (the commit is another group's); partition 2 is out of range.
     expect(await sut.backlog('readers', TOPIC, 2)).toBe(6);
