@@ -23,14 +23,14 @@ export class StoreGauge<L extends string> {
   private reading: Reading<L> | undefined;
 
   constructor(name: string, help: string, labelNames: readonly L[]) {
-    const store = this;
+    const read = () => this.read();
     new Gauge<L>({
       name,
       help,
       labelNames,
       registers: [metricsRegistry],
       async collect() {
-        const values = await store.read();
+        const values = await read();
         // Replaced in one step, after every await: overlapping scrapes cannot clear each other's values.
         this.reset();
         for (const [labels, value] of values) this.set(labels, value);
