@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 /** Each service's migrations as the migration Job runs them, and the tables they must leave. */
 const services = [
-  { service: 'ingestion', migrations: ingestionMigrations, tableName: 'ingestion_migrations', tables: ['documents', 'job_outcomes', 'jobs'] },
+  { service: 'ingestion', migrations: ingestionMigrations, tableName: 'ingestion_migrations', tables: ['documents', 'job_outcomes', 'jobs', 'memory_message_versions', 'memory_session_deletions'] },
   { service: 'memory', migrations: memoryMigrations, tableName: 'memory_migrations', tables: ['change_outbox', 'messages', 'operations', 'sessions'] },
 ];
 

@@ -22,9 +22,11 @@ import { JobOutcomeEntity } from './jobs/job-outcome.entity';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsRepository } from './jobs/jobs.repository';
 import { JobsService } from './jobs/jobs.service';
+import { MemoryChangeOrder } from './memory/memory-change-order';
 import { MemoryChangeProcessor } from './memory/memory-change.processor';
 import { MemoryChangesConsumer } from './memory/memory-changes.consumer';
 import { MemoryIndexingService } from './memory/memory-indexing.service';
+import { MemoryVersionsRepository } from './memory/memory-versions.repository';
 import { ingestionMigrations } from './migrations';
 
 export interface IngestionOptions {
@@ -75,6 +77,8 @@ export class IngestionModule {
         IngestionEventsPublisher,
         MemoryIndexingService,
         MemoryChangeProcessor,
+        MemoryChangeOrder,
+        MemoryVersionsRepository,
       ],
     };
   }

@@ -12,7 +12,7 @@ export interface LateSend {
 
 /** The bus as the change outbox uses it: records what it publishes, and refuses the next `failing` publishes. */
 export class RecordingBus {
-  readonly published: Array<{ key: string; change: MemoryChange }> = [];
+  readonly published: Array<{ key: string; change: MemoryChange; headers?: Record<string, string> }> = [];
   failing = 0;
   /** Refuses every publish on these keys until they are removed. */
   readonly refusedKeys = new Set<string>();
@@ -20,7 +20,7 @@ export class RecordingBus {
   timingOut = 0;
   readonly lateSends: LateSend[] = [];
 
-  emit(_topic: string, message: { key: string; value: MemoryChange }) {
+  emit(_topic: string, message: { key: string; value: MemoryChange; headers?: Record<string, string> }) {
     return defer(async () => {
       if (this.refusedKeys.has(message.key)) throw new Error(`bus refuses ${message.key}`);
       if (this.timingOut > 0) {
@@ -33,7 +33,7 @@ export class RecordingBus {
       }
       // Another publish may run meanwhile, as on a real bus.
       await new Promise((resolve) => setImmediate(resolve));
-      this.published.push({ key: message.key, change: message.value });
+      this.published.push({ key: message.key, change: message.value, headers: message.headers });
     });
   }
 

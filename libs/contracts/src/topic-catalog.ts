@@ -51,7 +51,7 @@ export const topicCatalog: TopicEntry[] = [
     topic: Topics.memoryChanges,
     key: 'session key',
     description:
-      'What the memory service stored (`type` memory.messages.upserted.v1: messages with their text, metadata and media by reference, each with up to 2,000 characters of the messages beside it) or removed (`type` memory.deleted.v1: a whole session; a session with more message ids than one message holds goes in several, each for the whole session, together listing every id). Published from an outbox in the order stored. Ingestion indexes, re-indexes and un-indexes from it.',
+      'What the memory service stored (`type` memory.messages.upserted.v1: messages with their text, metadata and media by reference, each with up to 2,000 characters of the messages beside it) or removed (`type` memory.deleted.v1: a whole session; a session with more message ids than one message holds goes in several, each for the whole session, together listing every id). Published from an outbox in the order stored, each with an `x-change-sequence` header that grows in that order within a session: a late copy of a change (a retried publish that landed after a later one, a dead letter replayed) tells itself apart from later ones. Ingestion indexes, re-indexes and un-indexes from it, applying a late change only to the messages no later change wrote, and not at all to a session deleted after it.',
     schema: memoryChangeSchema,
   },
   {

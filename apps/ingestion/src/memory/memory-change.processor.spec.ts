@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { DomainError, ErrorCode, MemoryChangeTypes, UnreadableMessageError, makeEnvelope, type MemoryChange, type MemoryIndexed } from '@recollect/contracts';
 import { messagesUpserted, storedMessage } from '@recollect/testing';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import { MemoryChangeOrder } from './memory-change-order';
 import { MemoryChangeProcessor } from './memory-change.processor';
 import type { MemoryIndexingService } from './memory-indexing.service';
+import type { MemoryVersionsRepository } from './memory-versions.repository';
 
 const change = {
   ...makeEnvelope(
@@ -19,7 +21,8 @@ function harness(indexMessages: () => Promise<{ chunksWritten: number; chunksDel
   const announced: MemoryIndexed[] = [];
   const indexing = { indexMessages, unindexSession: indexMessages } as unknown as MemoryIndexingService;
   const events = { memoryIndexed: async (_: unknown, indexed: MemoryIndexed) => void announced.push(indexed) } as unknown as IngestionEventsPublisher;
-  return { announced, sut: new MemoryChangeProcessor(indexing, events) };
+  // Changes without a sequence apply whole, without asking the versions.
+  return { announced, sut: new MemoryChangeProcessor(indexing, new MemoryChangeOrder({} as MemoryVersionsRepository), events) };
 }
 
 describe(MemoryChangeProcessor.name, () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MemoryChangeTypes, readRefusedMessage, storableText, type MemoryChange, type MemoryIndexed, type UnreadableMessageError } from '@recollect/contracts';
 import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
+import { MemoryChangeOrder } from './memory-change-order';
 import { MemoryIndexingService, type IndexCounts } from './memory-indexing.service';
 
 export interface Delivery {
@@ -18,13 +19,15 @@ export class MemoryChangeProcessor {
 
   constructor(
     private readonly indexing: MemoryIndexingService,
+    private readonly order: MemoryChangeOrder,
     private readonly events: IngestionEventsPublisher,
   ) {}
 
-  async process(change: MemoryChange, delivery: Delivery): Promise<void> {
+  /** `sequence` is the change's place among its session's (see CHANGE_SEQUENCE_HEADER); without one, it applies whole. */
+  async process(change: MemoryChange, delivery: Delivery, sequence?: bigint): Promise<void> {
     let counts: IndexCounts;
     try {
-      counts = await this.apply(change);
+      counts = await this.apply(change, sequence);
     } catch (error) {
       const final = error instanceof DomainError || delivery.attempt >= delivery.maxAttempts;
       const reason = error instanceof Error ? error.message : String(error);
@@ -60,10 +63,22 @@ export class MemoryChangeProcessor {
     });
   }
 
-  private apply(change: MemoryChange): Promise<IndexCounts> {
-    return change.type === MemoryChangeTypes.messagesUpserted
-      ? this.indexing.indexMessages(change.tenant, change.payload)
-      : this.indexing.unindexSession(change.tenant, change.payload);
+  /** What no later change of the session has overtaken, then the record that it was applied. */
+  private async apply(change: MemoryChange, sequence: bigint | undefined): Promise<IndexCounts> {
+    const { tenant } = change;
+    if (change.type === MemoryChangeTypes.messagesUpserted) {
+      const current = await this.order.currentPart(tenant, change.payload, sequence);
+      const nothingLeft = current.messages.length === 0 && (current.contextChanged ?? []).length === 0;
+      const counts = nothingLeft ? { chunksWritten: 0, chunksDeleted: 0 } : await this.indexing.indexMessages(tenant, current);
+      await this.order.recordApplied(tenant, current, sequence);
+      return counts;
+    }
+    const scope = await this.order.deletionScope(tenant, change.payload, sequence);
+    const counts = scope.wholeSession
+      ? await this.indexing.unindexSession(tenant, change.payload)
+      : await this.indexing.unindexMessages(tenant, change.payload.sessionId, scope.messageIds);
+    await this.order.recordDeleted(tenant, change.payload, sequence);
+    return counts;
   }
 
   private outcome(change: MemoryChange, counts: IndexCounts, failure: MemoryIndexed['failure']): MemoryIndexed {

@@ -45,6 +45,13 @@ export class MemoryIndexingService {
     return { chunksWritten: 0, chunksDeleted: await this.index.deleteWhere({ tenant, source: memorySource(change.sessionId) }) };
   }
 
+  /** Un-indexes some messages of a session, when later changes wrote its others. */
+  async unindexMessages(tenant: Tenant, sessionId: string, messageIds: readonly string[]): Promise<IndexCounts> {
+    if (messageIds.length === 0) return { chunksWritten: 0, chunksDeleted: 0 };
+    const documentIds = messageIds.map((id) => memoryDocumentId(tenant, sessionId, id));
+    return { chunksWritten: 0, chunksDeleted: await this.index.deleteWhere({ tenant, documentIds }) };
+  }
+
   /**
    * A replaced message whose text now makes fewer chunks would keep its old tail chunks; those
    * messages are cleared before they are written again. Growing or equal ones are simply overwritten.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '@recollect/bus';
 import { metricsRegistry } from '@recollect/metrics';
-import { MemoryCommandTypes, makeEnvelope, sessionKey, type Envelope, type Tenant } from '@recollect/contracts';
+import { MemoryCommandTypes, changeSequenceOf, makeEnvelope, sessionKey, type Envelope, type Tenant } from '@recollect/contracts';
 import type { DataSource } from 'typeorm';
 import { memoryDatabase } from '../../test/memory-database';
 import { RecordingBus } from '../../test/recording-bus';
@@ -53,6 +53,18 @@ describe(ChangeOutbox.name, () => {
       [sessionKey(alice, 's1'), 'op-2', 'corr-1', alice],
     ]);
     expect(await waiting()).toEqual(['op-3']);
+  });
+
+  it('numbers each change in the x-change-sequence header, growing in the order stored, the same on every publish', async () => {
+    await enqueue('op-1', 's1');
+    await enqueue('op-2', 's1');
+    bus.failing = 1;
+    await expect(sut.publishPending(alice, 's1')).rejects.toThrow('bus down');
+    await sut.publishPending(alice, 's1');
+    const sequences = bus.published.map(({ headers }) => changeSequenceOf(headers));
+    expect(sequences).toHaveLength(2);
+    expect(sequences[0]! < sequences[1]!).toBe(true);
+    expect(bus.published[0]!.headers).toMatchObject({ 'x-correlation-id': 'corr-1' });
   });
 
   it('keeps the change that failed and those after it, and publishes them in order next time', async () => {

@@ -4,6 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import type { EntityManager } from 'typeorm';
 import { BUS_CLIENT, landedLate } from '@recollect/bus';
 import {
+  CHANGE_SEQUENCE_HEADER,
   DomainError,
   ErrorCode,
   MemoryChangeTypes,
@@ -141,9 +142,11 @@ export class ChangeOutbox {
    * gives up on it. Released sooner, another publisher could send the change again, and then a
    * later one, and this copy could land after them, undoing the later change for subscribers.
    */
-  private async publish(key: string, { value, headers }: WaitingChange): Promise<void> {
+  private async publish(key: string, { id, value, headers }: WaitingChange): Promise<void> {
+    // The outbox id grows in the order a session's changes are stored (one writer per session at a time).
+    const stamped = { ...headers, [CHANGE_SEQUENCE_HEADER]: String(id) };
     try {
-      await lastValueFrom(this.bus.emit(Topics.memoryChanges, { key, value, headers }), { defaultValue: undefined });
+      await lastValueFrom(this.bus.emit(Topics.memoryChanges, { key, value, headers: stamped }), { defaultValue: undefined });
     } catch (error) {
       if (!(await landedLate(error))) throw error;
     }

@@ -58,6 +58,19 @@ export const sessionDeletedSchema = z.object({
 });
 export type SessionDeleted = z.infer<typeof sessionDeletedSchema>;
 
+/**
+ * The header in which the memory service numbers each change it publishes: increasing, within a
+ * session, in the order the changes were stored (a decimal integer). A subscriber that applies a
+ * session's changes can tell a late copy of an earlier change from a later change.
+ */
+export const CHANGE_SEQUENCE_HEADER = 'x-change-sequence';
+
+/** The sequence in a change's headers; undefined when it has none, or not one this header can hold. */
+export function changeSequenceOf(headers: Readonly<Record<string, string>> | undefined): bigint | undefined {
+  const value = headers?.[CHANGE_SEQUENCE_HEADER];
+  return value !== undefined && /^\d{1,18}$/.test(value) ? BigInt(value) : undefined;
+}
+
 /** Upserts and deletes share one topic so that, keyed by session, a delete is never indexed before an earlier upsert. */
 export const memoryChangeSchema = z.discriminatedUnion('type', [
   envelopeSchema(messagesUpsertedSchema).extend({ type: z.literal(MemoryChangeTypes.messagesUpserted) }),
