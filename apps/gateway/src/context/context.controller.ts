@@ -15,7 +15,7 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { TenantRateLimitGuard } from '../limits/tenant-rate-limiter';
 import { ContextCommandsService } from './context-commands.service';
 import { ContextQueriesService } from './context-queries.service';
-import { assertWithinDocumentLimit } from './request-limits';
+import { assertWithinDocumentLimit, assertWithinMetadataLimit } from './request-limits';
 
 @Controller('api/v1/context')
 @UseGuards(JwtAuthGuard, TenantRateLimitGuard)
@@ -29,6 +29,7 @@ export class ContextController {
   @HttpCode(201)
   async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
     assertWithinDocumentLimit(raw);
+    assertWithinMetadataLimit(raw);
     const body = parseOrThrow(addContextSyncBodySchema, raw);
     const added = await this.commands.add(tenantForRequest(identity, body), body, correlationId);
     return { success: true, context_id: added.contextId, processed_documents: added.processedDocuments };
@@ -38,6 +39,7 @@ export class ContextController {
   @HttpCode(201)
   async addAsync(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
     assertWithinDocumentLimit(raw);
+    assertWithinMetadataLimit(raw);
     const body = parseOrThrow(addContextBodySchema, raw);
     const { jobId } = await this.commands.addAsync(tenantForRequest(identity, body), body, correlationId);
     return { queued: true, jobId };

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
 export const MAX_DOCUMENTS_PER_CALL = 100;
+/**
+ * Every chunk keeps a copy of its call's metadata and of its document's own fields: each of the two
+ * may take this much as JSON, so a large document's chunks cannot multiply megabytes of it.
+ */
+export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_BODY_BYTES = 50 * 1024 * 1024;
 
 export const contextTypeSchema = z.enum(['resource', 'conversation', 'instruction']);
