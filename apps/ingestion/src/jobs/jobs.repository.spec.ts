@@ -140,4 +140,19 @@ describe(JobsRepository.name, () => {
     });
     expect(await sut.outcomeOf('raced')).toEqual(outcome);
   });
+
+  it('cancels an issued job nobody began, and answers what a job begun first is: running, finished, or another tenant\'s', async () => {
+    expect(await sut.cancel('never-begun', ACME_ALICE, true)).toBe('cancelled');
+    expect(await sut.beginEach([{ id: 'never-begun', tenant: ACME_ALICE, kind: 'add' }])).toEqual(new Map());
+    expect(await sut.cancel('never-begun', ACME_ALICE, true)).toBe('finished');
+
+    await sut.beginEach([{ id: 'begun-first', tenant: ACME_ALICE, kind: 'add' }]);
+    expect(await sut.cancel('begun-first', ACME_ALICE, true)).toBe('running');
+    expect(await sut.findForTenant('begun-first', ACME_ALICE)).toMatchObject({ status: 'active' });
+    await sut.complete({ id: 'begun-first', result: null, outcome: null });
+    expect(await sut.cancel('begun-first', ACME_ALICE, true)).toBe('finished');
+
+    expect(await sut.cancel('begun-first', ACME_BOB, true)).toBe('unknown');
+    expect(await sut.cancel('not-issued', ACME_ALICE, false)).toBe('unknown');
+  });
 });

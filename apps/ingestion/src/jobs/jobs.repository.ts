@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Not, type EntityManager } from 'typeorm';
+import { DataSource, In, Not } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type JobStatus, type Tenant } from '@recollect/contracts';
 import { driverPool, hydrateRow, tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { ingestionJobs } from '@recollect/metrics';
@@ -140,15 +140,26 @@ export class JobsRepository {
     });
   }
 
-  /** `issued` says the caller proved the id is one this service handed out, so an unseen job is still waiting. */
+  /**
+   * `issued` says the caller proved the id is one this service handed out, so an unseen job is still
+   * waiting: it is recorded as cancelled, and its command will find it so. The row is written first,
+   * then read: a job ingestion began in between is found running, never answered as cancelled.
+   */
   cancel(id: string, tenant: Tenant, issued: boolean): Promise<CancelOutcome> {
     return this.db.transaction(async (tx) => {
-      const existing = await tx.getRepository(JobEntity).findOne({ where: { id, ...tenantWhere(tenant) }, lock: { mode: 'pessimistic_write' } });
-      if (!existing) {
-        if (!issued) return 'unknown';
-        await this.lockOrCreate(tx, id, tenant, 'add', 'cancelled');
-        return 'cancelled';
+      if (issued) {
+        const { raw } = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(JobEntity)
+          .values({ id, userId: tenant.userId, organizationId: tenant.organizationId, kind: 'add', status: 'cancelled', finishedOn: new Date() })
+          .orIgnore()
+          .returning(['id'])
+          .execute();
+        if ((raw as unknown[]).length > 0) return 'cancelled';
       }
+      const existing = await tx.getRepository(JobEntity).findOne({ where: { id, ...tenantWhere(tenant) }, lock: { mode: 'pessimistic_write' } });
+      if (!existing) return 'unknown';
       if (existing.status === 'active') return 'running';
       if (existing.status !== 'waiting') return 'finished';
       existing.status = 'cancelled';
@@ -156,20 +167,5 @@ export class JobsRepository {
       await tx.save(existing);
       return 'cancelled';
     });
-  }
-
-  private async lockOrCreate(tx: EntityManager, id: string, tenant: Tenant, kind: JobEntity['kind'], status: JobStatus): Promise<JobEntity> {
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(JobEntity)
-      .values({ id, userId: tenant.userId, organizationId: tenant.organizationId, kind, status, finishedOn: status === 'cancelled' ? new Date() : null })
-      .orIgnore()
-      .execute();
-    const job = await tx.getRepository(JobEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!job || job.userId !== tenant.userId || job.organizationId !== tenant.organizationId) {
-      throw new Error(`Job ${id} belongs to another tenant`);
-    }
-    return job;
   }
 }
