@@ -17,7 +17,7 @@ export class DeletionService {
     let chunksDeleted = 0;
     if (documentIds.length > 0) chunksDeleted += await this.index.deleteWhere({ tenant, documentIds });
     if (!command.byId) {
-      // Chunks indexed under this source by other writers (memory, older versions) go too.
+      // Chunks indexed under this source by older versions, which kept no document rows for them, go too.
       chunksDeleted += await this.index.deleteWhere({ tenant, source: command.target });
     }
     await this.documents.deleteByIds(documentIds);

@@ -22,4 +22,11 @@ describe('addContextBodySchema', () => {
     expect(() => parseOrThrow(addContextBodySchema, { ...body({}), source: 'memory:s1' })).toThrow('source: must not start with "memory:", which names memory sessions');
     expect(parseOrThrow(addContextBodySchema, { ...body({}), source: 'memories:s1' }).source).toBe('memories:s1');
   });
+
+  it('refuses a document whose content is only whitespace, which would make no chunk', () => {
+    for (const content of [' ', '\n\t', '\u00a0', '\u2028', '\u3000 ']) {
+      expect(() => parseOrThrow(addContextBodySchema, body({ content }))).toThrow('documents[0].content: must hold some text, not only whitespace');
+    }
+    expect(parseOrThrow(addContextBodySchema, body({ content: ' x ' })).documents[0]!.content).toBe(' x ');
+  });
 });

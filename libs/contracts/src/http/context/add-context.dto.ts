@@ -18,7 +18,12 @@ const metadataSchema = z
  */
 const documentSchema = z
   .object({
-    content: z.string().min(1, 'must not be empty').max(10_000_000),
+    // Blank text makes no chunk: the document would be stored, counted and never found.
+    content: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(10_000_000)
+      .refine((content) => /\S/.test(content), 'must hold some text, not only whitespace'),
     fileName: z.string().min(1).max(1024).optional(),
     lastModified: isoDateSchema.optional(),
   })
