@@ -115,6 +115,21 @@ describe('malformed input never causes a 5xx', () => {
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
   });
 
+  it('answers a path the router refuses (too long a segment, not UTF-8) in the API error shape, and a long id by its own rule', async () => {
+    const longId = await sut.call(token, 'GET', `${API}/add-async/${'j'.repeat(150)}/status`);
+    expect(longId.status).toBeGreaterThanOrEqual(400);
+    expect(longId.status).toBeLessThan(500);
+    expect(longId.body).toMatchObject({ success: false, status: longId.status, error: { code: expect.any(String) } });
+
+    const tooLong = await sut.call(token, 'GET', `${API}/add-async/${'j'.repeat(2_000)}/status`);
+    expect(tooLong.status).toBe(414);
+    expect(tooLong.body).toMatchObject({ success: false, status: 414, error: { code: 'URI_TOO_LONG' } });
+
+    const notUtf8 = await sut.call(token, 'GET', '/open/v1/operations/%ED%A0%80');
+    expect(notUtf8.status).toBe(400);
+    expect(notUtf8.body).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED', message: 'The path is not valid percent-encoded UTF-8' } });
+  });
+
   // PostgreSQL cannot store U+0000; before this check such a body failed the durable append with a 503.
   it.each([
     [`${API}/add-async`, addContextBody({ documents: [{ content: 'before\u0000after' }] }), 'documents[0].content'],

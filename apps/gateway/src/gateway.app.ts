@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LoggerService } from '@nestjs/common';
 import { MAX_BODY_BYTES } from '@recollect/contracts';
-import { answerClientError } from './errors/client-error';
+import { MAX_PATH_SEGMENT_LENGTH, answerClientError, answerFrameworkError } from './errors/client-error';
 import { GatewayModule } from './gateway.module';
 import { timeRequests } from './metrics/http-metrics';
 import type { GatewayOptions } from './gateway.options';
@@ -26,6 +26,8 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
     requestIdHeader: false,
     trustProxy: true,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    maxParamLength: MAX_PATH_SEGMENT_LENGTH,
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false });
 

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Node's own limit on a request's header section (`--max-http-header-size`). */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -32,3 +33,21 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   }
   socket.destroy(error);
 }
+
+/** How long one path segment may be before routing gives up: ids are checked by their own rules, far below it. */
+export const MAX_PATH_SEGMENT_LENGTH = 1024;
+
+function frameworkRefusalFor(code: string): Refusal {
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return { status: 414, code: 'URI_TOO_LONG', message: `A path segment must take at most ${MAX_PATH_SEGMENT_LENGTH} characters` };
+  }
+  if (code === 'FST_ERR_BAD_URL') return { status: 400, code: 'VALIDATION_FAILED', message: 'The path is not valid percent-encoded UTF-8' };
+  return { status: 400, code: 'VALIDATION_FAILED', message: `The request could not be routed (${code})` };
+}
+
+/** What Fastify's router refuses before any route runs, answered in the same shape. */
+export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const { status, code, message } = frameworkRefusalFor(error.code);
+  void reply.status(status).send({ success: false, status, message, error: { code, message } });
+}
+
