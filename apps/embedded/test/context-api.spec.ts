@@ -143,6 +143,21 @@ describe('Context API over HTTP (embedded stack)', () => {
     expect((await sut.call(alice, 'POST', `${API}/add`, body)).status).toBe(201);
   });
 
+  it('answers 409 up front for the name a document is stored under, spelt file_name or given per document', async () => {
+    const first = addContextBody({ source: 'snake-src', metadata: { file_name: 'snake.txt' } });
+    expect((await sut.call(alice, 'POST', `${API}/add`, first)).status).toBe(201);
+    const perDocument = addContextBody({ source: 'snake-again', metadata: {}, documents: [{ content: 'Again.', file_name: 'snake.txt' }] });
+    const again = await sut.call(alice, 'POST', `${API}/add-async`, perDocument);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain('snake.txt');
+    // A call-level name every document overrides is not the name anything is stored under.
+    const overridden = addContextBody({ source: 'snake-other', metadata: { fileName: 'snake.txt' }, documents: [{ content: 'Other.', fileName: 'other-snake.txt' }] });
+    expect((await sut.call(alice, 'POST', `${API}/add`, overridden)).status).toBe(201);
+    const tooLong = await sut.call(alice, 'POST', `${API}/add-async`, addContextBody({ documents: [{ content: 'x', file_name: 'f'.repeat(1025) }] }));
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toContain('documents[0].file_name');
+  });
+
   it('answers 413 past 100 documents', async () => {
     const documents = Array.from({ length: 101 }, (_, i) => ({ content: `doc ${i}` }));
     const response = await sut.call(alice, 'POST', `${API}/add-async`, addContextBody({ documents }));

@@ -27,7 +27,7 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
     trustProxy: true,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
-    maxParamLength: MAX_PATH_SEGMENT_LENGTH,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false });
 

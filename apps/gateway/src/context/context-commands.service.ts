@@ -4,6 +4,7 @@ import {
   CommandTypes,
   DomainError,
   ErrorCode,
+  effectiveFileName,
   type AddContextBody,
   type AddContextCommand,
   type DeleteContextBody,
@@ -65,8 +66,10 @@ export class ContextCommandsService {
   /** Answers 409 up front; ingestion checks again when it applies the command, which settles races. */
   private async refuseTakenFileNames(tenant: Tenant, body: AddContextBody, correlationId: string): Promise<void> {
     const names = new Set<string>();
-    if (body.metadata.fileName) names.add(body.metadata.fileName);
-    for (const doc of body.documents) if (typeof doc.fileName === 'string' && doc.fileName) names.add(doc.fileName);
+    for (const { content: _content, ...fields } of body.documents) {
+      const name = effectiveFileName({ ...body.metadata, ...fields });
+      if (name) names.add(name);
+    }
     if (names.size === 0) return;
     const taken = await this.fileNames.taken(tenant, [...names], correlationId);
     if (taken.length > 0) {

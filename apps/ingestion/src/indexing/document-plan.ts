@@ -1,4 +1,4 @@
-import type { AddContextCommand } from '@recollect/contracts';
+import { effectiveFileName, type AddContextCommand } from '@recollect/contracts';
 import { chunkId } from '../chunking/chunk-id';
 
 /** Everything known about one document of an add command before it is chunked. */
@@ -30,7 +30,7 @@ export function planDocuments(command: AddContextCommand): PlannedDocument[] {
       id: ids[i]!,
       position: i,
       content: doc.content,
-      fileName: str(merged.fileName) ?? str(merged.file_name),
+      fileName: effectiveFileName(merged),
       fileType: str(merged.fileType) ?? str(merged.doc_type),
       groupName: groups,
       lastModified: iso(merged.lastModified),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOrThrow } from '../../validation';
-import { addContextBodySchema } from './add-context.dto';
+import { addContextBodySchema, effectiveFileName } from './add-context.dto';
 
 const body = (document: Record<string, unknown>) => ({ documents: [{ content: 'x', ...document }], source: 's', context_type: 'resource' });
 
@@ -28,5 +28,12 @@ describe('addContextBodySchema', () => {
       expect(() => parseOrThrow(addContextBodySchema, body({ content }))).toThrow('documents[0].content: must hold some text, not only whitespace');
     }
     expect(parseOrThrow(addContextBodySchema, body({ content: ' x ' })).documents[0]!.content).toBe(' x ');
+  });
+
+  it('stores a document under its own fileName, else its file_name, else the call\'s, in that order', () => {
+    expect(effectiveFileName({ fileName: 'call.txt', file_name: 'snake.txt' })).toBe('call.txt');
+    expect(effectiveFileName({ file_name: 'snake.txt' })).toBe('snake.txt');
+    expect(effectiveFileName({ fileName: '', file_name: 42 })).toBeNull();
+    expect(() => parseOrThrow(addContextBodySchema, { ...body({}), metadata: { file_name: 'f'.repeat(1025) } })).toThrow('metadata.file_name');
   });
 });

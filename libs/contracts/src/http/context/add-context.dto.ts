@@ -2,9 +2,13 @@ import { z } from 'zod';
 import { MEMORY_SOURCE_PREFIX } from '../../memory-index';
 import { contextTypeSchema, identityFieldsSchema, isoDateSchema, looseBooleanSchema, scopeSchema } from './common';
 
+const fileNameSchema = z.string().min(1).max(1024);
+
 const metadataSchema = z
   .object({
-    fileName: z.string().min(1).max(1024).optional(),
+    fileName: fileNameSchema.optional(),
+    /** The spelling some clients send; `fileName` wins when both are given. */
+    file_name: fileNameSchema.optional(),
     fileType: z.string().max(256).optional(),
     groupName: z.array(z.string().min(1).max(256)).max(64).optional(),
     lastModified: isoDateSchema.optional(),
@@ -24,7 +28,8 @@ const documentSchema = z
       .min(1, 'must not be empty')
       .max(10_000_000)
       .refine((content) => /\S/.test(content), 'must hold some text, not only whitespace'),
-    fileName: z.string().min(1).max(1024).optional(),
+    fileName: fileNameSchema.optional(),
+    file_name: fileNameSchema.optional(),
     lastModified: isoDateSchema.optional(),
   })
   .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
@@ -57,3 +62,13 @@ export const addContextSyncBodySchema = addContextBodySchema.extend({
 export type AddContextBody = z.output<typeof addContextBodySchema>;
 export type AddContextDocument = z.output<typeof documentSchema>;
 export type AddContextMetadata = z.output<typeof metadataSchema>;
+
+/**
+ * The file name a document is stored under, from its own fields laid over the call's metadata:
+ * `fileName`, else `file_name`; null when it has neither. Ingestion stores this, and the gateway's
+ * 409 asks about exactly these names.
+ */
+export function effectiveFileName(fields: Readonly<Record<string, unknown>>): string | null {
+  const named = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+  return named(fields.fileName) ?? named(fields.file_name);
+}
