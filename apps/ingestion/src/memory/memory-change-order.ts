@@ -1,28 +1,57 @@
 import { Injectable } from '@nestjs/common';
 import type { MessagesUpserted, SessionDeleted, Tenant } from '@recollect/contracts';
-import { MemoryVersionsRepository } from './memory-versions.repository';
+import { MemoryVersionsRepository, type MessageVersion } from './memory-versions.repository';
+
+/** What of an upsert no later change has overtaken. */
+export interface CurrentPart {
+  /** The change with only the messages whose chunks are current, and the neighbours whose documents are. */
+  change: MessagesUpserted;
+  /** Messages of `change.messages` whose chunks are current but whose lexical document a later change wrote. */
+  staleDocuments: ReadonlySet<string>;
+  /** Messages and neighbours of the change left out. */
+  skipped: number;
+}
 
 /** What of a deletion to apply: the whole session, or only these messages, where later changes wrote others. */
 export type DeletionScope = { wholeSession: true } | { wholeSession: false; messageIds: string[] };
 
+const NONE = -1n;
+const chunksOf = (version: MessageVersion | undefined): bigint => version?.chunks ?? NONE;
+const documentOf = (version: MessageVersion | undefined): bigint => version?.document ?? NONE;
+
 /**
  * Keeps a late change from undoing later ones. Changes of a session arrive in the order stored, but a
  * copy can come again after later ones: a publish that landed after its retry, a dead letter
- * replayed. Such a change applies only to the messages no later change has written, and not at all
- * to a session deleted after it; a late deletion removes only what no later change wrote.
+ * replayed. By the sequence each carries (`x-change-sequence`), such a change applies only to what no
+ * later change wrote (a message's chunks and its lexical document apart), and not at all to a session
+ * deleted after it; a late deletion removes only what no later change wrote. A change without a
+ * sequence (published before they were stamped) applies whole.
  */
 @Injectable()
 export class MemoryChangeOrder {
   constructor(private readonly versions: MemoryVersionsRepository) {}
 
-  /** The change without the messages a later change wrote (all of them if the session was deleted after it). */
-  async currentPart(tenant: Tenant, change: MessagesUpserted, sequence: bigint | undefined): Promise<MessagesUpserted> {
-    if (sequence === undefined) return change;
+  /** Runs a change's check, index writes and record as one, against any other consumer applying the same session. */
+  exclusive<T>(tenant: Tenant, sessionId: string, work: () => Promise<T>): Promise<T> {
+    return this.versions.exclusive(tenant, sessionId, work);
+  }
+
+  async currentPart(tenant: Tenant, change: MessagesUpserted, sequence: bigint | undefined): Promise<CurrentPart> {
+    if (sequence === undefined) return { change, staleDocuments: new Set(), skipped: 0 };
     const context = change.contextChanged ?? [];
-    const { deletedAt, messages } = await this.versions.of(tenant, change.sessionId, [...change.messages, ...context].map((m) => m.id));
-    if (deletedAt !== null && deletedAt >= sequence) return { ...change, messages: [], contextChanged: [] };
-    const current = <M extends { id: string }>(message: M) => (messages.get(message.id) ?? -1n) <= sequence;
-    return { ...change, messages: change.messages.filter(current), ...(change.contextChanged ? { contextChanged: context.filter(current) } : {}) };
+    const { deletedAt, messages: versions } = await this.versions.of(tenant, change.sessionId, [...change.messages, ...context].map((m) => m.id));
+    if (deletedAt !== null && deletedAt >= sequence) {
+      return { change: { ...change, messages: [], contextChanged: [] }, staleDocuments: new Set(), skipped: change.messages.length + context.length };
+    }
+    const messages = change.messages
+      .filter((message) => chunksOf(versions.get(message.id)) <= sequence)
+      // The index may hold an earlier copy of a message written before (one a lost deletion left, say):
+      // its tail chunks are cleared if the message is now shorter.
+      .map((message) => (versions.has(message.id) && !message.replaced ? { ...message, replaced: true } : message));
+    const contextChanged = context.filter((message) => documentOf(versions.get(message.id)) <= sequence);
+    const staleDocuments = new Set(messages.filter((message) => documentOf(versions.get(message.id)) > sequence).map((message) => message.id));
+    const current = { ...change, messages, ...(change.contextChanged ? { contextChanged } : {}) };
+    return { change: current, staleDocuments, skipped: change.messages.length - messages.length + context.length - contextChanged.length };
   }
 
   async deletionScope(tenant: Tenant, change: SessionDeleted, sequence: bigint | undefined): Promise<DeletionScope> {
@@ -31,9 +60,12 @@ export class MemoryChangeOrder {
     return later.size === 0 ? { wholeSession: true } : { wholeSession: false, messageIds: change.messageIds.filter((id) => !later.has(id)) };
   }
 
-  async recordApplied(tenant: Tenant, applied: MessagesUpserted, sequence: bigint | undefined): Promise<void> {
+  async recordApplied(tenant: Tenant, applied: CurrentPart, sequence: bigint | undefined): Promise<void> {
     if (sequence === undefined) return;
-    await this.versions.recordWritten(tenant, applied.sessionId, [...applied.messages, ...(applied.contextChanged ?? [])].map((m) => m.id), sequence);
+    const { change, staleDocuments } = applied;
+    const chunks = change.messages.map((m) => m.id);
+    const documents = [...chunks.filter((id) => !staleDocuments.has(id)), ...(change.contextChanged ?? []).map((m) => m.id)];
+    await this.versions.recordWritten(tenant, change.sessionId, { chunks, documents }, sequence);
   }
 
   async recordDeleted(tenant: Tenant, change: SessionDeleted, sequence: bigint | undefined): Promise<void> {

@@ -4,6 +4,8 @@ import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { MemoryChangeOrder } from './memory-change-order';
 import { MemoryIndexingService, type IndexCounts } from './memory-indexing.service';
 
+const NOTHING: IndexCounts = { chunksWritten: 0, chunksDeleted: 0 };
+
 export interface Delivery {
   attempt: number;
   maxAttempts: number;
@@ -63,22 +65,30 @@ export class MemoryChangeProcessor {
     });
   }
 
-  /** What no later change of the session has overtaken, then the record that it was applied. */
-  private async apply(change: MemoryChange, sequence: bigint | undefined): Promise<IndexCounts> {
+  /**
+   * What no later change of the session has overtaken, then the record that it was applied, under the
+   * session's lock in ingestion's database.
+   */
+  private apply(change: MemoryChange, sequence: bigint | undefined): Promise<IndexCounts> {
     const { tenant } = change;
-    if (change.type === MemoryChangeTypes.messagesUpserted) {
-      const current = await this.order.currentPart(tenant, change.payload, sequence);
-      const nothingLeft = current.messages.length === 0 && (current.contextChanged ?? []).length === 0;
-      const counts = nothingLeft ? { chunksWritten: 0, chunksDeleted: 0 } : await this.indexing.indexMessages(tenant, current);
-      await this.order.recordApplied(tenant, current, sequence);
+    return this.order.exclusive(tenant, change.payload.sessionId, async () => {
+      if (change.type === MemoryChangeTypes.messagesUpserted) {
+        const current = await this.order.currentPart(tenant, change.payload, sequence);
+        if (current.skipped > 0) {
+          this.logger.log(`memory operation ${change.payload.operationId}: left out ${current.skipped} messages later changes of the session wrote (change ${sequence})`);
+        }
+        const { messages, contextChanged = [] } = current.change;
+        const counts = messages.length + contextChanged.length === 0 ? NOTHING : await this.indexing.indexMessages(tenant, current.change, current.staleDocuments);
+        await this.order.recordApplied(tenant, current, sequence);
+        return counts;
+      }
+      const scope = await this.order.deletionScope(tenant, change.payload, sequence);
+      const counts = scope.wholeSession
+        ? await this.indexing.unindexSession(tenant, change.payload)
+        : await this.indexing.unindexMessages(tenant, change.payload.sessionId, scope.messageIds);
+      await this.order.recordDeleted(tenant, change.payload, sequence);
       return counts;
-    }
-    const scope = await this.order.deletionScope(tenant, change.payload, sequence);
-    const counts = scope.wholeSession
-      ? await this.indexing.unindexSession(tenant, change.payload)
-      : await this.indexing.unindexMessages(tenant, change.payload.sessionId, scope.messageIds);
-    await this.order.recordDeleted(tenant, change.payload, sequence);
-    return counts;
+    });
   }
 
   private outcome(change: MemoryChange, counts: IndexCounts, failure: MemoryIndexed['failure']): MemoryIndexed {

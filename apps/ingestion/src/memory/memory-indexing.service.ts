@@ -23,7 +23,8 @@ export class MemoryIndexingService {
     @Inject(CHUNKING_OPTIONS) private readonly chunking: ChunkingOptions,
   ) {}
 
-  async indexMessages(tenant: Tenant, change: MessagesUpserted): Promise<IndexCounts> {
+  /** `keepDocumentsOf`: messages whose chunks are written but whose lexical document a later change already wrote. */
+  async indexMessages(tenant: Tenant, change: MessagesUpserted, keepDocumentsOf: ReadonlySet<string> = new Set()): Promise<IndexCounts> {
     const planned = change.messages.flatMap((message) => planMessageChunks(tenant, change, message, this.chunking));
     const chunksDeleted = await this.removeShrunkMessages(tenant, change, planned);
     let lastChunks: Promise<void> | undefined;
@@ -35,7 +36,9 @@ export class MemoryIndexingService {
     }
     // The messages' lexical rows go to another table: written beside the last chunks, not after them.
     // Those of the messages whose neighbour changed go with them; their chunks do not change.
-    const documents = [...change.messages, ...(change.contextChanged ?? [])].map((message) => messageDocument(tenant, change, message));
+    const documents = [...change.messages.filter((message) => !keepDocumentsOf.has(message.id)), ...(change.contextChanged ?? [])].map((message) =>
+      messageDocument(tenant, change, message),
+    );
     await settleAll([lastChunks, this.index.upsertDocuments(documents)]);
     ingestionChunksIndexed.inc({ source: 'memory' }, planned.length);
     return { chunksWritten: planned.length, chunksDeleted };

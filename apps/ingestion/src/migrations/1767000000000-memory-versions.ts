@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Which change of its session last wrote each memory message to the index, and the last deletion
- * of each session, by the `x-change-sequence` the memory service stamps on its changes: a change
- * that arrives late (a publish retried past a later one, a dead letter replayed) is applied only to
- * the messages no later change has written, and never brings back a session deleted after it.
- * Tenants are their `tenantIdentity`, one exact string each.
+ * Which change of its session last wrote each memory message to the index, by the `x-change-sequence`
+ * the memory service stamps on its changes (its chunks and its lexical document apart: a change that
+ * only updates a message's neighbours rewrites the document alone), and the last deletion of each
+ * session. A change that arrives late (a publish retried past a later one, a dead letter replayed)
+ * is then applied only to what no later change wrote, and never brings back a session deleted after
+ * it. Tenants are their `tenantIdentity`, one exact string each.
  */
 export class MemoryVersions1767000000000 implements MigrationInterface {
   name = 'MemoryVersions1767000000000';
@@ -16,7 +17,8 @@ export class MemoryVersions1767000000000 implements MigrationInterface {
         tenant text NOT NULL,
         session_id text NOT NULL,
         message_id text NOT NULL,
-        sequence bigint NOT NULL,
+        chunks_sequence bigint,
+        document_sequence bigint NOT NULL,
         PRIMARY KEY (tenant, session_id, message_id)
       )`);
     await runner.query(`

@@ -65,10 +65,15 @@ export type SessionDeleted = z.infer<typeof sessionDeletedSchema>;
  */
 export const CHANGE_SEQUENCE_HEADER = 'x-change-sequence';
 
+/** PostgreSQL's bigint, which numbers the changes. */
+const MAX_SEQUENCE = 9_223_372_036_854_775_807n;
+
 /** The sequence in a change's headers; undefined when it has none, or not one this header can hold. */
 export function changeSequenceOf(headers: Readonly<Record<string, string>> | undefined): bigint | undefined {
   const value = headers?.[CHANGE_SEQUENCE_HEADER];
-  return value !== undefined && /^\d{1,18}$/.test(value) ? BigInt(value) : undefined;
+  if (value === undefined || !/^\d{1,19}$/.test(value)) return undefined;
+  const sequence = BigInt(value);
+  return sequence <= MAX_SEQUENCE ? sequence : undefined;
 }
 
 /** Upserts and deletes share one topic so that, keyed by session, a delete is never indexed before an earlier upsert. */
