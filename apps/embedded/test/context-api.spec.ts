@@ -158,6 +158,16 @@ describe('Context API over HTTP (embedded stack)', () => {
     expect(tooLong.body.error.message).toContain('documents[0].file_name');
   });
 
+  it('answers 413 for metadata every chunk would copy past 16 KiB, naming where it is', async () => {
+    const blob = 'm'.repeat(17 * 1024);
+    const callLevel = await sut.call(alice, 'POST', `${API}/add-async`, addContextBody({ metadata: { blob } }));
+    expect(callLevel.status).toBe(413);
+    expect(callLevel.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/^metadata: /) });
+    const perDocument = await sut.call(alice, 'POST', `${API}/add`, addContextBody({ documents: [{ content: 'x' }, { content: 'y', blob }] }));
+    expect(perDocument.status).toBe(413);
+    expect(perDocument.body.error.message).toMatch(/^documents\[1\]: /);
+  });
+
   it('answers 413 past 100 documents', async () => {
     const documents = Array.from({ length: 101 }, (_, i) => ({ content: `doc ${i}` }));
     const response = await sut.call(alice, 'POST', `${API}/add-async`, addContextBody({ documents }));

@@ -29,8 +29,8 @@ export class ContextController {
   @HttpCode(201)
   async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
     assertWithinDocumentLimit(raw);
-    assertWithinMetadataLimit(raw);
     const body = parseOrThrow(addContextSyncBodySchema, raw);
+    assertWithinMetadataLimit(body);
     const added = await this.commands.add(tenantForRequest(identity, body), body, correlationId);
     return { success: true, context_id: added.contextId, processed_documents: added.processedDocuments };
   }
@@ -39,8 +39,8 @@ export class ContextController {
   @HttpCode(201)
   async addAsync(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
     assertWithinDocumentLimit(raw);
-    assertWithinMetadataLimit(raw);
     const body = parseOrThrow(addContextBodySchema, raw);
+    assertWithinMetadataLimit(body);
     const { jobId } = await this.commands.addAsync(tenantForRequest(identity, body), body, correlationId);
     return { queued: true, jobId };
   }

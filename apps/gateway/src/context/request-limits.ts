@@ -15,7 +15,8 @@ const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(v
 
 /**
  * Every chunk keeps a copy of the call's metadata and of its document's fields besides `content`:
- * each may take MAX_METADATA_BYTES as JSON. Checked before validation, like the document count.
+ * each may take MAX_METADATA_BYTES as JSON. Checked on the validated body, whose nesting the depth
+ * rule has bounded.
  */
 export function assertWithinMetadataLimit(body: unknown): void {
   const { metadata, documents } = (body ?? {}) as { metadata?: unknown; documents?: unknown };
