@@ -173,9 +173,12 @@ describe('malformed input never causes a 5xx', () => {
     expect(tooDeep.status).toBe(400);
   });
 
-  it('answers 413 for a body over 50 MB', async () => {
-    const big = JSON.stringify({ documents: [{ content: 'x'.repeat(52 * 1024 * 1024) }], source: 's', context_type: 'resource' });
-    const response = await sut.call(token, 'POST', `${API}/add-async`, big);
+  it('answers 413 for a body over 50 MiB, one byte over included', async () => {
+    const framing = JSON.stringify({ documents: [{ content: '' }], source: 's', context_type: 'resource' });
+    const justOver = JSON.stringify({ documents: [{ content: 'x'.repeat(50 * 1024 * 1024 + 1 - framing.length) }], source: 's', context_type: 'resource' });
+    expect(justOver.length).toBe(50 * 1024 * 1024 + 1);
+    const response = await sut.call(token, 'POST', `${API}/add-async`, justOver);
     expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ success: false, status: 413, error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 });

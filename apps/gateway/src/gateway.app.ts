@@ -20,8 +20,7 @@ const correlationIdOf = (headers: Record<string, string | string[] | undefined>)
 /** Builds the HTTP gateway; the caller decides where it listens. */
 export async function createGatewayApp(options: GatewayOptions, logger: LoggerService | false = false): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
-    // A little above the 50 MB limit so JSON framing never trips it before the document rule does.
-    bodyLimit: MAX_BODY_BYTES + 1024 * 1024,
+    bodyLimit: MAX_BODY_BYTES,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => correlationIdOf(request.headers),
     requestIdHeader: false,
     trustProxy: true,

@@ -80,10 +80,10 @@ export function buildOpenApiDocument(version: string) {
     security: [{ bearerAuth: [] }],
     paths: {
       '/api/v1/context/add': {
-        post: { summary: 'Add documents and wait until they are searchable', requestBody: body(addContextSyncBodySchema), responses: { 201: ok('Indexed'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MB or 100 documents'), ...errors } },
+        post: { summary: 'Add documents and wait until they are searchable', requestBody: body(addContextSyncBodySchema), responses: { 201: ok('Indexed'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MiB of body, 100 documents, or 16 KiB of metadata as JSON'), ...errors } },
       },
       '/api/v1/context/add-async': {
-        post: { summary: 'Queue documents for indexing', requestBody: body(addContextBodySchema), responses: { 201: ok('Queued durably'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MB or 100 documents'), ...errors } },
+        post: { summary: 'Queue documents for indexing', requestBody: body(addContextBodySchema), responses: { 201: ok('Queued durably'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MiB of body, 100 documents, or 16 KiB of metadata as JSON'), ...errors } },
       },
       '/api/v1/context/add-async/{jobId}/status': {
         get: { summary: 'One job', parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('The job'), 404: errorResponse('Unknown job'), ...errors } },
