@@ -84,6 +84,12 @@ export interface IndexIdentity {
   dimension: number;
 }
 
+/** The chunks of one document from one chunk index on. */
+export interface ChunkTail {
+  documentId: string;
+  fromChunkIndex: number;
+}
+
 export interface SearchIndex {
   /** Creates the index if missing; fails with INDEX_MISMATCH when it was written by another model or dimension. */
   open(identity: IndexIdentity): Promise<void>;
@@ -92,6 +98,11 @@ export interface SearchIndex {
   upsertDocuments(documents: readonly DocumentRecord[]): Promise<void>;
   /** Deletes every chunk and document record matching the filter; answers how many chunks went. */
   deleteWhere(filter: ChunkFilter): Promise<number>;
+  /**
+   * Deletes each named document's chunks from `fromChunkIndex` on (what a shorter rewrite leaves
+   * behind), keeping its document record; answers how many chunks went.
+   */
+  deleteChunkTails(tenant: Tenant, tails: ReadonlyArray<ChunkTail>): Promise<number>;
   vectorSearch(vector: Float32Array, filter: ChunkFilter, limit: number): Promise<ScoredChunk[]>;
   /**
    * The same results as `vectorSearch(await vector, filter, limit)`, for a filter that selects few

@@ -2,8 +2,19 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BooleanQuery, connect, Index, MatchQuery, Occur, type Connection, type FtsOptions, type FullTextQuery, type IndexConfig, type Table } from '@lancedb/lancedb';
 import type { Schema, Table as ArrowTable } from 'apache-arrow';
-import { DomainError, ErrorCode } from '@recollect/contracts';
-import type { ChunkFilter, ChunkRecord, DocumentRecord, DocumentSummary, IndexIdentity, LexicalOptions, ScoredChunk, ScoredDocument, SearchIndex } from '../search-index.port';
+import { DomainError, ErrorCode, type Tenant } from '@recollect/contracts';
+import type {
+  ChunkFilter,
+  ChunkRecord,
+  ChunkTail,
+  DocumentRecord,
+  DocumentSummary,
+  IndexIdentity,
+  LexicalOptions,
+  ScoredChunk,
+  ScoredDocument,
+  SearchIndex,
+} from '../search-index.port';
 import { chunksToArrowTable } from './chunk-batch';
 import { CHUNK_READ_COLUMNS, chunkTableSchema, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
 import { filterToSql, filterToSqlBesideTenant } from './filter-to-sql';
@@ -14,7 +25,7 @@ import { EngineThreadPriority } from './engine-thread-priority';
 import { nearestIfAllOwn, OWN_ROW_COLUMNS, ownRowsByCosine } from './own-rows';
 import { fillChunkPayloads } from './payload-migration';
 import { SerialQueue } from './serial-queue';
-import { sqlInList } from './sql';
+import { sqlInList, sqlString } from './sql';
 import { TENANT_ID_SQL, tenantId } from './tenant-id';
 
 export interface LanceDbSearchIndexOptions {
@@ -133,6 +144,12 @@ interface OpenTables {
 }
 
 /** Embedded SearchIndex on LanceDB: one table of chunks, exact cosine vector search, native BM25 full-text search. */
+/** A chunk index as SQL: a whole number, never text spliced into the query. */
+function wholeNumber(value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`fromChunkIndex must be a whole number, got ${value}`);
+  return value;
+}
+
 export class LanceDbSearchIndex implements SearchIndex {
   private connection: Connection | undefined;
   private opened: OpenTables | undefined;
@@ -196,6 +213,21 @@ export class LanceDbSearchIndex implements SearchIndex {
       if (count > 0) await table.delete(where);
       if (documentCount > 0) await documents.delete(where);
       if (count + documentCount > 0) this.afterWrite(opened, 0);
+      return count;
+    });
+  }
+
+  async deleteChunkTails(tenant: Tenant, tails: ReadonlyArray<ChunkTail>): Promise<number> {
+    const opened = this.requireOpen();
+    if (tails.length === 0) return 0;
+    const each = tails.map(({ documentId, fromChunkIndex }) => `(document_id = ${sqlString(documentId)} AND chunk_index >= ${wholeNumber(fromChunkIndex)})`);
+    const where = `tenant_id = ${sqlString(tenantId(tenant))} AND (${each.join(' OR ')})`;
+    return this.chunkWrites.run(async () => {
+      const count = await opened.table.countRows(where);
+      if (count > 0) {
+        await opened.table.delete(where);
+        this.afterWrite(opened, 0);
+      }
       return count;
     });
   }

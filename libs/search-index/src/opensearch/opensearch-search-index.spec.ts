@@ -123,6 +123,20 @@ describe(OpenSearchSearchIndex.name, () => {
     expect(transport.requests.map((r) => r.path).slice(3)).toEqual(['/chunks/_delete_by_query', '/chunks/_delete_by_query', '/chunks-documents/_delete_by_query']);
   });
 
+  it("deletes chunk tails from the chunk index alone, each document's from its own index on, within the tenant", async () => {
+    const { sut, transport } = await openIndex([['POST /chunks/_delete_by_query', { statusCode: 200, body: { deleted: 2, version_conflicts: 0 } }]]);
+    expect(await sut.deleteChunkTails(TENANT_A, [{ documentId: 'a', fromChunkIndex: 1 }, { documentId: 'b', fromChunkIndex: 3 }])).toBe(2);
+    expect(await sut.deleteChunkTails(TENANT_A, [])).toBe(0);
+    expect(transport.requests.map((r) => r.path).slice(3)).toEqual(['/chunks/_delete_by_query']);
+    const query = (transport.requests[3]!.body as any).query.bool;
+    expect(query.filter).toEqual([{ term: { 'tenant.userId': TENANT_A.userId } }, { term: { 'tenant.organizationId': TENANT_A.organizationId } }]);
+    expect(query.minimum_should_match).toBe(1);
+    expect(query.should).toEqual([
+      { bool: { filter: [{ term: { documentId: 'a' } }, { range: { chunkIndex: { gte: 1 } } }] } },
+      { bool: { filter: [{ term: { documentId: 'b' } }, { range: { chunkIndex: { gte: 3 } } }] } },
+    ]);
+  });
+
   it('gathers BM25 statistics from every shard first when the index has more than one', async () => {
     const hits = { statusCode: 200, body: { hits: { hits: [] } } };
     const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, ['POST /chunks/_search', hits], ['POST /chunks-documents/_search', hits], ['POST /chunks/_search', hits]]);

@@ -1,10 +1,10 @@
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
-import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
+import { DomainError, ErrorCode, tenantKey, type Tenant } from '@recollect/contracts';
 import { optionalIsoUtc } from '../iso-utc';
 import { assertValidIdentity } from '../lancedb/index-identity';
-import type { ChunkFilter, ChunkRecord, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
+import type { ChunkFilter, ChunkRecord, ChunkTail, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
 import { chunkIndexBody, documentIndexBody, identityFromMapping, indexTemplate, type OpenSearchIndexSettings } from './opensearch-mapping';
-import { cosineFromScore, documentSearchBody, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
+import { cosineFromScore, documentSearchBody, filterClauses, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
 
 /** The one call the adapter makes: the client's transport, so tests can stand in for the cluster. */
 export interface OpenSearchTransport {
@@ -209,7 +209,17 @@ export class OpenSearchSearchIndex implements SearchIndex {
     return deleted;
   }
 
-  private async deleteByQuery(index: string, filter: ChunkFilter): Promise<number> {
+  async deleteChunkTails(tenant: Tenant, tails: ReadonlyArray<ChunkTail>): Promise<number> {
+    this.requireOpen();
+    if (tails.length === 0) return 0;
+    const tailClauses = tails.map(({ documentId, fromChunkIndex }) => ({
+      bool: { filter: [{ term: { documentId } }, { range: { chunkIndex: { gte: fromChunkIndex } } }] },
+    }));
+    return this.deleteByQuery(this.index, { bool: { filter: filterClauses({ tenant }), should: tailClauses, minimum_should_match: 1 } });
+  }
+
+  private async deleteByQuery(index: string, filterOrQuery: ChunkFilter | Record<string, unknown>): Promise<number> {
+    const query = 'tenant' in filterOrQuery ? filterQuery(filterOrQuery as ChunkFilter) : filterOrQuery;
     let deleted = 0;
     // A chunk rewritten while the delete runs is a version conflict; run again until none is left.
     for (let round = 0; round < 5; round += 1) {
@@ -217,7 +227,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
         {
           method: 'POST',
           path: `/${encodeURIComponent(index)}/_delete_by_query`,
-          body: { query: filterQuery(filter) },
+          body: { query },
           querystring: { refresh: true, conflicts: 'proceed' },
         },
         DELETE_BY_QUERY_REQUEST,

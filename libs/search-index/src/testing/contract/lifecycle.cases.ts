@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '@recollect/contracts';
 import { expect, it } from 'vitest';
 import type { ContractContext } from '../search-index.contract';
-import { CONTRACT_IDENTITY, idsOf, makeDocument, TENANT_A, unitVector, withoutVector } from '../contract-fixtures';
+import { CONTRACT_IDENTITY, documentRecordOf, idsOf, makeDocument, TENANT_A, TENANT_B, unitVector, withoutVector } from '../contract-fixtures';
 
 const tenantA = { tenant: TENANT_A };
 
@@ -30,6 +30,22 @@ export function lifecycleCases(context: ContractContext): void {
     expect((await index.listChunks(tenantA, { limit: 10, offset: 0 })).map((chunk) => chunk.id)).toEqual([kept[0]!.id]);
     expect((await index.listDocuments(tenantA)).map((document) => document.documentId)).toEqual(['kept']);
     expect(await index.deleteWhere({ ...tenantA, documentIds: ['doomed'] })).toBe(0);
+  });
+
+  it("deleteChunkTails removes each document's chunks from an index on, in its tenant only, and keeps the document record", async () => {
+    const index = context.index();
+    const long = makeDocument({ documentId: 'long', texts: ['Part zero.', 'Part one.', 'Part two.', 'Part three.'] });
+    const other = makeDocument({ documentId: 'other', texts: ['Other zero.', 'Other one.'] });
+    const elsewhere = makeDocument({ documentId: 'long', tenant: TENANT_B, texts: ['Theirs zero.', 'Theirs one.', 'Theirs two.'] });
+    await index.upsert([...long, ...other, ...elsewhere]);
+    await index.upsertDocuments([documentRecordOf(long, { text: 'The long document, about parts.' })]);
+
+    expect(await index.deleteChunkTails(TENANT_A, [{ documentId: 'long', fromChunkIndex: 1 }, { documentId: 'other', fromChunkIndex: 2 }])).toBe(3);
+    const left = (await index.listChunks(tenantA, { limit: 10, offset: 0 })).map((chunk) => chunk.text).sort();
+    expect(left).toEqual(['Other one.', 'Other zero.', 'Part zero.']);
+    expect(await index.listChunks({ tenant: TENANT_B }, { limit: 10, offset: 0 })).toHaveLength(3);
+    expect((await index.lexicalSearchDocuments('parts', tenantA, 10)).map((document) => document.documentId)).toEqual(['long']);
+    expect(await index.deleteChunkTails(TENANT_A, [])).toBe(0);
   });
 
   it('a deleted chunk can be written again', async () => {
