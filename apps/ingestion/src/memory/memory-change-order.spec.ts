@@ -111,6 +111,28 @@ describe('memory changes that arrive late', () => {
     expect(await documentText(alice, sessionId, 'm1', 'good')).toBeDefined();
   });
 
+  it('shrinks a message a late change wrote shorter without losing the newer document a later change gave it', async () => {
+    const sessionId = nextSession();
+    await upsert(alice, messagesUpserted([message('m1', long('the old plan'))], { sessionId }), 1n);
+    // 2 shortened m1 but arrives after 3, which added m2 and sent m1 (already short) again as context.
+    const m1Short = message('m1', 'A short plan.', { next: { authorName: null, text: 'Sounds lovely.' } });
+    await upsert(alice, messagesUpserted([message('m2', 'Sounds lovely.', { position: 1 })], { sessionId, contextChanged: [m1Short] }), 3n);
+    await upsert(alice, messagesUpserted([message('m1', 'A short plan.', { replaced: true })], { sessionId }), 2n);
+    expect((await indexed(alice, sessionId)).m1).toEqual(['A short plan.']);
+    expect(await documentText(alice, sessionId, 'm1', 'lovely')).toBeDefined();
+  });
+
+  it("leaves a message's newer document alone when a late change carries it as context", async () => {
+    const sessionId = nextSession();
+    await upsert(alice, messagesUpserted([message('m1', 'Where to next?'), message('m2', 'Rome, surely.', { position: 1 })], { sessionId }), 1n);
+    const withNext = (text: string) => message('m1', 'Where to next?', { next: { authorName: null, text } });
+    await upsert(alice, messagesUpserted([message('m2', 'Kyoto, finally.', { position: 1, replaced: true })], { sessionId, contextChanged: [withNext('Kyoto, finally.')] }), 3n);
+    await upsert(alice, messagesUpserted([message('m2', 'Oslo, maybe.', { position: 1, replaced: true })], { sessionId, contextChanged: [withNext('Oslo, maybe.')] }), 2n);
+    expect((await indexed(alice, sessionId)).m2).toEqual(['Kyoto, finally.']);
+    expect(await documentText(alice, sessionId, 'm1', 'Kyoto')).toBeDefined();
+    expect(await documentText(alice, sessionId, 'm1', 'Oslo')).toBeUndefined();
+  });
+
   it('applies nothing of an upsert older than a deletion of its session, and all of one after it', async () => {
     const sessionId = nextSession();
     await upsert(alice, messagesUpserted([message('m1', 'The plan is A.')], { sessionId }), 1n);
@@ -166,5 +188,28 @@ describe('memory changes that arrive late', () => {
     embedder.release();
     await Promise.all([add, remove]);
     expect(await indexed(alice, sessionId)).toEqual({});
+  });
+
+  it('applies changes of more sessions at once than the pool has connections, one connection each', async () => {
+    const small = new DataSource({ type: 'postgres', url: database.url, extra: { max: 2 } });
+    await small.initialize();
+    try {
+      const events = { memoryIndexed: async () => undefined } as unknown as IngestionEventsPublisher;
+      const processor = new MemoryChangeProcessor(new MemoryIndexingService(index, embedder, { maxWords: 30, overlapWords: 5 }), new MemoryChangeOrder(new MemoryVersionsRepository(small)), events);
+      const ids = [nextSession(), nextSession(), nextSession(), nextSession()];
+      const applied = Promise.all(
+        ids.map((sessionId) =>
+          processor.process(
+            { ...makeEnvelope(MemoryChangeTypes.messagesUpserted, alice, 'corr', messagesUpserted([message('m1', 'Pooled.')], { sessionId })), type: MemoryChangeTypes.messagesUpserted } as MemoryChange,
+            { attempt: 1, maxAttempts: 3 },
+            1n,
+          ),
+        ),
+      );
+      await waitFor(async () => (await Promise.race([applied.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 50))])) as boolean, 10_000, 'every change to be applied');
+      for (const sessionId of ids) expect(await indexed(alice, sessionId)).toEqual({ m1: ['Pooled.'] });
+    } finally {
+      await small.destroy();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MessagesUpserted, SessionDeleted, Tenant } from '@recollect/contracts';
+import type { EntityManager } from 'typeorm';
 import { MemoryVersionsRepository, type MessageVersion } from './memory-versions.repository';
 
 /** What of an upsert no later change has overtaken. */
@@ -31,15 +32,19 @@ const documentOf = (version: MessageVersion | undefined): bigint => version?.doc
 export class MemoryChangeOrder {
   constructor(private readonly versions: MemoryVersionsRepository) {}
 
-  /** Runs a change's check, index writes and record as one, against any other consumer applying the same session. */
-  exclusive<T>(tenant: Tenant, sessionId: string, work: () => Promise<T>): Promise<T> {
-    return this.versions.exclusive(tenant, sessionId, work);
+  /**
+   * Runs a numbered change's check, index writes and record as one, against any other consumer
+   * applying the same session, on the transaction it hands `work` (`undefined` for a change without
+   * a sequence, which needs neither).
+   */
+  exclusive<T>(tenant: Tenant, sessionId: string, sequence: bigint | undefined, work: (tx: EntityManager | undefined) => Promise<T>): Promise<T> {
+    return sequence === undefined ? work(undefined) : this.versions.exclusive(tenant, sessionId, work);
   }
 
-  async currentPart(tenant: Tenant, change: MessagesUpserted, sequence: bigint | undefined): Promise<CurrentPart> {
-    if (sequence === undefined) return { change, staleDocuments: new Set(), skipped: 0 };
+  async currentPart(tx: EntityManager | undefined, tenant: Tenant, change: MessagesUpserted, sequence: bigint | undefined): Promise<CurrentPart> {
+    if (sequence === undefined || tx === undefined) return { change, staleDocuments: new Set(), skipped: 0 };
     const context = change.contextChanged ?? [];
-    const { deletedAt, messages: versions } = await this.versions.of(tenant, change.sessionId, [...change.messages, ...context].map((m) => m.id));
+    const { deletedAt, messages: versions } = await this.versions.of(tx, tenant, change.sessionId, [...change.messages, ...context].map((m) => m.id));
     if (deletedAt !== null && deletedAt >= sequence) {
       return { change: { ...change, messages: [], contextChanged: [] }, staleDocuments: new Set(), skipped: change.messages.length + context.length };
     }
@@ -54,21 +59,21 @@ export class MemoryChangeOrder {
     return { change: current, staleDocuments, skipped: change.messages.length - messages.length + context.length - contextChanged.length };
   }
 
-  async deletionScope(tenant: Tenant, change: SessionDeleted, sequence: bigint | undefined): Promise<DeletionScope> {
-    if (sequence === undefined) return { wholeSession: true };
-    const later = new Set(await this.versions.writtenAfter(tenant, change.sessionId, sequence));
+  async deletionScope(tx: EntityManager | undefined, tenant: Tenant, change: SessionDeleted, sequence: bigint | undefined): Promise<DeletionScope> {
+    if (sequence === undefined || tx === undefined) return { wholeSession: true };
+    const later = new Set(await this.versions.writtenAfter(tx, tenant, change.sessionId, sequence));
     return later.size === 0 ? { wholeSession: true } : { wholeSession: false, messageIds: change.messageIds.filter((id) => !later.has(id)) };
   }
 
-  async recordApplied(tenant: Tenant, applied: CurrentPart, sequence: bigint | undefined): Promise<void> {
-    if (sequence === undefined) return;
+  async recordApplied(tx: EntityManager | undefined, tenant: Tenant, applied: CurrentPart, sequence: bigint | undefined): Promise<void> {
+    if (sequence === undefined || tx === undefined) return;
     const { change, staleDocuments } = applied;
     const chunks = change.messages.map((m) => m.id);
     const documents = [...chunks.filter((id) => !staleDocuments.has(id)), ...(change.contextChanged ?? []).map((m) => m.id)];
-    await this.versions.recordWritten(tenant, change.sessionId, { chunks, documents }, sequence);
+    await this.versions.recordWritten(tx, tenant, change.sessionId, { chunks, documents }, sequence);
   }
 
-  async recordDeleted(tenant: Tenant, change: SessionDeleted, sequence: bigint | undefined): Promise<void> {
-    if (sequence !== undefined) await this.versions.recordDeleted(tenant, change.sessionId, sequence);
+  async recordDeleted(tx: EntityManager | undefined, tenant: Tenant, change: SessionDeleted, sequence: bigint | undefined): Promise<void> {
+    if (sequence !== undefined && tx !== undefined) await this.versions.recordDeleted(tx, tenant, change.sessionId, sequence);
   }
 }

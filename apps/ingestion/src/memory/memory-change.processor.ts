@@ -71,22 +71,22 @@ export class MemoryChangeProcessor {
    */
   private apply(change: MemoryChange, sequence: bigint | undefined): Promise<IndexCounts> {
     const { tenant } = change;
-    return this.order.exclusive(tenant, change.payload.sessionId, async () => {
+    return this.order.exclusive(tenant, change.payload.sessionId, sequence, async (tx) => {
       if (change.type === MemoryChangeTypes.messagesUpserted) {
-        const current = await this.order.currentPart(tenant, change.payload, sequence);
+        const current = await this.order.currentPart(tx, tenant, change.payload, sequence);
         if (current.skipped > 0) {
           this.logger.log(`memory operation ${change.payload.operationId}: left out ${current.skipped} messages later changes of the session wrote (change ${sequence})`);
         }
         const { messages, contextChanged = [] } = current.change;
         const counts = messages.length + contextChanged.length === 0 ? NOTHING : await this.indexing.indexMessages(tenant, current.change, current.staleDocuments);
-        await this.order.recordApplied(tenant, current, sequence);
+        await this.order.recordApplied(tx, tenant, current, sequence);
         return counts;
       }
-      const scope = await this.order.deletionScope(tenant, change.payload, sequence);
+      const scope = await this.order.deletionScope(tx, tenant, change.payload, sequence);
       const counts = scope.wholeSession
         ? await this.indexing.unindexSession(tenant, change.payload)
         : await this.indexing.unindexMessages(tenant, change.payload.sessionId, scope.messageIds);
-      await this.order.recordDeleted(tenant, change.payload, sequence);
+      await this.order.recordDeleted(tx, tenant, change.payload, sequence);
       return counts;
     });
   }

@@ -56,16 +56,18 @@ export class MemoryIndexingService {
   }
 
   /**
-   * A replaced message whose text now makes fewer chunks would keep its old tail chunks; those
-   * messages are cleared before they are written again. Growing or equal ones are simply overwritten.
+   * A replaced message whose text now makes fewer chunks would keep its old tail chunks: those are
+   * deleted, and the rest overwritten. Its lexical document stays until rewritten (or, if a later
+   * change wrote it, stays as it is).
    */
   private async removeShrunkMessages(tenant: Tenant, change: MessagesUpserted, planned: PlannedChunk[]): Promise<number> {
     const replaced = change.messages.filter((m) => m.replaced).map((m) => memoryDocumentId(tenant, change.sessionId, m.id));
     if (replaced.length === 0) return 0;
     const newCount = new Map<string, number>();
     for (const { record } of planned) newCount.set(record.documentId, (newCount.get(record.documentId) ?? 0) + 1);
-    const existing = await this.index.listChunks({ tenant, documentIds: replaced }, { limit: 1_000_000, offset: 0 });
-    const shrunk = [...new Set(existing.filter((chunk) => chunk.chunkIndex >= (newCount.get(chunk.documentId) ?? 0)).map((chunk) => chunk.documentId))];
-    return shrunk.length === 0 ? 0 : this.index.deleteWhere({ tenant, documentIds: shrunk });
+    return this.index.deleteChunkTails(
+      tenant,
+      replaced.map((documentId) => ({ documentId, fromChunkIndex: newCount.get(documentId) ?? 0 })),
+    );
   }
 }

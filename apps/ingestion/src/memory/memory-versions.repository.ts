@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { tenantIdentity, type Tenant } from '@recollect/contracts';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** The changes that last wrote one message: its chunks (null if none numbered did) and its lexical document. */
 export interface MessageVersion {
@@ -35,16 +35,19 @@ const SESSION_LOCK_SPACE = 0x696e6731;
 export class MemoryVersionsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Runs `work` holding the session's lock, taken on a connection of its own until `work` settles. */
-  exclusive<T>(tenant: Tenant, sessionId: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a transaction holding the session's lock until it settles. The work reads and
+   * records versions on that transaction: one connection per change, however many run at once.
+   */
+  exclusive<T>(tenant: Tenant, sessionId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1::int, hashtext($2))', [SESSION_LOCK_SPACE, JSON.stringify([tenantIdentity(tenant), sessionId])]);
-      return work();
+      return work(tx);
     });
   }
 
-  async of(tenant: Tenant, sessionId: string, messageIds: readonly string[]): Promise<SessionVersions> {
-    const rows = await this.db.query<Array<{ message_id: string | null; chunks_sequence: string | null; document_sequence: string | null; deleted_at: string | null }>>(
+  async of(tx: EntityManager, tenant: Tenant, sessionId: string, messageIds: readonly string[]): Promise<SessionVersions> {
+    const rows = await tx.query<Array<{ message_id: string | null; chunks_sequence: string | null; document_sequence: string | null; deleted_at: string | null }>>(
       `SELECT v.message_id, v.chunks_sequence, v.document_sequence, d.sequence AS deleted_at
        FROM (SELECT 1) AS one
        LEFT JOIN memory_session_deletions d ON d.tenant = $1 AND d.session_id = $2
@@ -61,8 +64,8 @@ export class MemoryVersionsRepository {
   }
 
   /** The messages of the session a change after `sequence` wrote. */
-  async writtenAfter(tenant: Tenant, sessionId: string, sequence: bigint): Promise<string[]> {
-    const rows = await this.db.query<Array<{ message_id: string }>>(
+  async writtenAfter(tx: EntityManager, tenant: Tenant, sessionId: string, sequence: bigint): Promise<string[]> {
+    const rows = await tx.query<Array<{ message_id: string }>>(
       `SELECT message_id FROM memory_message_versions
        WHERE tenant = $1 AND session_id = $2 AND GREATEST(chunks_sequence, document_sequence) > $3::bigint`,
       [tenantIdentity(tenant), sessionId, sequence.toString()],
@@ -71,11 +74,11 @@ export class MemoryVersionsRepository {
   }
 
   /** What a change numbered `sequence` wrote; a later version already recorded stays. */
-  async recordWritten(tenant: Tenant, sessionId: string, written: WrittenMessages, sequence: bigint): Promise<void> {
+  async recordWritten(tx: EntityManager, tenant: Tenant, sessionId: string, written: WrittenMessages, sequence: bigint): Promise<void> {
     const chunks = new Set(written.chunks);
     const ids = [...new Set([...written.chunks, ...written.documents])];
     if (ids.length === 0) return;
-    await this.db.query(
+    await tx.query(
       `INSERT INTO memory_message_versions (tenant, session_id, message_id, chunks_sequence, document_sequence)
        SELECT $1, $2, t.message_id, CASE WHEN t.with_chunks THEN $5::bigint END, $5::bigint FROM unnest($3::text[], $4::boolean[]) AS t(message_id, with_chunks)
        ON CONFLICT (tenant, session_id, message_id) DO UPDATE SET
@@ -86,19 +89,17 @@ export class MemoryVersionsRepository {
   }
 
   /** The session is deleted as of `sequence`: what only changes before it wrote is gone, and a later deletion recorded stays. */
-  async recordDeleted(tenant: Tenant, sessionId: string, sequence: bigint): Promise<void> {
+  async recordDeleted(tx: EntityManager, tenant: Tenant, sessionId: string, sequence: bigint): Promise<void> {
     const key = tenantIdentity(tenant);
-    await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO memory_session_deletions (tenant, session_id, sequence) VALUES ($1, $2, $3::bigint)
-         ON CONFLICT (tenant, session_id) DO UPDATE SET sequence = GREATEST(memory_session_deletions.sequence, EXCLUDED.sequence)`,
-        [key, sessionId, sequence.toString()],
-      );
-      await tx.query('DELETE FROM memory_message_versions WHERE tenant = $1 AND session_id = $2 AND GREATEST(chunks_sequence, document_sequence) < $3::bigint', [
-        key,
-        sessionId,
-        sequence.toString(),
-      ]);
-    });
+    await tx.query(
+      `INSERT INTO memory_session_deletions (tenant, session_id, sequence) VALUES ($1, $2, $3::bigint)
+       ON CONFLICT (tenant, session_id) DO UPDATE SET sequence = GREATEST(memory_session_deletions.sequence, EXCLUDED.sequence)`,
+      [key, sessionId, sequence.toString()],
+    );
+    await tx.query('DELETE FROM memory_message_versions WHERE tenant = $1 AND session_id = $2 AND GREATEST(chunks_sequence, document_sequence) < $3::bigint', [
+      key,
+      sessionId,
+      sequence.toString(),
+    ]);
   }
 }
