@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { addContextBody, addMessageBody, memoryBody } from '@recollect/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,24 @@ describe('malformed input never causes a 5xx', () => {
     const notUtf8 = await sut.call(token, 'GET', '/open/v1/operations/%ED%A0%80');
     expect(notUtf8.status).toBe(400);
     expect(notUtf8.body).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED', message: 'The path is not valid percent-encoded UTF-8' } });
+  });
+
+  it('answers 415 for a compressed body or one in another charset, and 400 naming the field for a number that overflows', async () => {
+    const post = (headers: Record<string, string>, body: string | Buffer) =>
+      fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });
+    const gzipped = await post({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, gzipSync(JSON.stringify({ query: 'q' })));
+    expect(gzipped.status).toBe(415);
+    expect(await gzipped.json()).toMatchObject({ success: false, status: 415, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('gzip') } });
+    const latin1 = await post({ 'content-type': 'application/json; charset=ISO-8859-1' }, Buffer.from(JSON.stringify({ query: 'caf\u00e9' }), 'latin1'));
+    expect(latin1.status).toBe(415);
+    expect((await latin1.json()).error.message).toContain('charset=iso-8859-1');
+    expect((await post({ 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify({ query: 'café' }))).status).toBe(202);
+    const noBody = await fetch(`${sut.url}${API}/view/docs`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain; charset=latin1', 'content-encoding': 'gzip' } });
+    expect(noBody.status).toBe(200);
+
+    const overflow = await sut.call(token, 'POST', `${API}/add-async`, '{"documents":[{"content":"x"}],"source":"s","context_type":"resource","metadata":{"weight":1e309}}');
+    expect(overflow.status).toBe(400);
+    expect(overflow.body.error.message).toContain('metadata.weight: must be a finite number');
   });
 
   // PostgreSQL cannot store U+0000; before this check such a body failed the durable append with a 503.

@@ -7,6 +7,7 @@ import type { LoggerService } from '@nestjs/common';
 import { MAX_BODY_BYTES } from '@recollect/contracts';
 import { MAX_PATH_SEGMENT_LENGTH, answerClientError, answerFrameworkError } from './errors/client-error';
 import { GatewayModule } from './gateway.module';
+import { acceptOnlyPlainUtf8Bodies } from './limits/body-encoding';
 import { timeRequests } from './metrics/http-metrics';
 import type { GatewayOptions } from './gateway.options';
 import { buildOpenApiDocument } from './openapi/openapi.document';
@@ -37,6 +38,7 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   app.getHttpAdapter().get('/openapi.json', (_request, reply) => void reply.send(document));
   const fastify = app.getHttpAdapter().getInstance();
   timeRequests(fastify, { serveMetrics: options.servesMetrics });
+  acceptOnlyPlainUtf8Bodies(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', String(request.id));
   });

@@ -57,6 +57,12 @@ describe(parseOrThrow.name, () => {
     expect(issuesOf(input)).toMatchObject({ issues: [{ field, rule: 'well_formed_unicode' }] });
   });
 
+  it('refuses a number JSON.parse read as Infinity (1e309 and the like), which would be stored as null', () => {
+    const body = JSON.parse('{"documents":[{"content":"ok"}],"metadata":{"fileSize":1,"size":[1e309]}}');
+    expect(issuesOf(body)).toMatchObject({ issues: [{ field: 'metadata.size[0]', rule: 'finite_number' }] });
+    expect(issuesOf({ documents: [{ content: 'ok' }], metadata: { n: -Infinity } })).toMatchObject({ issues: [{ field: 'metadata.n', rule: 'finite_number' }] });
+  });
+
   it('answers the parsed value when every string is storable', () => {
     expect(parseOrThrow(schema, { documents: [{ content: 'tab\tnewline\n 💥 paired' }], metadata: { a: 1 } })).toEqual({
       documents: [{ content: 'tab\tnewline\n 💥 paired' }],

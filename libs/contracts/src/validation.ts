@@ -26,6 +26,8 @@ interface Unstorable {
 const NUL_CHARACTER = { rule: 'no_nul_character', message: 'must not contain the NUL character (\\u0000)' };
 const LONE_SURROGATE = { rule: 'well_formed_unicode', message: 'must be well-formed Unicode (a UTF-16 surrogate without its pair, as a string cut mid-character has)' };
 const tooDeep = (maxDepth: number) => ({ rule: 'max_depth', message: `must not nest arrays and objects more than ${maxDepth} levels deep` });
+// JSON.parse reads 1e309 as Infinity, which JSON cannot write back: it would be stored as null.
+const NOT_FINITE = { rule: 'finite_number', message: 'must be a finite number (this one overflows to Infinity, which JSON cannot hold)' };
 
 // ES2024, in Node since 20; several times faster than a /\p{Surrogate}/u scan of a long string.
 type StringWithIsWellFormed = string & { isWellFormed(): boolean; toWellFormed(): string };
@@ -50,12 +52,13 @@ export function unstorableTextReason(text: string): string | undefined {
   return textIssue(text)?.message;
 }
 
-/** The first string or key PostgreSQL could not store (see textIssue), or the first value nested too deep. */
+/** The first string or key PostgreSQL could not store (see textIssue), number JSON could not, or value nested too deep. */
 function unstorableAt(value: unknown, maxDepth: number, depth = 0): Unstorable | undefined {
   if (typeof value === 'string') {
     const issue = textIssue(value);
     return issue ? { issue, reversedPath: [] } : undefined;
   }
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { issue: NOT_FINITE, reversedPath: [] };
   if (value === null || typeof value !== 'object') return undefined;
   if (depth === maxDepth) return { issue: tooDeep(maxDepth), reversedPath: [] };
   const entries: Iterable<[PropertyKey, unknown]> = Array.isArray(value) ? value.entries() : Object.entries(value);

@@ -1,0 +1,30 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/** A `charset` parameter of a content type, lower-cased; undefined when it has none. */
+const charsetOf = (contentType: string): string | undefined => /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1]?.toLowerCase();
+
+const UTF8 = new Set(['utf-8', 'utf8']);
+
+function refuse(reply: FastifyReply, message: string): FastifyReply {
+  const error = { code: 'UNSUPPORTED_MEDIA_TYPE', message };
+  return reply.status(415).send({ success: false, status: 415, message, error });
+}
+
+/**
+ * Bodies are read as uncompressed UTF-8 JSON. A compressed body, or one in another charset, would
+ * otherwise fail as "not valid JSON" (a 400 naming nothing) or, worse, be read with its letters
+ * replaced: both are a 415 that says what to send instead.
+ */
+export function acceptOnlyPlainUtf8Bodies(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    const { 'content-length': length, 'transfer-encoding': chunked } = request.headers;
+    // Headers on a request without a body describe nothing.
+    if ((length === undefined || length === '0') && chunked === undefined) return undefined;
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding && encoding !== 'identity') return refuse(reply, `Content-Encoding ${encoding} is not accepted: send the body uncompressed`);
+    const contentType = request.headers['content-type'];
+    const charset = contentType ? charsetOf(contentType) : undefined;
+    if (charset && !UTF8.has(charset)) return refuse(reply, `Bodies must be UTF-8 JSON (charset=${charset} was given)`);
+    return undefined;
+  });
+}
