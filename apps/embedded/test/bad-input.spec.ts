@@ -139,7 +139,7 @@ describe('malformed input never causes a 5xx', () => {
     expect(await gzipped.json()).toMatchObject({ success: false, status: 415, error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('gzip') } });
     const latin1 = await post({ 'content-type': 'application/json; charset=ISO-8859-1' }, Buffer.from(JSON.stringify({ query: 'caf\u00e9' }), 'latin1'));
     expect(latin1.status).toBe(415);
-    expect((await latin1.json()).error.message).toContain('charset=iso-8859-1');
+    expect(((await latin1.json()) as { error: { message: string } }).error.message).toContain('charset=iso-8859-1');
     expect((await post({ 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify({ query: 'café' }))).status).toBe(202);
     const noBody = await fetch(`${sut.url}${API}/view/docs`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain; charset=latin1', 'content-encoding': 'gzip' } });
     expect(noBody.status).toBe(200);
