@@ -2,7 +2,7 @@ export * from './bus.tokens';
 export * from './bus.context';
 export * from './bus-exception.filter';
 export * from './error-text';
-export { landedLate, stillSending } from './late-landing';
+export { emitInOrder, landedLate, stillSending } from './late-landing';
 export * from './in-process/in-process.broker';
 export * from './in-process/in-process.server';
 export * from './in-process/in-process.client';

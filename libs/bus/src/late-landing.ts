@@ -1,3 +1,6 @@
+import type { ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+
 /**
  * kafkajs goes on retrying a send after the deadline its caller was given, so a publish that failed
  * for want of an acknowledgement may still be stored later. Its error carries the send, for callers
@@ -29,4 +32,17 @@ export function stillSending<E extends Error>(error: E, send: Promise<unknown>):
  */
 export function landedLate(error: unknown): Promise<boolean> {
   return (error instanceof Error && (error as StillSending)[STILL_SENDING]) || Promise.resolve(false);
+}
+
+/**
+ * Emits and waits for the bus to store the message. One whose publish timed out is waited for until
+ * it lands (then it counts as published) or the bus gives up (then this throws): a caller that
+ * publishes in order, and retries what failed, never has a late copy overtake what it sends next.
+ */
+export async function emitInOrder(bus: ClientProxy, topic: string, message: unknown): Promise<void> {
+  try {
+    await lastValueFrom(bus.emit(topic, message), { defaultValue: undefined });
+  } catch (error) {
+    if (!(await landedLate(error))) throw error;
+  }
 }

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { refusalBody } from './error-envelope';
 
 /** Node's own limit on a request's header section (`--max-http-header-size`). */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -27,7 +28,7 @@ function refusalFor(code: string | undefined): Refusal {
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const { status, code, message } = refusalFor(error.code);
-  const body = JSON.stringify({ success: false, status, message, error: { code, message } });
+  const body = JSON.stringify(refusalBody(status, code, message));
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
@@ -48,6 +49,6 @@ function frameworkRefusalFor(code: string): Refusal {
 /** What Fastify's router refuses before any route runs, answered in the same shape. */
 export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const { status, code, message } = frameworkRefusalFor(error.code);
-  void reply.status(status).send({ success: false, status, message, error: { code, message } });
+  void reply.status(status).send(refusalBody(status, code, message));
 }
 

@@ -8,6 +8,12 @@ export const alchemystErrorBody = (error: ErrorBody) => ({
   error,
 });
 
+/**
+ * A refusal made before any route runs (by Node's parser, Fastify's router or a body check), whose
+ * code need not be a domain code: the Alchemyst shape, whose `error` also satisfies Memind's.
+ */
+export const refusalBody = (status: number, code: string, message: string) => ({ success: false as const, status, message, error: { code, message } });
+
 /** Memind routes: `{error: {code, message, details}}`. */
 export const memindErrorBody = (error: ErrorBody) => ({ error });
 

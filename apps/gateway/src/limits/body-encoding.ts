@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ErrorCode } from '@recollect/contracts';
+import { refusalBody } from '../errors/error-envelope';
 
 /** A `charset` parameter of a content type, lower-cased; undefined when it has none. */
 const charsetOf = (contentType: string): string | undefined => /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1]?.toLowerCase();
 
 const UTF8 = new Set(['utf-8', 'utf8']);
 
-function refuse(reply: FastifyReply, message: string): FastifyReply {
-  const error = { code: 'UNSUPPORTED_MEDIA_TYPE', message };
-  return reply.status(415).send({ success: false, status: 415, message, error });
-}
+const refuse = (reply: FastifyReply, message: string): FastifyReply => reply.status(415).send(refusalBody(415, ErrorCode.UnsupportedMediaType, message));
 
 /**
  * Bodies are read as uncompressed UTF-8 JSON. A compressed body, or one in another charset, would

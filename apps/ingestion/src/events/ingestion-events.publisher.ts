@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
-import { BUS_CLIENT, landedLate } from '@recollect/bus';
+import { BUS_CLIENT, emitInOrder } from '@recollect/bus';
 import {
   Topics,
   makeEnvelope,
@@ -42,17 +41,10 @@ export class IngestionEventsPublisher {
     return this.publish(Topics.memoryIndexed, sessionKey(cause.tenant, indexed.sessionId), cause, indexed, derivedEventId(Topics.memoryIndexed, cause.id, result));
   }
 
-  /**
-   * An event whose publish timed out may still be in flight: this waits until it lands (then it
-   * counts as published) or the bus gives up on it. Otherwise the command's next delivery could
-   * announce later facts first (a job completed), and the late event (the job active) after them.
-   */
+  /** Waits out a publish that timed out (see emitInOrder): the command's next delivery must not announce a later fact before it. */
   private async publish(topic: string, key: string, cause: Envelope<unknown>, payload: unknown, id: string): Promise<void> {
     const value = makeEnvelope(topic, cause.tenant, cause.correlationId, payload, id);
-    try {
-      await lastValueFrom(this.bus.emit(topic, { key, value, headers: { 'x-correlation-id': cause.correlationId } }), { defaultValue: undefined });
-    } catch (error) {
-      if (!(await landedLate(error))) throw error;
-    }
+    await emitInOrder(this.bus, topic, { key, value, headers: { 'x-correlation-id': cause.correlationId } });
   }
+
 }

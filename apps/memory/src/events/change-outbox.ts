@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
 import type { EntityManager } from 'typeorm';
-import { BUS_CLIENT, landedLate } from '@recollect/bus';
+import { BUS_CLIENT, emitInOrder } from '@recollect/bus';
 import {
   CHANGE_SEQUENCE_HEADER,
   DomainError,
@@ -137,18 +136,13 @@ export class ChangeOutbox {
   }
 
   /**
-   * Runs under the session's publishing lock. A publish that failed for want of an acknowledgement
-   * may still be in flight: the lock waits until it lands (then it counts as published) or the bus
-   * gives up on it. Released sooner, another publisher could send the change again, and then a
-   * later one, and this copy could land after them, undoing the later change for subscribers.
+   * Runs under the session's publishing lock, which emitInOrder keeps while a timed-out publish may
+   * still land: released sooner, another publisher could send the change again, then a later one,
+   * and this copy could land after them. The outbox id grows in the order a session's changes are
+   * stored (one writer per session at a time).
    */
   private async publish(key: string, { id, value, headers }: WaitingChange): Promise<void> {
-    // The outbox id grows in the order a session's changes are stored (one writer per session at a time).
-    const stamped = { ...headers, [CHANGE_SEQUENCE_HEADER]: String(id) };
-    try {
-      await lastValueFrom(this.bus.emit(Topics.memoryChanges, { key, value, headers: stamped }), { defaultValue: undefined });
-    } catch (error) {
-      if (!(await landedLate(error))) throw error;
-    }
+    await emitInOrder(this.bus, Topics.memoryChanges, { key, value, headers: { ...headers, [CHANGE_SEQUENCE_HEADER]: String(id) } });
   }
+
 }
