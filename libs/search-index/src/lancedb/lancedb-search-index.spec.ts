@@ -248,6 +248,23 @@ describe('LanceDbSearchIndex specifics', () => {
     }
   });
 
+  it('with the ANN index, a filtered search over many identical vectors still returns as many as asked', async () => {
+    const index = await start({ vectorIndexMinRows: 1000 });
+    // One sentence repeated makes one vector many times over; HNSW's graph walk then reaches few of them.
+    const repeated = unitVector(1, 1);
+    const own = makeDocument({ documentId: 'repeated', count: 1200, vector: repeated });
+    const others = makeDocument({ tenant: TENANT_C, documentId: 'also-repeated', count: 600, vector: repeated });
+    const unrelated = Array.from({ length: 400 }, (_, position) => makeChunk({ tenant: TENANT_D, documentId: `other-${position}` }));
+    await index.upsert([...own, ...others, ...unrelated]);
+    expect(await index.ensureVectorIndex()).toBe(true);
+
+    for (const filter of [{ tenant: TENANT_A }, { tenant: TENANT_A, source: 'api' }]) {
+      const hits = await index.vectorSearch(repeated, filter, 100);
+      expect(hits).toHaveLength(100);
+      expect(new Set(hits.map((hit) => hit.chunk.documentId))).toEqual(new Set(['repeated']));
+    }
+  });
+
   it.runIf(existsSync('/proc/self/task'))('runs LanceDB\'s threads at the nice value it is given (Linux)', async () => {
     const index = await start({ threadNiceness: 7 });
     await index.upsert([makeChunk({ documentId: 'd1', text: 'some words' })]);
