@@ -149,6 +149,33 @@ describe('malformed input never causes a 5xx', () => {
     expect(overflow.body.error.message).toContain('metadata.weight: must be a finite number');
   });
 
+  it('says why a body is not read: where its JSON breaks, or which key is refused, on Alchemyst and Memind routes alike', async () => {
+    const broken = await sut.call(token, 'POST', `${API}/add-async`, '{"documents":[{"content":"x",}],"source":"s","context_type":"resource"}');
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
+    expect(broken.body.error.message).toMatch(/^Body is not valid JSON: .*position 29/);
+
+    for (const path of [`${API}/add-async`, '/open/v1/memory/sync/add-message']) {
+      const poisoned = await sut.call(token, 'POST', path, '{"documents":[{"content":"x","__proto__":{"isAdmin":true}}],"source":"s","context_type":"resource"}');
+      expect(poisoned.status).toBe(400);
+      expect(JSON.stringify(poisoned.body)).toContain('must not hold a \\"__proto__\\" key');
+    }
+    const viaConstructor = await sut.call(token, 'POST', `${API}/search`, '{"query":"q","constructor":{"prototype":{"x":1}}}');
+    expect(viaConstructor.status).toBe(400);
+    expect(viaConstructor.body.error.message).toContain('"constructor" key holding "prototype"');
+
+    const empty = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '' });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { error: { message: string } }).error.message).toContain('Body is empty');
+
+    const form = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=q' });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { error: { message: string } }).error.message).toContain('application/x-www-form-urlencoded was given');
+
+    // A byte-order mark is allowed, as before.
+    expect((await sut.call(token, 'POST', `${API}/search`, `\ufeff${JSON.stringify({ query: 'q', similarity_threshold: 1, minimum_similarity_threshold: 0 })}`)).status).toBe(202);
+  });
+
   // PostgreSQL cannot store U+0000; before this check such a body failed the durable append with a 503.
   it.each([
     [`${API}/add-async`, addContextBody({ documents: [{ content: 'before\u0000after' }] }), 'documents[0].content'],

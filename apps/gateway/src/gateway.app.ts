@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES } from '@recollect/contracts';
 import { MAX_PATH_SEGMENT_LENGTH, answerClientError, answerFrameworkError } from './errors/client-error';
 import { GatewayModule } from './gateway.module';
 import { acceptOnlyPlainUtf8Bodies } from './limits/body-encoding';
+import { parseJsonBodiesWithReasons } from './limits/json-body';
 import { timeRequests } from './metrics/http-metrics';
 import type { GatewayOptions } from './gateway.options';
 import { buildOpenApiDocument } from './openapi/openapi.document';
@@ -29,7 +30,8 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
     frameworkErrors: answerFrameworkError,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false });
+  // Bodies are JSON, parsed by parseJsonBodiesWithReasons below; Nest's parsers would replace it.
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false, bodyParser: false });
 
   const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');
   // The plugins' own fastify typings lag Nest's; the runtime contract is the same.
@@ -39,6 +41,7 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   const fastify = app.getHttpAdapter().getInstance();
   timeRequests(fastify, { serveMetrics: options.servesMetrics });
   acceptOnlyPlainUtf8Bodies(fastify);
+  parseJsonBodiesWithReasons(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', String(request.id));
   });

@@ -16,6 +16,10 @@ const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   504: ErrorCode.Timeout,
 };
 
+/** A body no parser reads; Fastify's own text names neither the type sent nor the one expected. */
+const unsupportedMediaType = (request: FastifyRequest): string =>
+  `Bodies must be JSON, sent with content-type application/json (${request.headers['content-type'] ?? 'no content-type'} was given)`;
+
 /** Maps every error to the envelope of the API family the route belongs to. Unknown errors are logged and answered 500 without internals. */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -35,12 +39,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code = CODE_FOR_STATUS[status] ?? (status < 500 ? ErrorCode.ValidationFailed : ErrorCode.Internal);
-      const message = status === 401 ? 'Missing or invalid bearer token' : status === 404 ? `No route ${request.method} ${request.url.split('?')[0]}` : exception.message;
+      const message =
+        status === 401
+          ? 'Missing or invalid bearer token'
+          : status === 404
+            ? `No route ${request.method} ${request.url.split('?')[0]}`
+            : status === 415
+              ? unsupportedMediaType(request)
+              : exception.message;
       return { code, message };
     }
     const fastifyError = exception as { code?: string; statusCode?: number; message?: string };
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-      return { code: codeForFastifyError(fastifyError.code, fastifyError.statusCode), message: fastifyError.message ?? 'Bad request' };
+      const code = codeForFastifyError(fastifyError.code, fastifyError.statusCode);
+      return { code, message: code === ErrorCode.UnsupportedMediaType ? unsupportedMediaType(request) : (fastifyError.message ?? 'Bad request') };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { code: ErrorCode.Internal, message: 'Internal server error' };
