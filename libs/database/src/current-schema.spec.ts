@@ -1,7 +1,7 @@
 import { createTestDatabase } from '@recollect/testing';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentSchemaGate, waitForCurrentSchema } from './current-schema';
+import { currentSchemaGate, pendingMigrations, waitForCurrentSchema } from './current-schema';
 
 class CreateProbe1700000000000 implements MigrationInterface {
   name = 'CreateProbe1700000000000';
@@ -28,6 +28,24 @@ describe(waitForCurrentSchema.name, () => {
     await service?.destroy();
     await migrator?.destroy();
     await database?.drop();
+  });
+
+  it('only looks: waiting leaves the migrations table to the migrator, so processes starting together never race to create it', async () => {
+    const fresh = await createTestDatabase();
+    const options = { type: 'postgres' as const, url: fresh.url, migrations: [CreateProbe1700000000000], migrationsTableName: 'probe_migrations' };
+    const replicas = await Promise.all(Array.from({ length: 4 }, () => new DataSource(options).initialize()));
+    const job = await new DataSource(options).initialize();
+    try {
+      expect(await pendingMigrations(replicas[0]!)).toBe(1);
+      const [{ present }] = (await job.query(`SELECT to_regclass('probe_migrations') IS NOT NULL AS present`)) as Array<{ present: boolean }>;
+      expect(present).toBe(false);
+      // Every replica looks while the job creates the table and applies the migration.
+      await Promise.all([...replicas.map((replica) => waitForCurrentSchema(replica, { pollMs: 5 })), job.runMigrations()]);
+      expect(await pendingMigrations(replicas[1]!)).toBe(0);
+    } finally {
+      await Promise.all([...replicas, job].map((source) => source.destroy()));
+      await fresh.drop();
+    }
   });
 
   it('waits while a migration is pending, says so once, and goes on once another process applied it', async () => {

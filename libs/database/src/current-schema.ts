@@ -16,11 +16,24 @@ export interface CurrentSchemaOptions {
  */
 export async function waitForCurrentSchema(db: DataSource, { pollMs = 2_000, onWaiting }: CurrentSchemaOptions = {}): Promise<void> {
   let told = false;
-  while (await db.showMigrations()) {
+  while ((await pendingMigrations(db)) > 0) {
     if (!told) onWaiting?.();
     told = true;
     await sleep(pollMs);
   }
+}
+
+/**
+ * How many of the service's migrations its migrations table does not list, by looking only. TypeORM's
+ * showMigrations() creates the table when it is missing: two processes starting on a fresh database
+ * (replicas, or a replica beside the migration Job) then both create it, and one of them fails.
+ */
+export async function pendingMigrations(db: DataSource): Promise<number> {
+  const table = `"${(db.options.migrationsTableName ?? 'migrations').replaceAll('"', '""')}"`;
+  const [found] = (await db.query('SELECT to_regclass($1) IS NOT NULL AS present', [table])) as Array<{ present: boolean }>;
+  if (!found?.present) return db.migrations.length;
+  const applied = new Set(((await db.query(`SELECT name FROM ${table}`)) as Array<{ name: string }>).map((row) => row.name));
+  return db.migrations.filter((migration) => !applied.has(migration.name ?? migration.constructor.name)).length;
 }
 
 /**
