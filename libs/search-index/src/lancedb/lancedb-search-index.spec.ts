@@ -248,6 +248,36 @@ describe('LanceDbSearchIndex specifics', () => {
     }
   });
 
+  it('deletes old table versions at maintenance, and at a start that finds many, however few writes each process made', async () => {
+    const versionsOf = async (name: string) => {
+      const connection = await connect(harness.directory);
+      const table = await connection.openTable(name);
+      const count = (await table.listVersions()).length;
+      table.close();
+      connection.close();
+      return count;
+    };
+    const options = { maintenanceEveryWrites: 12, keepOldVersionsMs: 0 };
+    // A process that stopped short of its write count (22 writes against 1000).
+    let index = await start({ ...options, maintenanceEveryWrites: 1000 });
+    for (let write = 0; write < 11; write += 1) {
+      await index.upsert([makeChunk({ documentId: `d${write}` })]);
+      await index.upsertDocuments([makeDocumentRecord({ documentId: `d${write}`, text: `words ${write}` })]);
+    }
+    // The next start finds the versions and cleans up.
+    expect(await versionsOf('chunks')).toBeGreaterThan(12);
+    index = await reopen(options);
+    await index.close();
+    // What is left: the newest, and those that compaction and index updates made after the cut-off.
+    expect(await versionsOf('chunks')).toBeLessThan(5);
+    expect(await versionsOf('chunks_documents')).toBeLessThan(5);
+
+    index = await reopen(options);
+    expect(await index.listChunks({ tenant: TENANT_A }, { limit: 20, offset: 0 })).toHaveLength(11);
+    expect(idsOf(await index.lexicalSearch('words', { tenant: TENANT_A }, 20))).toHaveLength(0);
+    expect((await index.lexicalSearchDocuments('words', { tenant: TENANT_A }, 20)).length).toBe(11);
+  });
+
   it('with the ANN index, a filtered search over many identical vectors still returns as many as asked', async () => {
     const index = await start({ vectorIndexMinRows: 1000 });
     // One sentence repeated makes one vector many times over; HNSW's graph walk then reaches few of them.
