@@ -112,6 +112,19 @@ describe(UseLitePoolEmbedder.name, () => {
     await expect(warming).resolves.toBeUndefined();
   });
 
+  // Terminating a worker in the middle of an ONNX Runtime call aborted the whole process (SIGABRT on a
+  // native error): this test's process would die, failing the run.
+  it('lets the slices in flight finish when closed, and fails those still waiting', async () => {
+    const closing = new UseLitePoolEmbedder({ threads: 2 });
+    await closing.warmUp();
+    const texts = Array.from({ length: 64 }, (_, i) => `sentence number ${i} about the quarterly pricing of the scale plan`);
+    const inFlight = closing.embed(texts);
+    const waiting = closing.embed(['queued behind the others']).catch((error: unknown) => error);
+    await closing.close();
+    expect(await inFlight).toHaveLength(64);
+    expect(await waiting).toMatchObject({ message: 'The embedder was closed' });
+  }, MODEL_LOAD_TIMEOUT_MS);
+
   it('refuses work once closed', async () => {
     const closing = new UseLitePoolEmbedder({ threads: 1 });
     await closing.close();

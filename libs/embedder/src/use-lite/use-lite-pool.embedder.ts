@@ -95,10 +95,16 @@ export class UseLitePoolEmbedder implements Embedder {
     });
   }
 
+  /**
+   * Fails the waiting work, lets each worker finish the slice it is on, then stops them: terminating a
+   * worker in the middle of an ONNX Runtime call aborted the whole process (a native error thrown as
+   * the worker's environment went away), during a SIGTERM meant to let in-flight work finish.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    const workers = this.workers.splice(0);
     for (const queue of Object.values(this.queues)) for (const slice of queue.splice(0)) slice.reject(new Error('The embedder was closed'));
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map(untilIdle));
     await Promise.all(workers.map(({ worker }) => worker.terminate()));
   }
 
@@ -142,6 +148,23 @@ export class UseLitePoolEmbedder implements Embedder {
       this.workers.push(entry);
     }
   }
+}
+
+/** A slice takes well under a second; past this, a worker is taken as hung and stopped all the same. */
+const CLOSE_WAIT_MS = 10_000;
+
+/** Resolves once the worker has answered the slice it is on (or exited, or seemed hung). */
+function untilIdle({ worker, busy }: PoolWorker): Promise<void> {
+  if (!busy) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      worker.off('message', done).off('exit', done);
+      resolve();
+    };
+    const timer = setTimeout(done, CLOSE_WAIT_MS);
+    worker.on('message', done).on('exit', done);
+  });
 }
 
 /** The compiled worker beside this file; from TypeScript sources (tests), the package's build of it. */
