@@ -42,8 +42,16 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   timeRequests(fastify, { serveMetrics: options.servesMetrics });
   acceptOnlyPlainUtf8Bodies(fastify);
   parseJsonBodiesWithReasons(fastify);
+  // Once closing, each response ends its connection. Fastify closes the connections idle when close()
+  // begins; one busy then would stay open after its answer, and close() would wait for the client's
+  // keep-alive to lapse (72 s with Node's fetch), past any orchestrator's grace period.
+  let closing = false;
+  fastify.addHook('preClose', async () => {
+    closing = true;
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', String(request.id));
+    if (closing) void reply.header('connection', 'close');
   });
   if (logger) {
     fastify.addHook('onResponse', async (request, reply) => {
