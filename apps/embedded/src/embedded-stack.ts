@@ -47,7 +47,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
 
   try {
     let postgres: RunningPostgres | undefined;
-    const url = databaseUrl ?? env.DATABASE_URL ?? (postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: env.POSTGRES_PORT })).url;
+    const url = databaseUrl ?? env.DATABASE_URL ?? (postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: env.POSTGRES_PORT, notice: (line) => logger && logger.warn(line, 'Embedded') })).url;
     if (postgres) {
       stops.push(() => postgres.stop());
       log(`PostgreSQL ${postgres.dataDir} on port ${env.POSTGRES_PORT}`);

@@ -60,7 +60,7 @@ describe('a cluster left running by a process that was killed', () => {
   };
   const postmasterPid = (dir: string): number => Number(readFileSync(join(clusterDirFor(dir), 'postmaster.pid'), 'utf8').split('\n')[0]);
 
-  it.runIf(process.platform === 'linux')('is stopped at the next start, which then serves the database', async () => {
+  it.runIf(process.platform === 'linux')('is stopped at the next start, which says so and then serves the database', async () => {
     const dir = clusterDir();
     const first = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
     await first.stop();
@@ -74,8 +74,10 @@ describe('a cluster left running by a process that was killed', () => {
     await expect.poll(() => serves(first.url.replace(/:\d+\//, `:${leftoverPort}/`)), { timeout: 30_000, interval: 100 }).toBe(true);
     const leftover = postmasterPid(dir);
 
-    const second = await startEmbeddedPostgres({ dataDir: dir, port: await freePort() });
+    const notices: string[] = [];
+    const second = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), notice: (line) => notices.push(line) });
     try {
+      expect(notices).toEqual([`stopping PostgreSQL (pid ${leftover}) left running by a process that did not shut down`]);
       expect(await serves(second.url)).toBe(true);
       expect(postmasterPid(dir)).not.toBe(leftover);
       expect(() => process.kill(leftover, 0)).toThrow();

@@ -12,7 +12,10 @@ export interface EmbeddedPostgresOptions {
   database?: string;
   user?: string;
   password?: string;
+  /** PostgreSQL's own output. */
   log?: (line: string) => void;
+  /** What the runner itself has to say: a server left running by an earlier process, stopped. */
+  notice?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -100,7 +103,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();
   assertWritable(dataDir);
-  await stopLeftoverPostmaster(dataDir, log);
+  await stopLeftoverPostmaster(dataDir, (line) => {
+    log(line);
+    options.notice?.(line);
+  });
   // The library rejects with no reason when the server exits during start-up; its log has the reason.
   await server.start().catch((error: unknown) => {
     throw new Error(`PostgreSQL did not start in ${dataDir}: ${error instanceof Error ? error.message : recentLines.join(' | ') || 'no output'}`);
