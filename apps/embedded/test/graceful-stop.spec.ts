@@ -6,6 +6,7 @@ import { signToken } from '@recollect/auth';
 import { createTestDatabase } from '@recollect/testing';
 import { Client } from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from './harness';
 import { startServiceProcess } from './service-process';
 
 const API = '/api/v1/context';
@@ -26,14 +27,6 @@ function post(agent: Agent, url: string, token: string, path: string, body: unkn
     call.on('error', reject);
     call.end(JSON.stringify(body));
   });
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let pause = 10; !(await condition()); pause = Math.min(pause * 2, 200)) {
-    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, pause));
-  }
 }
 
 describe('a stop signal in the middle of work', () => {
@@ -77,7 +70,7 @@ describe('a stop signal in the middle of work', () => {
     const db = new Client({ connectionString: database.url });
     await db.connect();
     cleanups.push(() => db.end());
-    await until(async () => Number((await db.query(`SELECT count(*) AS n FROM bus.messages WHERE topic = 'context.commands.v1'`)).rows[0].n) > BURST);
+    await eventually(async () => (Number((await db.query(`SELECT count(*) AS n FROM bus.messages WHERE topic = 'context.commands.v1'`)).rows[0].n) > BURST ? true : undefined), 30_000);
 
     const exit = await service.stop('SIGTERM', 30_000);
     expect(exit).toEqual({ code: 0, signal: null });
