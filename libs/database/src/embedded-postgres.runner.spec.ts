@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, freePort } from '@recollect/testing';
-import { clusterDirFor, leaveShutdownSignalsToTheOwner, privateAncestorOf, startEmbeddedPostgres, unreachableBinaryReason } from './embedded-postgres.runner';
+import { clusterDirFor, leaveShutdownSignalsToTheOwner, privateAncestorOf, startEmbeddedPostgres, unreachableBinaryReason, usableSocketDir } from './embedded-postgres.runner';
 
 describe('embedded PostgreSQL', () => {
   it('serves a real database that accepts DDL and queries', async () => {
@@ -21,6 +21,37 @@ describe('embedded PostgreSQL', () => {
     expect(version.rows[0].server_version).toMatch(/^17\./);
     await client.end();
     await db.drop();
+  });
+
+  it.runIf(process.platform !== 'win32')('hands out a URL on its local socket, and still serves 127.0.0.1 to other tools', async () => {
+    const db = await createTestDatabase();
+    const clientAddressOver = async (url: string): Promise<string | null> => {
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query<{ address: string | null }>('SELECT inet_client_addr()::text AS address')).rows[0].address;
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      expect(await clientAddressOver(db.url)).toBeNull(); // a Unix-domain connection has no client address
+      const overTcp = new URL(db.url);
+      overTcp.hostname = '127.0.0.1';
+      expect(await clientAddressOver(overTcp.toString())).toBe('127.0.0.1/32');
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
+describe(usableSocketDir.name, () => {
+  it('takes the first folder holding the server socket for the port, skipping the abstract namespace and missing sockets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recollect-socket-'));
+    writeFileSync(join(dir, '.s.PGSQL.5999'), '');
+    expect(usableSocketDir(`@abstract, /no/such/folder, ${dir}`, 5999)).toBe(dir);
+    expect(usableSocketDir(dir, 6000)).toBeUndefined();
+    expect(usableSocketDir('', 5999)).toBeUndefined();
   });
 });
 
