@@ -14,6 +14,8 @@ export interface Exit {
 
 export interface ServiceProcess {
   url: string;
+  /** What it has written so far, stdout and stderr, up to its last 200 lines. */
+  output(): readonly string[];
   /** Sends `signal` and resolves once the process has exited; SIGKILL follows if it has not within `graceMs`. */
   stop(signal: NodeJS.Signals, graceMs?: number): Promise<Exit>;
 }
@@ -29,13 +31,13 @@ export async function startServiceProcess(env: Record<string, string>, startTime
   const output: string[] = [];
   const remember = (line: string) => {
     output.push(line);
-    if (output.length > 20) output.shift();
+    if (output.length > 200) output.shift();
   };
   createInterface({ input: child.stderr! }).on('line', remember);
   const url = await new Promise<string>((listening, failed) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      failed(new Error(`the service did not listen within ${startTimeoutMs} ms: ${output.join(' | ')}`));
+      failed(new Error(`the service did not listen within ${startTimeoutMs} ms: ${output.slice(-20).join(' | ')}`));
     }, startTimeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       remember(line);
@@ -47,10 +49,10 @@ export async function startServiceProcess(env: Record<string, string>, startTime
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      failed(new Error(`the service exited before it listened (${signal ?? `code ${code}`}): ${output.join(' | ')}`));
+      failed(new Error(`the service exited before it listened (${signal ?? `code ${code}`}): ${output.slice(-20).join(' | ')}`));
     });
   });
-  return { url, stop: (signal, graceMs = 30_000) => stopProcess(child, exited, signal, graceMs) };
+  return { url, output: () => [...output], stop: (signal, graceMs = 30_000) => stopProcess(child, exited, signal, graceMs) };
 }
 
 async function stopProcess(child: ChildProcess, exited: Promise<Exit>, signal: NodeJS.Signals, graceMs: number): Promise<Exit> {

@@ -1,6 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { BUS_CLIENT } from '@recollect/bus';
 import { currentSchemaGate } from '@recollect/database';
 import { EMBEDDER, type Embedder } from '@recollect/embedder';
@@ -16,7 +16,7 @@ import { CommandProcessor } from './indexing/command-processor.service';
 import { ContextCommandsConsumer } from './indexing/context-commands.consumer';
 import { DeletionService } from './indexing/deletion.service';
 import { IndexingService } from './indexing/indexing.service';
-import { CHUNKING_OPTIONS, DELIVERY_POLICY, type ChunkingOptions, type DeliveryPolicy } from './ingestion.tokens';
+import { CHUNKING_OPTIONS, DELIVERY_POLICY, INGESTION_DATA_SOURCE, type ChunkingOptions, type DeliveryPolicy } from './ingestion.tokens';
 import { JobEntity } from './jobs/job.entity';
 import { JobOutcomeEntity } from './jobs/job-outcome.entity';
 import { JobsController } from './jobs/jobs.controller';
@@ -47,6 +47,7 @@ export class IngestionModule {
       module: IngestionModule,
       imports: [
         TypeOrmModule.forRoot({
+          name: INGESTION_DATA_SOURCE,
           type: 'postgres',
           url: options.databaseUrl,
           entities: [JobEntity, JobOutcomeEntity, DocumentEntity],
@@ -59,7 +60,7 @@ export class IngestionModule {
       ],
       controllers: [ContextCommandsConsumer, MemoryChangesConsumer, JobsController, FilesController],
       providers: [
-        currentSchemaGate('ingestion', options.runMigrations, (message) => new Logger('Ingestion').warn(message)),
+        currentSchemaGate('ingestion', getDataSourceToken(INGESTION_DATA_SOURCE), options.runMigrations, (message) => new Logger('Ingestion').warn(message)),
         { provide: SEARCH_INDEX, useValue: options.searchIndex },
         { provide: EMBEDDER, useValue: options.embedder },
         { provide: BUS_CLIENT, useValue: options.busClient },

@@ -1,3 +1,9 @@
+/**
+ * Ingestion's own TypeORM data source. Named, because the embedded service runs ingestion and memory
+ * in one process, each with its data source: unnamed, both would claim Nest's default one.
+ */
+export const INGESTION_DATA_SOURCE = 'ingestion';
+
 export const CHUNKING_OPTIONS = Symbol('CHUNKING_OPTIONS');
 export interface ChunkingOptions {
   maxWords: number;

@@ -1,6 +1,6 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { ClientProxy } from '@nestjs/microservices';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { BUS_CLIENT } from '@recollect/bus';
 import { currentSchemaGate } from '@recollect/database';
 import { ConversationRepository } from './conversation/conversation.repository';
@@ -13,7 +13,7 @@ import { ChangeOutbox } from './events/change-outbox';
 import { ChangeOutboxRepository } from './events/change-outbox.repository';
 import { OutboxMetrics } from './events/outbox-metrics';
 import { OutboxRelay } from './events/outbox-relay';
-import { CHANGE_LIMITS, DELIVERY_POLICY, type ChangeLimits, type DeliveryPolicy } from './memory.tokens';
+import { CHANGE_LIMITS, DELIVERY_POLICY, MEMORY_DATA_SOURCE, type ChangeLimits, type DeliveryPolicy } from './memory.tokens';
 import { memoryMigrations } from './migrations';
 import { MemoryIndexedConsumer } from './operations/memory-indexed.consumer';
 import { OperationEntity } from './operations/operation.entity';
@@ -39,6 +39,7 @@ export class MemoryModule {
       module: MemoryModule,
       imports: [
         TypeOrmModule.forRoot({
+          name: MEMORY_DATA_SOURCE,
           type: 'postgres',
           url: options.databaseUrl,
           entities: [SessionEntity, MessageEntity, OperationEntity],
@@ -51,7 +52,7 @@ export class MemoryModule {
       ],
       controllers: [MemoryCommandsConsumer, MemoryIndexedConsumer, OperationsController],
       providers: [
-        currentSchemaGate('memory', options.runMigrations, (message) => new Logger('Memory').warn(message)),
+        currentSchemaGate('memory', getDataSourceToken(MEMORY_DATA_SOURCE), options.runMigrations, (message) => new Logger('Memory').warn(message)),
         { provide: BUS_CLIENT, useValue: options.busClient },
         { provide: DELIVERY_POLICY, useValue: options.delivery },
         { provide: CHANGE_LIMITS, useValue: options.changes },

@@ -1,3 +1,9 @@
+/**
+ * Memory's own TypeORM data source. Named, because the embedded service runs ingestion and memory
+ * in one process, each with its data source: unnamed, both would claim Nest's default one.
+ */
+export const MEMORY_DATA_SOURCE = 'memory';
+
 export const DELIVERY_POLICY = Symbol('DELIVERY_POLICY');
 /** Mirrors the bus's retry bound, so the last attempt can fail its operation before the command is dead-lettered. */
 export interface DeliveryPolicy {

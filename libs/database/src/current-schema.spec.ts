@@ -54,8 +54,8 @@ describe(waitForCurrentSchema.name, () => {
     const waiting = waitForCurrentSchema(service, { pollMs: 20, onWaiting: () => (waitingTold += 1) }).then(() => (done = true));
     // A module that applies its own migrations starts at once; one that does not is held, saying why.
     const warnings: string[] = [];
-    expect(await currentSchemaGate('probe', true, (message) => warnings.push(message)).useFactory(service)).toBe(true);
-    const gated = currentSchemaGate('probe', false, (message) => warnings.push(message)).useFactory(service);
+    expect(await currentSchemaGate('probe', DataSource, true, (message) => warnings.push(message)).useFactory(service)).toBe(true);
+    const gated = currentSchemaGate('probe', DataSource, false, (message) => warnings.push(message)).useFactory(service);
     while (waitingTold === 0 || warnings.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(done).toBe(false);
     expect(warnings).toEqual(['waiting for the probe migrations to be applied (the migration job, or npm run migrate)']);

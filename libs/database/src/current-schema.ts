@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DataSource } from 'typeorm';
+import type { InjectionToken } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 
 export interface CurrentSchemaOptions {
   /** Between looks at the migrations table. */
@@ -40,10 +41,10 @@ export async function pendingMigrations(db: DataSource): Promise<number> {
  * A Nest provider holding its module's start until the schema is current, unless the module applies
  * its migrations itself (embedded mode). Nest waits for every provider before the service consumes.
  */
-export function currentSchemaGate(service: string, appliesItsOwnMigrations: boolean, warn: (message: string) => void) {
+export function currentSchemaGate(service: string, dataSource: InjectionToken<DataSource>, appliesItsOwnMigrations: boolean, warn: (message: string) => void) {
   return {
     provide: `${service}:current-schema`,
-    inject: [DataSource],
+    inject: [dataSource],
     useFactory: async (db: DataSource): Promise<true> => {
       if (!appliesItsOwnMigrations) {
         await waitForCurrentSchema(db, { onWaiting: () => warn(`waiting for the ${service} migrations to be applied (the migration job, or npm run migrate)`) });

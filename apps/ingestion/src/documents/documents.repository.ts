@@ -5,6 +5,7 @@ import { AnalyzeOnGrowth, driverPool } from '@recollect/database';
 import type { Tenant } from '@recollect/contracts';
 import { tenantWhere } from '../tenant-where';
 import { DocumentEntity } from './document.entity';
+import { INGESTION_DATA_SOURCE } from '../ingestion.tokens';
 
 export interface FileNameCheck {
   tenant: Tenant;
@@ -23,7 +24,7 @@ export class DocumentsRepository {
    */
   private statistics: AnalyzeOnGrowth | undefined;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource(INGESTION_DATA_SOURCE) private readonly db: DataSource) {}
 
   /** File names among `fileNames` that this tenant already holds under another context. */
   async takenFileNames(tenant: Tenant, fileNames: string[], exceptContextId?: string): Promise<string[]> {

@@ -7,6 +7,7 @@ import { ingestionJobs } from '@recollect/metrics';
 import { tenantWhere } from '../tenant-where';
 import { JobEntity } from './job.entity';
 import { JobOutcomeEntity, type JobOutcome } from './job-outcome.entity';
+import { INGESTION_DATA_SOURCE } from '../ingestion.tokens';
 
 export type BeginOutcome = { kind: 'run'; job: JobEntity } | { kind: 'skip'; job: JobEntity };
 export type CancelOutcome = 'cancelled' | 'running' | 'finished' | 'unknown';
@@ -53,7 +54,7 @@ export class JobsRepository {
   /** Every status poll and every synchronous add's wait reads a job: a named statement, not a TypeORM query. */
   private readonly findJob: TenantRowLookup<JobEntity>;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(@InjectDataSource(INGESTION_DATA_SOURCE) private readonly db: DataSource) {
     this.findJob = tenantRowLookup(db, JobEntity);
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { tenantIdentity, type Tenant } from '@recollect/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { INGESTION_DATA_SOURCE } from '../ingestion.tokens';
 
 /** The changes that last wrote one message: its chunks (null if none numbered did) and its lexical document. */
 export interface MessageVersion {
@@ -33,7 +34,7 @@ const SESSION_LOCK_SPACE = 0x696e6731;
 /** The `memory_message_versions` and `memory_session_deletions` tables (see their migration). */
 @Injectable()
 export class MemoryVersionsRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource(INGESTION_DATA_SOURCE) private readonly db: DataSource) {}
 
   /**
    * Runs `work` in a transaction holding the session's lock until it settles. The work reads and

@@ -7,6 +7,7 @@ import { sessionRowId } from '../memory-ids';
 import { belongsTo, tenantWhere } from '../tenant-where';
 import { MessageEntity } from './message.entity';
 import { SessionEntity } from './session.entity';
+import { MEMORY_DATA_SOURCE } from '../memory.tokens';
 
 /** Advisory-lock namespace for writing one session ("mem" + 1); a hash collision only makes two sessions take turns. */
 const WRITE_LOCK_SPACE = 0x6d656d31;
@@ -16,7 +17,7 @@ export type Neighbour = Pick<MessageEntity, 'position' | 'authorName' | 'text'>;
 /** Sessions and messages in PostgreSQL. Writes run inside the caller's transaction. */
 @Injectable()
 export class ConversationRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource(MEMORY_DATA_SOURCE) private readonly db: DataSource) {}
 
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { MEMORY_DATA_SOURCE } from '../memory.tokens';
 
 export interface WaitingChange {
   id: string;
@@ -28,7 +29,7 @@ const PUBLISH_BATCH = 50;
 /** The `change_outbox` table: changes stored with their messages, kept until published. */
 @Injectable()
 export class ChangeOutboxRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource(MEMORY_DATA_SOURCE) private readonly db: DataSource) {}
 
   async add(tx: EntityManager, change: NewChange): Promise<void> {
     await tx.query('INSERT INTO change_outbox (operation_id, message_key, value, headers) VALUES ($1, $2, $3::json, $4::jsonb)', [

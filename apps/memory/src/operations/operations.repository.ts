@@ -5,6 +5,7 @@ import { FINISHED_OPERATION_STATUSES, type OperationKind, type OperationStatus, 
 import { tenantRowLookup, type TenantRowLookup } from '@recollect/database';
 import { belongsTo, tenantWhere } from '../tenant-where';
 import { OperationEntity } from './operation.entity';
+import { MEMORY_DATA_SOURCE } from '../memory.tokens';
 
 const UNFINISHED: OperationStatus[] = ['accepted', 'stored'];
 
@@ -13,7 +14,7 @@ export class OperationsRepository {
   /** Every status poll and every synchronous memory/add's wait reads an operation: a named statement, not a TypeORM query. */
   private readonly findOperation: TenantRowLookup<OperationEntity>;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(@InjectDataSource(MEMORY_DATA_SOURCE) private readonly db: DataSource) {
     this.findOperation = tenantRowLookup(db, OperationEntity);
   }
 
