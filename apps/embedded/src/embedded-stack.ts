@@ -6,7 +6,7 @@ import { Pool } from 'pg';
 import type { Env } from '@recollect/config';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { BusExceptionFilter, InProcessBroker, InProcessClient, InProcessServer } from '@recollect/bus';
-import { endPool, startEmbeddedPostgres, type RunningPostgres } from '@recollect/database';
+import { poolEnder, startEmbeddedPostgres, type RunningPostgres } from '@recollect/database';
 import { warmUpInBackground, type Embedder } from '@recollect/embedder';
 import { createGatewayApp } from '@recollect/gateway';
 import { IngestionModule } from '@recollect/ingestion';
@@ -57,7 +57,7 @@ export async function startEmbeddedStack({ env, logger, databaseUrl, embedder: g
     // An idle connection the server drops (a restart, say) is reported here; unheard, it would
     // crash the process. The pool replaces it on the next checkout.
     pool.on('error', (error) => logger && logger.warn(`PostgreSQL dropped an idle connection: ${error.message}`, 'Embedded'));
-    stops.push(() => endPool(pool));
+    stops.push(poolEnder(pool));
     const broker = new InProcessBroker({ pool, partitions: env.BUS_PARTITIONS, maxAttempts: env.BUS_MAX_ATTEMPTS });
     await broker.start();
     stops.push(() => broker.stop());

@@ -27,7 +27,8 @@ export interface ServiceProcess {
 export async function startServiceProcess(env: Record<string, string>, startTimeoutMs = 60_000): Promise<ServiceProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
   const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<Exit>((done) => child.once('exit', (code, signal) => done({ code, signal })));
+  // 'close', not 'exit': by then its output has been read to the end.
+  const exited = new Promise<Exit>((done) => child.once('close', (code, signal) => done({ code, signal })));
   const output: string[] = [];
   const remember = (line: string) => {
     output.push(line);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,10 +48,14 @@ describe('embedded PostgreSQL', () => {
 describe(usableSocketDir.name, () => {
   it('takes the first folder holding the server socket for the port, skipping the abstract namespace and missing sockets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recollect-socket-'));
-    writeFileSync(join(dir, '.s.PGSQL.5999'), '');
-    expect(usableSocketDir(`@abstract, /no/such/folder, ${dir}`, 5999)).toBe(dir);
-    expect(usableSocketDir(dir, 6000)).toBeUndefined();
-    expect(usableSocketDir('', 5999)).toBeUndefined();
+    try {
+      writeFileSync(join(dir, '.s.PGSQL.5999'), '');
+      expect(usableSocketDir(`@abstract, /no/such/folder, ${dir}`, 5999)).toBe(dir);
+      expect(usableSocketDir(dir, 6000)).toBeUndefined();
+      expect(usableSocketDir('', 5999)).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,23 +1,25 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'pg';
 
 /**
- * Ends `pool` and resolves once its connections have closed, or after `graceMs`. pg-pool's own end()
- * resolves once it has asked each connection to close: a server stopped straight after still finds
- * some open, and the pool reports each one it drops as an error.
+ * Returns how to end `pool`: the returned function resolves once every connection has closed, or
+ * `graceMs` after pg-pool's own end(). That end() resolves once it has asked each connection to
+ * close; a server stopped straight after still finds some open, and the pool reports each one it
+ * drops as an error. Take it right after creating the pool: it counts connections from the pool's
+ * events ('connect' for each made, 'remove' once each has closed).
  */
-export async function endPool(pool: Pool, graceMs = 2_000): Promise<void> {
-  let open = pool.totalCount;
-  let timer: NodeJS.Timeout | undefined;
-  const closed = new Promise<void>((resolve) => {
-    if (open === 0) return resolve();
-    pool.on('remove', () => --open === 0 && resolve());
-    // A connection still being made when the pool ends may fail without a 'remove'.
-    timer = setTimeout(resolve, graceMs);
+export function poolEnder(pool: Pool, graceMs = 2_000): () => Promise<void> {
+  let open = 0;
+  let allClosed: (() => void) | undefined;
+  pool.on('connect', () => open++);
+  pool.on('remove', () => {
+    if (--open === 0) allClosed?.();
   });
-  try {
+  return async () => {
     await pool.end();
-    await closed;
-  } finally {
-    clearTimeout(timer);
-  }
+    if (open === 0) return;
+    const closing = new AbortController();
+    await Promise.race([new Promise<void>((resolve) => (allClosed = resolve)), sleep(graceMs, undefined, { signal: closing.signal }).catch(() => undefined)]);
+    closing.abort();
+  };
 }
