@@ -424,6 +424,9 @@ export class LanceDbSearchIndex implements SearchIndex {
       throw indexMismatchError(this.location(), current, identity);
     }
     await mkdir(this.options.directory, { recursive: true });
+    // Lance's vector-index statistics leave out the IVF centroids once this is set (nothing here reads
+    // them). Unset, the first maintenance pass over a vector index writes a warning, raw, to stderr.
+    process.env.LANCE_INCLUDE_VECTOR_CENTROIDS ??= 'false';
     const connection = await connect(this.options.directory);
     let table: Table | undefined;
     let documents: Table | undefined;
