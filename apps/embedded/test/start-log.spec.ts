@@ -20,7 +20,14 @@ describe('the service log', () => {
     chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder
     let service: ServiceProcess | undefined;
     try {
-      service = await startServiceProcess({ DATA_DIR: dataDir, POSTGRES_PORT: String(await freePort()), PORT: '0', JWT_SECRET: SECRET, EMBEDDER: 'hashing', LOG_LEVEL: 'warn' });
+      service = await startServiceProcess({
+        DATA_DIR: dataDir,
+        POSTGRES_PORT: String(await freePort()),
+        PORT: '0',
+        JWT_SECRET: SECRET,
+        EMBEDDER: 'hashing',
+        LOG_LEVEL: 'warn',
+      });
       const headers = { authorization: `Bearer ${signToken({ secret: SECRET, sub: 'alice' })}`, 'content-type': 'application/json' };
       const add = await fetch(`${service.url}/api/v1/context/add`, {
         method: 'POST',
@@ -28,7 +35,11 @@ describe('the service log', () => {
         body: JSON.stringify({ source: 'notes', context_type: 'resource', documents: [{ content: 'The harbour lamp burned late.' }] }),
       });
       expect(add.status).toBe(201);
-      const search = await fetch(`${service.url}/api/v1/context/search`, { method: 'POST', headers, body: JSON.stringify({ query: 'harbour lamp', similarity_threshold: 0.1 }) });
+      const search = await fetch(`${service.url}/api/v1/context/search`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query: 'harbour lamp', similarity_threshold: 1, minimum_similarity_threshold: 0 }),
+      });
       expect(search.status).toBe(202); // the Alchemyst API answers search with 202
 
       expect(await service.stop('SIGTERM')).toEqual({ code: 0, signal: null });
