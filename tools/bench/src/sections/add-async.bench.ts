@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { busyShare, describeCpu, machineTicks, stealShare, stolenNote, timeWithCpuOf } from '../cpu-accounting';
 import { measureDurableWrites, type DurableWriteLatency } from '../durable-writes';
+import { readEventLoopDelay, type EventLoopDelay } from '../event-loop';
 import type { LoadRequest, LoadResult } from '../load.worker';
 import { runJson, spawnUntil } from '../processes';
 import { REPO_ROOT, startService } from '../service';
@@ -18,7 +19,7 @@ const body = JSON.stringify({
   metadata: { fileName: 'bench-__N__.txt', fileType: 'text/plain', groupName: ['bench'] },
 });
 
-const latency = ({ p50, p99, max }: DurableWriteLatency): string => `p50 ${round(p50, 2)} ms, p99 ${round(p99, 2)} ms, max ${round(max, 1)} ms`;
+const latency = ({ p50, p99, max }: DurableWriteLatency | EventLoopDelay): string => `p50 ${round(p50, 2)} ms, p99 ${round(p99, 2)} ms, max ${round(max, 1)} ms`;
 
 const load = (request: LoadRequest) => runJson<LoadResult>(LOAD_WORKER, [JSON.stringify(request)]);
 
@@ -57,8 +58,10 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   const machineBusy = busyShare(machineBefore, machineAfter);
   const machineStolen = stealShare(machineBefore, machineAfter);
   const halfRate = Math.max(1, Math.round(serviceMax.requestsPerSecond / 2));
+  await readEventLoopDelay(service.url); // starts the count afresh
   const halfRuns = halfRateRuns(() => load({ url, headers: auth, body, connections, durationSeconds: quick ? 3 : HALF_RATE_SECONDS, overallRate: halfRate }), quick ? 1 : HALF_RATE_RUNS);
   const [halfResults, diskAtHalf] = await Promise.all([halfRuns, measureDurableWrites(0, halfRuns)]);
+  const loopAtHalf = await readEventLoopDelay(service.url);
   await service.stop();
   const halfP99s = halfResults.map((run) => run.p99);
   // Requests of one run: the stall is compared with one run's slowest 1%, which is what its p99 is.
@@ -94,10 +97,15 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
         value: latency(diskAtHalf),
         note: `its longest stall alone held about ${round(heldByLongestStall * 100, 1)}% of that run's requests (the p99 is the slowest 1%)`,
       },
+      {
+        figure: "the service's event loop during the half-rate runs",
+        value: latency(loopAtHalf),
+        note: "how late a 10 ms timer fired (prom-client's sampling, the 10 ms taken off): what a request arriving then waited for the main thread",
+      },
     ],
     notes: [
       `autocannon, ${connections} connections, ${durationSeconds} s per run at the maximum and ${quick ? durationSeconds : HALF_RATE_SECONDS} s per run at half rate, in its own process; every request has its own source and fileName.`,
-      "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the rest is waiting for CPU.",
+      "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the main-thread row, how much waiting for the service's own thread does.",
     ],
   };
 }
