@@ -22,6 +22,8 @@ describe('answers under failure', () => {
       const response = await sut.call(token, 'POST', `${API}/add-async`, addContextBody());
       expect(response.status).toBe(503);
       expect(response.body.error.code).toBe('BUS_UNAVAILABLE');
+      const metrics = await (await fetch(`${sut.url}/metrics`)).text();
+      expect(metrics).toContain('recollect_gateway_command_duration_seconds_count{topic="context.commands.v1",outcome="refused"} 1\n');
       await db.query('ALTER TABLE bus.messages_unavailable RENAME TO messages');
       const { rows } = await db.query("SELECT count(*)::int AS n FROM bus.messages WHERE topic = 'context.commands.v1'");
       expect(rows[0].n).toBe(0);

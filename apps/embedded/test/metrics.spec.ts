@@ -45,6 +45,12 @@ describe('GET /metrics', () => {
     expect(requests('POST', `${API}/search`, 202)).toBe(1);
     expect(requests('GET', 'unmatched', 404)).toBe(1);
 
+    // The gateway's waits on the bus: each add asked whether its file name was taken, and only the first sent a command.
+    expect(valueOf(text, 'recollect_gateway_request_duration_seconds_count{pattern="context.file-exists.rpc.v1",outcome="answered"}')).toBe(2);
+    expect(valueOf(text, 'recollect_gateway_command_duration_seconds_count{topic="context.commands.v1",outcome="stored"}')).toBe(1);
+    expect(valueOf(text, 'recollect_gateway_command_duration_seconds_count{topic="memory.commands.v1",outcome="stored"}')).toBe(1);
+    expect(valueOf(text, 'recollect_gateway_command_duration_seconds_sum{topic="context.commands.v1",outcome="stored"}')).toBeGreaterThan(0);
+
     expect(valueOf(text, 'recollect_bus_deliveries_total{topic="context.commands.v1",outcome="handled"}')).toBe(1);
     expect(valueOf(text, 'recollect_ingestion_jobs_total{kind="add",outcome="completed"}')).toBe(1);
     expect(valueOf(text, 'recollect_ingestion_chunks_indexed_total{source="documents"}')).toBeGreaterThan(0);

@@ -16,6 +16,25 @@ export const httpRequestDuration = new Histogram({
   registers,
 });
 
+// The gateway's waits on the bus are mostly a few milliseconds: finer buckets at that end.
+const BUS_WAIT_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export const gatewayCommandDuration = new Histogram({
+  name: 'recollect_gateway_command_duration_seconds',
+  help: "Time the gateway waited for the bus to store a command durably (a PostgreSQL commit, or the Kafka brokers' acknowledgement), by topic and outcome (stored, refused)",
+  labelNames: ['topic', 'outcome'] as const,
+  buckets: BUS_WAIT_BUCKETS,
+  registers,
+});
+
+export const gatewayRequestDuration = new Histogram({
+  name: 'recollect_gateway_request_duration_seconds',
+  help: 'Time the gateway waited for a service to answer a request over the bus, by pattern and outcome (answered, timeout, failed)',
+  labelNames: ['pattern', 'outcome'] as const,
+  buckets: BUS_WAIT_BUCKETS,
+  registers,
+});
+
 export const busDeliveries = new Counter({
   name: 'recollect_bus_deliveries_total',
   help: 'Deliveries of event and command messages to their handlers, by topic and outcome: handled, failed (to be retried or dead-lettered), dead_lettered',
