@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { busyShare, describeCpu, machineTicks, stealShare, stolenNote, timeWithCpuOf } from '../cpu-accounting';
 import { measureDurableWrites, type DurableWriteLatency } from '../durable-writes';
-import { readEventLoopDelay, type EventLoopDelay } from '../event-loop';
+import { eventLoopDelay, histogramDelta, scrapeMetrics, type EventLoopDelay, type HistogramDelta } from '../service-metrics';
 import type { LoadRequest, LoadResult } from '../load.worker';
 import { runJson, spawnUntil } from '../processes';
 import { REPO_ROOT, startService } from '../service';
@@ -20,6 +20,9 @@ const body = JSON.stringify({
 });
 
 const latency = ({ p50, p99, max }: DurableWriteLatency | EventLoopDelay): string => `p50 ${round(p50, 2)} ms, p99 ${round(p99, 2)} ms, max ${round(max, 1)} ms`;
+
+const waited = ({ count, meanMs, p50AtMostMs, p99AtMostMs }: HistogramDelta, what: string): string =>
+  count === 0 ? `no ${what}` : `mean ${round(meanMs, 2)} ms; median ≤ ${p50AtMostMs} ms, p99 ≤ ${p99AtMostMs} ms (${count} ${what})`;
 
 const load = (request: LoadRequest) => runJson<LoadResult>(LOAD_WORKER, [JSON.stringify(request)]);
 
@@ -58,10 +61,13 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   const machineBusy = busyShare(machineBefore, machineAfter);
   const machineStolen = stealShare(machineBefore, machineAfter);
   const halfRate = Math.max(1, Math.round(serviceMax.requestsPerSecond / 2));
-  await readEventLoopDelay(service.url); // starts the count afresh
+  const metricsBeforeHalf = await scrapeMetrics(service.url); // also starts the event-loop figures afresh
   const halfRuns = halfRateRuns(() => load({ url, headers: auth, body, connections, durationSeconds: quick ? 3 : HALF_RATE_SECONDS, overallRate: halfRate }), quick ? 1 : HALF_RATE_RUNS);
   const [halfResults, diskAtHalf] = await Promise.all([halfRuns, measureDurableWrites(0, halfRuns)]);
-  const loopAtHalf = await readEventLoopDelay(service.url);
+  const metricsAfterHalf = await scrapeMetrics(service.url);
+  const loopAtHalf = eventLoopDelay(metricsAfterHalf);
+  const fileNameCheck = histogramDelta(metricsBeforeHalf, metricsAfterHalf, 'recollect_gateway_request_duration_seconds', 'pattern="context.file-exists.rpc.v1"');
+  const commandStored = histogramDelta(metricsBeforeHalf, metricsAfterHalf, 'recollect_gateway_command_duration_seconds', 'topic="context.commands.v1",outcome="stored"');
   await service.stop();
   const halfP99s = halfResults.map((run) => run.p99);
   // Requests of one run: the stall is compared with one run's slowest 1%, which is what its p99 is.
@@ -102,10 +108,20 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
         value: latency(loopAtHalf),
         note: "how late a 10 ms timer fired (prom-client's sampling, the 10 ms taken off): what a request arriving then waited for the main thread",
       },
+      {
+        figure: 'during the half-rate runs: each question to ingestion whether file names are taken',
+        value: waited(fileNameCheck, 'questions'),
+        note: 'an add waits for its tenant\'s question out, if any, then asks in the next, with the adds that arrived meanwhile',
+      },
+      {
+        figure: 'then, for each add: its command stored durably',
+        value: waited(commandStored, 'commands'),
+        note: 'a PostgreSQL commit shared by the commands that arrived meanwhile',
+      },
     ],
     notes: [
       `autocannon, ${connections} connections, ${durationSeconds} s per run at the maximum and ${quick ? durationSeconds : HALF_RATE_SECONDS} s per run at half rate, in its own process; every request has its own source and fileName.`,
-      "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the main-thread row, how much waiting for the service's own thread does.",
+      "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the main-thread row, how much waiting for the service's own thread does. The question and command rows come from the gateway's histograms on `/metrics`, whose bucket bounds (1, 2.5, 5, 10, 25, 50 ms…) bound the percentiles.",
     ],
   };
 }
