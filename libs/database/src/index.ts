@@ -1,6 +1,6 @@
 export * from './analyze-on-growth';
 export * from './embedded-postgres.runner';
-export * from './end-pool';
+export * from './pool-ender';
 export * from './free-port';
 export { isAlive } from './leftover-postmaster';
 export * from './tenant-row-lookup';

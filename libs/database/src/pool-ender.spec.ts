@@ -1,7 +1,7 @@
 import { createTestDatabase } from '@recollect/testing';
 import { Pool } from 'pg';
 import { describe, expect, it } from 'vitest';
-import { poolEnder } from './end-pool';
+import { poolEnder } from './pool-ender';
 
 describe(poolEnder.name, () => {
   it('resolves only once every connection has closed, so the server can be stopped straight after', async () => {
