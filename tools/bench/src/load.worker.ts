@@ -7,8 +7,6 @@ export interface LoadRequest {
   body: string;
   connections: number;
   durationSeconds: number;
-  /** Requests per second across all connections; omit for as fast as possible. */
-  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -33,7 +31,6 @@ async function main(): Promise<void> {
     headers: request.headers,
     connections: request.connections,
     duration: request.durationSeconds,
-    overallRate: request.overallRate,
     requests: [{ setupRequest: (req) => ({ ...req, body: request.body.replace(/__N__/g, `${run}-${(counter += 1)}`) }) }],
   });
   const output: LoadResult = {
