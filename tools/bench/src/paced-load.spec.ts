@@ -91,8 +91,25 @@ describe('pacedLoad', () => {
     expect(result.non2xx).toBe(8);
   });
 
+  it('sends the warm-up first, at the same pace, and reports it apart', async () => {
+    const { url, arrivals } = await serve((_request, response) => {
+      // The warm-up's 20 requests are answered after 400 ms; the measured ones at once.
+      if (arrivals.length <= 20) setTimeout(() => response.end('{}'), 400);
+      else response.end('{}');
+    });
+
+    const result = await pacedLoad({ url, headers: {}, body: '{}', rate: 100, warmUpSeconds: 0.2, durationSeconds: 0.3 });
+
+    expect(arrivals).toHaveLength(50);
+    expect(result.warmUp.total).toBe(20);
+    expect(result.warmUp.p50).toBeGreaterThanOrEqual(395);
+    expect(result.total).toBe(30);
+    expect(result.max).toBeLessThan(395);
+  });
+
   it('refuses a rate or duration that is not positive', () => {
     expect(() => pacedLoad({ url: 'http://127.0.0.1:1/', headers: {}, body: '{}', rate: 0, durationSeconds: 1 })).toThrow(RangeError);
     expect(() => pacedLoad({ url: 'http://127.0.0.1:1/', headers: {}, body: '{}', rate: 10, durationSeconds: -1 })).toThrow(RangeError);
+    expect(() => pacedLoad({ url: 'http://127.0.0.1:1/', headers: {}, body: '{}', rate: 10, warmUpSeconds: -1, durationSeconds: 1 })).toThrow(RangeError);
   });
 });

@@ -8,11 +8,12 @@ export interface PacedLoadRequest {
   body: string;
   /** Requests per second, sent one every 1/rate s whatever the answers. */
   rate: number;
+  /** Sent at the rate first and reported apart: new connections and the service's start on the load. */
+  warmUpSeconds?: number;
   durationSeconds: number;
 }
 
-export interface PacedLoadResult {
-  requestsPerSecond: number;
+export interface PacedFigures {
   total: number;
   non2xx: number;
   errors: number;
@@ -25,27 +26,53 @@ export interface PacedLoadResult {
   sentLate: { p50: number; p99: number; max: number };
 }
 
-const largest = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b)));
+export interface PacedLoadResult extends PacedFigures {
+  /** Answered requests of the measured part per second of it. */
+  requestsPerSecond: number;
+  warmUp: PacedFigures;
+}
 
 /** Answers in flight when the last request has gone out get this long before the run gives up on them. */
 const DRAIN_MS = 60_000;
+
+const largest = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b)));
+
+class Tally {
+  readonly fromDue: number[] = [];
+  readonly sentLate: number[] = [];
+  non2xx = 0;
+  errors = 0;
+
+  figures(): PacedFigures {
+    const { fromDue, sentLate } = this;
+    return {
+      total: fromDue.length,
+      non2xx: this.non2xx,
+      errors: this.errors,
+      p50: percentile(fromDue, 50),
+      p90: percentile(fromDue, 90),
+      p99: percentile(fromDue, 99),
+      max: largest(fromDue),
+      sentLate: { p50: percentile(sentLate, 50), p99: percentile(sentLate, 99), max: largest(sentLate) },
+    };
+  }
+}
 
 /**
  * An open-loop load: request i goes out at start + i/rate, whether or not earlier ones were answered,
  * on as many kept-alive connections as that needs. Latency counts from when a request was due, so a
  * stall is charged for every request that arrived during it (no coordinated omission).
  */
-export function pacedLoad({ url, headers, body, rate, durationSeconds }: PacedLoadRequest): Promise<PacedLoadResult> {
-  if (!(rate > 0) || !(durationSeconds > 0)) throw new RangeError('rate and durationSeconds must be positive');
+export function pacedLoad({ url, headers, body, rate, warmUpSeconds = 0, durationSeconds }: PacedLoadRequest): Promise<PacedLoadResult> {
+  if (!(rate > 0) || !(durationSeconds > 0) || !(warmUpSeconds >= 0)) throw new RangeError('rate and durationSeconds must be positive, warmUpSeconds not negative');
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-  const total = Math.max(1, Math.round(rate * durationSeconds));
+  const warmUpCount = Math.round(rate * warmUpSeconds);
+  const total = warmUpCount + Math.max(1, Math.round(rate * durationSeconds));
   const intervalMs = 1000 / rate;
   const prefix = process.pid.toString(36);
-  const fromDue: number[] = [];
-  const sentLate: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
+  const warmUp = new Tally();
+  const measured = new Tally();
   let settled = 0;
   let next = 0;
   const start = performance.now();
@@ -59,43 +86,31 @@ export function pacedLoad({ url, headers, body, rate, durationSeconds }: PacedLo
       finished = true;
       clearTimeout(drainTimer);
       agent.destroy();
-      const elapsedSeconds = (performance.now() - start) / 1000;
-      resolve({
-        requestsPerSecond: fromDue.length / Math.max(elapsedSeconds, durationSeconds),
-        total: fromDue.length,
-        non2xx,
-        errors,
-        p50: percentile(fromDue, 50),
-        p90: percentile(fromDue, 90),
-        p99: percentile(fromDue, 99),
-        max: largest(fromDue),
-        sentLate: { p50: percentile(sentLate, 50), p99: percentile(sentLate, 99), max: largest(sentLate) },
-      });
-    };
-    const settle = () => {
-      settled += 1;
-      if (settled === total) finish();
+      const measuredSeconds = (performance.now() - dueAt(warmUpCount)) / 1000;
+      resolve({ ...measured.figures(), requestsPerSecond: measured.fromDue.length / Math.max(measuredSeconds, durationSeconds), warmUp: warmUp.figures() });
     };
     const send = (index: number) => {
       const due = dueAt(index);
+      const tally = index < warmUpCount ? warmUp : measured;
+      const settle = (outcome: (tally: Tally) => void) => {
+        outcome(tally);
+        settled += 1;
+        if (settled === total) finish();
+      };
       const payload = body.replace(/__N__/g, `${prefix}-${index}`);
-      sentLate.push(performance.now() - due);
+      tally.sentLate.push(performance.now() - due);
       const sent = httpRequest(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (response) => {
         response.resume();
-        response.on('end', () => {
-          if (response.statusCode === undefined || response.statusCode < 200 || response.statusCode >= 300) non2xx += 1;
-          fromDue.push(performance.now() - due);
-          settle();
-        });
-        response.on('error', () => {
-          errors += 1;
-          settle();
-        });
+        response.on('end', () =>
+          settle((answered) => {
+            const status = response.statusCode ?? 0;
+            if (status < 200 || status >= 300) answered.non2xx += 1;
+            answered.fromDue.push(performance.now() - due);
+          }),
+        );
+        response.on('error', () => settle((failed) => (failed.errors += 1)));
       });
-      sent.on('error', () => {
-        errors += 1;
-        settle();
-      });
+      sent.on('error', () => settle((failed) => (failed.errors += 1)));
       sent.end(payload);
     };
     const sendDue = () => {
