@@ -70,7 +70,8 @@ export function pacedLoad({ url, headers, body, rate, warmUpSeconds = 0, duratio
   const warmUpCount = Math.round(rate * warmUpSeconds);
   const total = warmUpCount + Math.max(1, Math.round(rate * durationSeconds));
   const intervalMs = 1000 / rate;
-  const prefix = process.pid.toString(36);
+  // Unique per run, so runs against one service never repeat a file name (a repeat is answered 409).
+  const prefix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   const warmUp = new Tally();
   const measured = new Tally();
   let settled = 0;
