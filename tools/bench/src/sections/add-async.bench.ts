@@ -32,9 +32,9 @@ const pacedLoad = (request: PacedLoadRequest) => runJson<PacedLoadResult>(PACED_
 /**
  * The half-rate p99 comes from the slowest 1% of requests, which one disk stall or collection can set
  * on its own: several shorter runs, back to back, and their median, say more than one long run.
- * Each run starts from idle, and its first second or two open connections and wake the pipeline (on 2
- * cores, p99 about 100 ms in the first half second, near 30 ms after 2 s): that warm-up is sent at the
- * rate before the measured part and reported beside it.
+ * Each run starts from idle, and its first second or two open connections and wake the pipeline, with a
+ * p99 several times the settled one: that warm-up is sent at the rate before the measured part and
+ * reported beside it.
  */
 const HALF_RATE = { runs: 3, seconds: 10, warmUpSeconds: 2 };
 const HALF_RATE_QUICK = { runs: 1, seconds: 3, warmUpSeconds: 1 };
@@ -144,7 +144,7 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
     ],
     notes: [
       `At the maximum: autocannon, ${connections} connections, ${durationSeconds} s per run, in its own process. At half rate: an open-loop generator in its own process (tools/bench/src/paced-load.ts), ${paced.warmUpSeconds} s and then ${paced.seconds} s per run, sends one request every 1/rate s on kept-alive connections whether or not earlier ones were answered, and counts each latency from when the request was due, so a stall is charged to every request that arrived during it. Every request has its own source and fileName.`,
-      "Why not autocannon's own rate limit: it gives each connection a budget per second and spends it as fast as answers come, so at half rate it sends a second's requests in a burst at full speed and then waits (measured against a server answering in 5 ms: at 681 req/s, each second's requests all arrived within 200 to 300 ms), and its correction for the requests it held back assumes they were due 1 ms apart. Its figure was that of a burst at full speed, not of half the rate.",
+      "Why not autocannon's own rate limit: it gives each connection a budget per second and spends it as fast as answers come (`reqsMadeThisSecond` in its lib/httpClient.js, reset by a 1 s interval), so at half rate it sends each second's requests in a burst at full speed and then waits; against a server answering in 5 ms, 681 req/s all arrived within 200 to 300 ms of each second. Its correction for the requests it held back (`recordValueWithExpectedInterval(responseTime, Math.ceil(1 / rate))` in lib/run.js) takes them to be due 1 ms apart. Its figure was that of a burst at full speed, not of half the rate.",
       "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the main-thread row, how much waiting for the service's own thread does. The question and command rows come from the gateway's histograms on `/metrics`, whose bucket bounds (1, 2.5, 5, 10, 25, 50 ms…) bound the percentiles.",
     ],
   };
