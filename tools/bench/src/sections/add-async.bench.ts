@@ -73,7 +73,9 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   const metricsBeforeHalf = await scrapeMetrics(service.url); // also starts the event-loop figures afresh
   const paced = quick ? HALF_RATE_QUICK : HALF_RATE;
   const halfRuns = halfRateRuns(() => pacedLoad({ url, headers: auth, body, rate: halfRate, warmUpSeconds: paced.warmUpSeconds, durationSeconds: paced.seconds }), paced.runs);
-  const [halfResults, diskAtHalf] = await Promise.all([halfRuns, measureDurableWrites(0, halfRuns)]);
+  const machineBeforeHalf = machineTicks();
+  const [{ value: halfResults, cpu: cpuAtHalf, ms: halfMs }, diskAtHalf] = await Promise.all([timeWithCpuOf(service.child.pid!, () => halfRuns), measureDurableWrites(0, halfRuns)]);
+  const machineAfterHalf = machineTicks();
   const metricsAfterHalf = await scrapeMetrics(service.url);
   const loopAtHalf = eventLoopDelay(metricsAfterHalf);
   const fileNameCheck = histogramDelta(metricsBeforeHalf, metricsAfterHalf, 'recollect_gateway_request_duration_seconds', 'pattern="context.file-exists.rpc.v1"');
@@ -126,6 +128,15 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
         value: latency(diskAtHalf),
         note: `its longest stall alone held about ${round(heldByLongestStall * 100, 1)}% of that run's requests (the p99 is the slowest 1%)`,
       },
+      ...(cpuAtHalf
+        ? [
+            {
+              figure: 'CPU of the service during the half-rate runs',
+              value: describeCpu(cpuAtHalf, halfMs / 1000),
+              note: `all cores ${Math.round((busyShare(machineBeforeHalf, machineAfterHalf) ?? Number.NaN) * 100)}% busy, the load generator included${stolenNote(stealShare(machineBeforeHalf, machineAfterHalf))}; ingestion is still working through the commands of the maximum run`,
+            },
+          ]
+        : []),
       {
         figure: "the service's event loop during the half-rate runs",
         value: latency(loopAtHalf),
@@ -145,7 +156,7 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
     notes: [
       `At the maximum: autocannon, ${connections} connections, ${durationSeconds} s per run, in its own process. At half rate: an open-loop generator in its own process (tools/bench/src/paced-load.ts), ${paced.warmUpSeconds} s and then ${paced.seconds} s per run, sends one request every 1/rate s on kept-alive connections whether or not earlier ones were answered, and counts each latency from when the request was due, so a stall is charged to every request that arrived during it. Every request has its own source and fileName.`,
       "Why not autocannon's own rate limit: it gives each connection a budget per second and spends it as fast as answers come (`reqsMadeThisSecond` in its lib/httpClient.js, reset by a 1 s interval), so at half rate it sends each second's requests in a burst at full speed and then waits; against a server answering in 5 ms, 681 req/s all arrived within 200 to 300 ms of each second. Its correction for the requests it held back (`recordValueWithExpectedInterval(responseTime, Math.ceil(1 / rate))` in lib/run.js) takes them to be due 1 ms apart. Its figure was that of a burst at full speed, not of half the rate.",
-      "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion commits its own work to the same disk. A slow flush holds every request waiting on it, so add-async's p99 is no better than the disk's. The durable-append rows, probed from the benchmark process every 5 ms, say how much of it the disk explains; the main-thread row, how much waiting for the service's own thread does. The question and command rows come from the gateway's histograms on `/metrics`, whose bucket bounds (1, 2.5, 5, 10, 25, 50 ms…) bound the percentiles.",
+      "A command is acknowledged once PostgreSQL has flushed it to disk (concurrent requests share a flush), while ingestion, still working through the commands of the maximum run, commits its own work to the same disk and takes its CPU from the same cores. The durable-append rows, probed from the benchmark process every 5 ms, say how much of the latency the disk can explain; the CPU row, how the cores were shared; the event-loop row, how much waiting for the service's own thread does. The question and command rows come from the gateway's histograms on `/metrics`, whose bucket bounds (1, 2.5, 5, 10, 25, 50 ms…) bound the percentiles.",
     ],
   };
 }
