@@ -76,6 +76,7 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
   const machineBeforeHalf = machineTicks();
   const [{ value: halfResults, cpu: cpuAtHalf, ms: halfMs }, diskAtHalf] = await Promise.all([timeWithCpuOf(service.child.pid!, () => halfRuns), measureDurableWrites(0, halfRuns)]);
   const machineAfterHalf = machineTicks();
+  const halfBusy = busyShare(machineBeforeHalf, machineAfterHalf);
   const metricsAfterHalf = await scrapeMetrics(service.url);
   const loopAtHalf = eventLoopDelay(metricsAfterHalf);
   const fileNameCheck = histogramDelta(metricsBeforeHalf, metricsAfterHalf, 'recollect_gateway_request_duration_seconds', 'pattern="context.file-exists.rpc.v1"');
@@ -133,7 +134,7 @@ export async function benchAddAsync(quick: boolean): Promise<Section> {
             {
               figure: 'CPU of the service during the half-rate runs',
               value: describeCpu(cpuAtHalf, halfMs / 1000),
-              note: `all cores ${Math.round((busyShare(machineBeforeHalf, machineAfterHalf) ?? Number.NaN) * 100)}% busy, the load generator included${stolenNote(stealShare(machineBeforeHalf, machineAfterHalf))}; ingestion is still working through the commands of the maximum run`,
+              note: `${halfBusy === undefined ? '' : `all cores ${Math.round(halfBusy * 100)}% busy, the load generator included${stolenNote(stealShare(machineBeforeHalf, machineAfterHalf))}; `}ingestion is still working through the commands of the maximum run`,
             },
           ]
         : []),
