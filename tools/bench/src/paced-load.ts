@@ -4,31 +4,30 @@ import { percentile } from './stats';
 export interface PacedLoadRequest {
   url: string;
   headers: Record<string, string>;
-  /** A body template; `__N__` is replaced by a counter, prefixed per process, so every request is distinct. */
+  /** A body template; `__N__` is replaced by the request's number, prefixed per run, so every request is distinct. */
   body: string;
   /** Requests per second, sent one every 1/rate s whatever the answers. */
   rate: number;
-  /** Sent at the rate first and reported apart: new connections and the service's start on the load. */
+  /** Sent at the rate first and reported apart: the generator's start and its new connections. */
   warmUpSeconds?: number;
   durationSeconds: number;
 }
 
 export interface PacedFigures {
-  total: number;
+  /** Requests answered 2xx: the latencies below are theirs. */
+  answered: number;
   non2xx: number;
-  errors: number;
-  /** Latency from the moment each request was due, in ms: what a client sending at this rate waits. */
+  /** Connections that failed, and requests still unanswered when the run gave up waiting. */
+  failed: number;
+  /** Latency from the moment each request was due, in ms (NaN when none was answered). */
   p50: number;
-  p90: number;
   p99: number;
   max: number;
   /** How late the generator itself sent, in ms: part of the latency above that is not the service's. */
-  sentLate: { p50: number; p99: number; max: number };
+  sentLate: { p99: number; max: number };
 }
 
 export interface PacedLoadResult extends PacedFigures {
-  /** Answered requests of the measured part per second of it. */
-  requestsPerSecond: number;
   warmUp: PacedFigures;
 }
 
@@ -37,23 +36,36 @@ const DRAIN_MS = 60_000;
 
 const largest = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b)));
 
+/** What one part of a run (warm-up or measured) saw. Only 2xx answers give a latency, as with autocannon. */
 class Tally {
-  readonly fromDue: number[] = [];
-  readonly sentLate: number[] = [];
-  non2xx = 0;
-  errors = 0;
+  private readonly fromDue: number[] = [];
+  private readonly lateness: number[] = [];
+  private non2xx = 0;
+  private failures = 0;
+
+  sent(lateMs: number): void {
+    this.lateness.push(lateMs);
+  }
+
+  answered(status: number, fromDueMs: number): void {
+    if (status >= 200 && status < 300) this.fromDue.push(fromDueMs);
+    else this.non2xx += 1;
+  }
+
+  failed(count = 1): void {
+    this.failures += count;
+  }
 
   figures(): PacedFigures {
-    const { fromDue, sentLate } = this;
+    const { fromDue, lateness } = this;
     return {
-      total: fromDue.length,
+      answered: fromDue.length,
       non2xx: this.non2xx,
-      errors: this.errors,
+      failed: this.failures,
       p50: percentile(fromDue, 50),
-      p90: percentile(fromDue, 90),
       p99: percentile(fromDue, 99),
       max: largest(fromDue),
-      sentLate: { p50: percentile(sentLate, 50), p99: percentile(sentLate, 99), max: largest(sentLate) },
+      sentLate: { p99: percentile(lateness, 99), max: largest(lateness) },
     };
   }
 }
@@ -74,52 +86,64 @@ export function pacedLoad({ url, headers, body, rate, warmUpSeconds = 0, duratio
   const prefix = `${process.pid.toString(36)}${Date.now().toString(36)}`;
   const warmUp = new Tally();
   const measured = new Tally();
-  let settled = 0;
-  let next = 0;
+  const tallyOf = (index: number) => (index < warmUpCount ? warmUp : measured);
   const start = performance.now();
   const dueAt = (index: number) => start + index * intervalMs;
 
   return new Promise((resolve) => {
+    const unsettled = new Set<number>();
+    let next = 0;
     let drainTimer: NodeJS.Timeout | undefined;
     let finished = false;
+
     const finish = () => {
       if (finished) return;
       finished = true;
       clearTimeout(drainTimer);
+      // Given up on: the slowest of all, so they count as failures rather than vanish from the figures.
+      for (const index of unsettled) tallyOf(index).failed();
       agent.destroy();
-      const measuredSeconds = (performance.now() - dueAt(warmUpCount)) / 1000;
-      resolve({ ...measured.figures(), requestsPerSecond: measured.fromDue.length / Math.max(measuredSeconds, durationSeconds), warmUp: warmUp.figures() });
+      resolve({ ...measured.figures(), warmUp: warmUp.figures() });
     };
+
+    /** Runs `outcome` once per request, whichever of its events comes first, and none after the run ended. */
+    const settle = (index: number, outcome: (tally: Tally) => void) => {
+      if (finished || !unsettled.delete(index)) return;
+      outcome(tallyOf(index));
+      if (next === total && unsettled.size === 0) finish();
+    };
+
     const send = (index: number) => {
       const due = dueAt(index);
-      const tally = index < warmUpCount ? warmUp : measured;
-      const settle = (outcome: (tally: Tally) => void) => {
-        outcome(tally);
-        settled += 1;
-        if (settled === total) finish();
-      };
       const payload = body.replace(/__N__/g, `${prefix}-${index}`);
-      tally.sentLate.push(performance.now() - due);
-      const sent = httpRequest(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (response) => {
+      unsettled.add(index);
+      tallyOf(index).sent(performance.now() - due);
+      const request = httpRequest(target, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } }, (response) => {
         response.resume();
-        response.on('end', () =>
-          settle((answered) => {
-            const status = response.statusCode ?? 0;
-            if (status < 200 || status >= 300) answered.non2xx += 1;
-            answered.fromDue.push(performance.now() - due);
-          }),
-        );
-        response.on('error', () => settle((failed) => (failed.errors += 1)));
+        response.on('end', () => settle(index, (tally) => tally.answered(response.statusCode ?? 0, performance.now() - due)));
+        response.on('error', () => settle(index, (tally) => tally.failed()));
       });
-      sent.on('error', () => settle((failed) => (failed.errors += 1)));
-      sent.end(payload);
+      request.on('error', () => settle(index, (tally) => tally.failed()));
+      request.end(payload);
     };
+
     const sendDue = () => {
       const now = performance.now();
       while (next < total && dueAt(next) <= now) send(next++);
       if (next < total) setTimeout(sendDue, Math.max(0, dueAt(next) - performance.now()));
+      else if (unsettled.size === 0) finish();
       else drainTimer = setTimeout(finish, DRAIN_MS);
     };
     sendDue();
   });
+}
+
+/** A result read back from the worker's JSON, where a figure with no answers behind it (NaN) became null. */
+export function revivePacedResult(parsed: unknown): PacedLoadResult {
+  const revive = (value: unknown): unknown => {
+    if (value === null) return Number.NaN;
+    if (typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, revive(inner)]));
+  };
+  return revive(parsed) as PacedLoadResult;
 }

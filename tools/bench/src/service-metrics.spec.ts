@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventLoopDelay, histogramDelta } from './service-metrics';
+import { eventLoopDelay, histogramDelta, metricSum } from './service-metrics';
 
 const scrape = (stored: number[], refused: number[], sums: [number, number]) =>
   [
@@ -50,5 +50,24 @@ describe(eventLoopDelay.name, () => {
     expect(delay.p99).toBeCloseTo(14, 6);
     expect(delay.max).toBeCloseTo(21, 6);
     expect(eventLoopDelay('nodejs_eventloop_lag_p50_seconds 0.009\nnodejs_eventloop_lag_p99_seconds 0.01\nnodejs_eventloop_lag_max_seconds 0.01').p50).toBe(0);
+  });
+});
+
+describe(metricSum.name, () => {
+  const text = [
+    '# TYPE recollect_bus_consumer_lag_messages gauge',
+    'recollect_bus_consumer_lag_messages{group="ingestion",topic="context.commands.v1"} 1200',
+    'recollect_bus_consumer_lag_messages{group="memory",topic="context.commands.v1"} 7',
+    'recollect_bus_consumer_lag_messages{group="ingestion",topic="memory.events.v1"} 30',
+  ].join('\n');
+
+  it('adds the series whose labels match, and only those', () => {
+    expect(metricSum(text, 'recollect_bus_consumer_lag_messages', 'group="ingestion",topic="context.commands.v1"')).toBe(1200);
+    expect(metricSum(text, 'recollect_bus_consumer_lag_messages', 'topic="context.commands.v1"')).toBe(1207);
+  });
+
+  it('is 0 for a metric or labels it does not find', () => {
+    expect(metricSum(text, 'recollect_ingestion_jobs_total', 'kind="add"')).toBe(0);
+    expect(metricSum(text, 'recollect_bus_consumer_lag_messages', 'group="query"')).toBe(0);
   });
 });

@@ -56,6 +56,11 @@ export function histogramDelta(before: MetricsText, after: MetricsText, name: st
   return { count, meanMs, p50AtMostMs: atMost(0.5), p99AtMostMs: atMost(0.99) };
 }
 
+/** The sum of metric `name`'s series whose label set contains `labels` (a counter or a gauge); 0 when none. */
+export function metricSum(text: MetricsText, name: string, labels: string): number {
+  return seriesOf(text, name, labels).reduce((total, [, value]) => total + value, 0);
+}
+
 function seriesValue(text: MetricsText, series: string): number {
   const match = new RegExp(`^${series} (\\S+)$`, 'm').exec(text);
   if (!match) throw new Error(`GET /metrics has no ${series}`);
