@@ -33,7 +33,7 @@ export interface HistogramDelta {
 
 /** The observations of histogram `name`'s series whose labels include `labels` (`topic="x"`), from `before` to `after`. */
 export function histogramDelta(before: MetricsText, after: MetricsText, name: string, labels: string): HistogramDelta {
-  const sum = (text: MetricsText, suffix: string) => seriesOf(text, `${name}_${suffix}`, labels).reduce((total, [, value]) => total + value, 0);
+  const sum = (text: MetricsText, suffix: string) => metricSum(text, `${name}_${suffix}`, labels);
   const count = sum(after, 'count') - sum(before, 'count');
   const meanMs = count > 0 ? ((sum(after, 'sum') - sum(before, 'sum')) / count) * 1000 : 0;
   // Cumulative bucket counts by upper bound, added over the matching series.
