@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError } from '@recollect/contracts';
 import type { Pool } from 'pg';
 import type { BusMessage } from '../bus.tokens';
+import { busUnavailable } from '../bus-unavailable';
 import { errorText } from '../error-text';
 import { partitionForKey } from './partitioner';
 import { PgLog, type PublishedRecord } from './pg-log';
@@ -66,7 +67,7 @@ export class InProcessBroker {
   start(): Promise<void> {
     this.starting ??= this.log.ensureSchema().then(() => this.wakeups.start(), (error: unknown) => {
       this.starting = undefined;
-      throw unavailable(`could not reach the message log: ${errorText(error)}`);
+      throw busUnavailable(`could not reach the message log: ${errorText(error)}`);
     });
     return this.starting;
   }
@@ -78,11 +79,11 @@ export class InProcessBroker {
     const partition = this.partitionFor(message.key);
     let record: PublishedRecord;
     try {
-      if (this.stopped) throw unavailable('the broker is stopped');
+      if (this.stopped) throw busUnavailable('the broker is stopped');
       await this.start();
       record = await this.log.append({ topic, partition, key: message.key ?? null, headers: message.headers ?? {}, valueJson });
     } catch (error) {
-      throw error instanceof DomainError ? error : unavailable(`could not store a message on ${topic}: ${errorText(error)}`);
+      throw error instanceof DomainError ? error : busUnavailable(`could not store a message on ${topic}: ${errorText(error)}`);
     }
     // The commit notification would wake local consumers too; this spares them its round trip.
     this.published.emit(topic, partition);
@@ -107,7 +108,7 @@ export class InProcessBroker {
   async request(pattern: string, message: BusMessage): Promise<unknown> {
     const handler = this.rpcHandlers.get(pattern);
     if (!handler || this.stopped) {
-      throw unavailable(`no handler is listening for "${pattern}"; is the service that answers it running?`);
+      throw busUnavailable(`no handler is listening for "${pattern}"; is the service that answers it running?`);
     }
     // Copy through JSON both ways, as a real transport would: neither side may rely on sharing objects.
     const reply = await handler(jsonCopy(message));
@@ -137,9 +138,4 @@ export class InProcessBroker {
 
 function jsonCopy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
-}
-
-/** BusUnavailable maps to 503 at the gateway: the caller may retry later. */
-function unavailable(reason: string): DomainError {
-  return new DomainError(ErrorCode.BusUnavailable, `Bus unavailable: ${reason}`);
 }

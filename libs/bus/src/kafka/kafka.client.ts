@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { ClientKafka, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError } from '@recollect/contracts';
 import type { Consumer, EachMessagePayload, Kafka, Producer, RecordMetadata } from 'kafkajs';
 import { toBusMessage } from '../bus.tokens';
+import { busUnavailable } from '../bus-unavailable';
 import { errorText } from '../error-text';
 import { stillSending } from '../late-landing';
 import type { PublishedRecord } from '../in-process/pg-log';
@@ -41,8 +42,6 @@ const withTimeout = <T>(work: Promise<T>, ms: number, what: string): Promise<T> 
     );
   });
 
-const unavailable = (reason: string): DomainError => new DomainError(ErrorCode.BusUnavailable, `Bus unavailable: ${reason}`);
-
 /**
  * ClientKafka with the bus's semantics, used like the in-process client: `emit(topic, { key, value,
  * headers })` resolves with where the record landed once every in-sync replica has it, or fails with
@@ -75,7 +74,7 @@ export class KafkaClient extends ClientKafka {
     this.initialized ??= this.connectNow().catch(async (error: unknown) => {
       this.initialized = null;
       await this.close().catch(() => undefined);
-      throw error instanceof DomainError ? error : unavailable(`cannot connect to Kafka: ${errorText(error)}`);
+      throw error instanceof DomainError ? error : busUnavailable(`cannot connect to Kafka: ${errorText(error)}`);
     });
     await this.initialized;
     return this.producer as unknown as Producer;
@@ -93,7 +92,7 @@ export class KafkaClient extends ClientKafka {
       const [metadata] = await withTimeout(sending, timeoutMs, `a message to ${topic}`);
       return publishedRecord(topic, metadata) as T;
     } catch (error) {
-      const failure = unavailable(`could not store a message on ${topic}: ${errorText(error)}`);
+      const failure = busUnavailable(`could not store a message on ${topic}: ${errorText(error)}`);
       // kafkajs is still retrying it: whoever cares about order can wait for it to land or give up.
       throw error instanceof NotAcknowledgedInTime && sending ? stillSending(failure, sending) : failure;
     }
@@ -102,7 +101,7 @@ export class KafkaClient extends ClientKafka {
   protected override publish(packet: ReadPacket, callback: (packet: WritePacket) => unknown): () => void {
     const pattern = this.normalizePattern(packet.pattern);
     if (!this.responsePatterns.includes(replyTopic(pattern))) {
-      callback({ err: unavailable(`this client sends no requests to "${pattern}"; add it to requestPatterns`) });
+      callback({ err: busUnavailable(`this client sends no requests to "${pattern}"; add it to requestPatterns`) });
       return () => undefined;
     }
     const message = toBusMessage(packet.data);
@@ -131,7 +130,7 @@ export class KafkaClient extends ClientKafka {
   /** Spreads replies over this process's reply partitions (all of them: the group has one member). */
   protected override getReplyTopicPartition(topic: string): string {
     const partitions = this.replyPartitions.get(topic);
-    if (!partitions || partitions.length === 0) throw unavailable(`no partition of ${topic} is assigned to this client yet`);
+    if (!partitions || partitions.length === 0) throw busUnavailable(`no partition of ${topic} is assigned to this client yet`);
     this.nextReplyPartition = (this.nextReplyPartition + 1) % partitions.length;
     return String(partitions[this.nextReplyPartition]);
   }
