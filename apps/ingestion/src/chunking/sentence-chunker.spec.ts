@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkText, type Chunk } from './sentence-chunker';
+import { chunkText, chunkTextInSlices, firstChunkTexts, type Chunk } from './sentence-chunker';
+import { TimeSlices } from './time-slices';
 
 const wordCount = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
@@ -79,5 +80,44 @@ describe('chunkText', () => {
     expect(() => chunkText('x', { maxWords: 0, overlapWords: 0 })).toThrow(RangeError);
     expect(() => chunkText('x', { maxWords: 10, overlapWords: 10 })).toThrow(RangeError);
     expect(() => chunkText('x', { maxWords: 10, overlapWords: -1 })).toThrow(RangeError);
+  });
+
+  describe('cut in time slices, or only its first chunks', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    // Sentences of varied length, some longer than maxWords, with paragraph breaks.
+    const text = Array.from({ length: 400 }, (_, i) => sentence(i, 1 + (next() % 70)) + (next() % 7 === 0 ? '\n\n' : ' ')).join('');
+    const opts = { maxWords: 60, overlapWords: 12 };
+
+    it('makes the very chunks chunkText makes, giving the event loop a turn whenever a slice is used up', async () => {
+      let turns = 0;
+      let counting = true;
+      const countTurns = () => setImmediate(() => counting && (turns++, countTurns()));
+      countTurns();
+      // A slice of 0 ms is used up at every chunk: each one waits for a turn of the event loop.
+      const chunks = await chunkTextInSlices(text, opts, new TimeSlices(0));
+      counting = false;
+      expect(chunks).toEqual(chunkText(text, opts));
+      expect(turns).toBeGreaterThanOrEqual(chunks.length - 1);
+    });
+
+    it('takes no turn while its slice lasts', async () => {
+      let turned = false;
+      setImmediate(() => (turned = true));
+      expect(await chunkTextInSlices(text, opts, new TimeSlices(60_000))).toEqual(chunkText(text, opts));
+      expect(turned).toBe(false);
+    });
+
+    it('answers the texts of the first chunks only, as chunkText cuts them', () => {
+      const all = chunkText(text, opts).map((chunk) => chunk.text);
+      expect(firstChunkTexts(text, opts, 5)).toEqual(all.slice(0, 5));
+      expect(firstChunkTexts(text, opts, all.length + 10)).toEqual(all);
+      expect(firstChunkTexts(text, opts, 0)).toEqual([]);
+    });
+
+    it('rejects nonsensical options as chunkText does', async () => {
+      await expect(chunkTextInSlices('x', { maxWords: 10, overlapWords: 10 }, new TimeSlices())).rejects.toThrow(RangeError);
+      expect(() => firstChunkTexts('x', { maxWords: 0, overlapWords: 0 }, 1)).toThrow(RangeError);
+    });
   });
 });

@@ -1,4 +1,5 @@
-import { splitSentences, type TextSpan } from './sentence-splitter';
+import { sentenceSpans, type TextSpan } from './sentence-splitter';
+import type { TimeSlices } from './time-slices';
 
 /** A piece of a document small enough for the embedder; offsets index the original text, `text === source.slice(startOffset, endOffset)`. */
 export interface Chunk {
@@ -21,38 +22,65 @@ interface Unit extends TextSpan {
 
 /** Packs whole sentences into chunks of at most `maxWords`; a longer sentence is cut on word boundaries. Deterministic. */
 export function chunkText(text: string, opts: ChunkOptions): Chunk[] {
-  const { maxWords, overlapWords } = opts;
+  return toChunks(text, [...chunkSpans(text, opts)]);
+}
+
+/**
+ * The same chunks as chunkText, giving the event loop a turn whenever it has run for a time slice:
+ * a document of megabytes takes a second to cut, which no request arriving meanwhile should wait for.
+ */
+export async function chunkTextInSlices(text: string, opts: ChunkOptions, slices: TimeSlices): Promise<Chunk[]> {
+  const spans: TextSpan[] = [];
+  for (const span of chunkSpans(text, opts)) {
+    spans.push(span);
+    await slices.pauseIfDue();
+  }
+  return toChunks(text, spans);
+}
+
+/** The texts of the first `count` chunks of chunkText, cutting no further into the text than they reach. */
+export function firstChunkTexts(text: string, opts: ChunkOptions, count: number): string[] {
+  const texts: string[] = [];
+  if (count < 1) return texts;
+  for (const span of chunkSpans(text, opts)) {
+    texts.push(text.slice(span.start, span.end));
+    if (texts.length === count) break;
+  }
+  return texts;
+}
+
+/** The chunks' spans in order, each final once it is yielded. */
+function* chunkSpans(text: string, { maxWords, overlapWords }: ChunkOptions): Generator<TextSpan> {
   if (!Number.isInteger(maxWords) || maxWords < 1) throw new RangeError(`maxWords must be a positive integer, got ${maxWords}`);
   if (!Number.isInteger(overlapWords) || overlapWords < 0 || overlapWords >= maxWords) {
     throw new RangeError(`overlapWords must be an integer in [0, maxWords), got ${overlapWords}`);
   }
 
-  const spans: TextSpan[] = [];
   let current: Unit[] = [];
   let currentWords = 0;
-  const flush = () => {
-    if (current.length > 0) spans.push({ start: current[0].start, end: current[current.length - 1].end });
-  };
+  const spanOf = (units: Unit[]): TextSpan => ({ start: units[0]!.start, end: units[units.length - 1]!.end });
 
-  for (const sentence of splitSentences(text)) {
+  for (const sentence of sentenceSpans(text)) {
     const words = wordSpans(text, sentence);
     if (words.length > maxWords) {
-      flush();
+      if (current.length > 0) yield spanOf(current);
       current = [];
       currentWords = 0;
-      spans.push(...windows(words, maxWords, overlapWords));
+      yield* windows(words, maxWords, overlapWords);
       continue;
     }
     if (currentWords + words.length > maxWords) {
-      flush();
+      if (current.length > 0) yield spanOf(current);
       current = trailingOverlap(current, Math.min(overlapWords, maxWords - words.length));
       currentWords = current.reduce((sum, unit) => sum + unit.words, 0);
     }
     current.push({ ...sentence, words: words.length });
     currentWords += words.length;
   }
-  flush();
+  if (current.length > 0) yield spanOf(current);
+}
 
+function toChunks(text: string, spans: TextSpan[]): Chunk[] {
   return spans.map((span, index) => ({ index, text: text.slice(span.start, span.end), startOffset: span.start, endOffset: span.end }));
 }
 

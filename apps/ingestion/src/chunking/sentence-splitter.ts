@@ -13,19 +13,24 @@ const SENTENCE_END = /(?<![.!?])[.!?]+["'\u201d\u2019)\]]*(?=\s|$)/g;
 
 /** Splits text into trimmed sentence spans. Every newline ends a sentence: lines in chat logs and lists are units of their own. */
 export function splitSentences(text: string): TextSpan[] {
-  const spans: TextSpan[] = [];
+  return [...sentenceSpans(text)];
+}
+
+/** The spans of splitSentences, one at a time, for a caller that stops early or pauses between them. */
+export function* sentenceSpans(text: string): Generator<TextSpan> {
   for (const line of text.matchAll(/[^\n]+/g)) {
     const lineStart = line.index;
     let sentenceStart = 0;
     for (const end of line[0].matchAll(SENTENCE_END)) {
       const endIndex = end.index + end[0].length;
       if (!isSentenceEnd(line[0], end.index, end[0], endIndex)) continue;
-      pushTrimmed(text, lineStart + sentenceStart, lineStart + endIndex, spans);
+      const span = trimmed(text, lineStart + sentenceStart, lineStart + endIndex);
+      if (span) yield span;
       sentenceStart = endIndex;
     }
-    pushTrimmed(text, lineStart + sentenceStart, lineStart + line[0].length, spans);
+    const rest = trimmed(text, lineStart + sentenceStart, lineStart + line[0].length);
+    if (rest) yield rest;
   }
-  return spans;
 }
 
 // Sticky (read at lastIndex): each check looks at the text next to a candidate end, never the rest of the line.
@@ -49,8 +54,8 @@ function wordStartBefore(line: string, end: number): number {
   return start;
 }
 
-function pushTrimmed(text: string, start: number, end: number, spans: TextSpan[]): void {
+function trimmed(text: string, start: number, end: number): TextSpan | undefined {
   while (start < end && /\s/.test(text[start])) start++;
   while (end > start && /\s/.test(text[end - 1])) end--;
-  if (end > start) spans.push({ start, end });
+  return end > start ? { start, end } : undefined;
 }

@@ -5,7 +5,7 @@ import { addCommand as fromFactory } from '../../test/commands';
 import type { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { JobEntity } from '../jobs/job.entity';
 import type { CompletedJob, JobToBegin, JobsRepository } from '../jobs/jobs.repository';
-import { AddBatches } from './add-batches.service';
+import { AddBatches, MAX_BATCHED_CONTENT } from './add-batches.service';
 import { planCommand, type PlannedCommand } from './index-records';
 import type { IndexingService } from './indexing.service';
 
@@ -30,8 +30,9 @@ function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: str
       return results.filter((r) => !options.completedElsewhere?.includes(r.id)).map((r) => job(r.id, 'completed'));
     },
   } as unknown as JobsRepository;
+  const planned: string[] = [];
   const indexing = {
-    plan: (tenant: Tenant, command: AddContextCommand) => planCommand(tenant, command, { maxWords: 60, overlapWords: 0 }),
+    plan: (tenant: Tenant, command: AddContextCommand) => (planned.push(command.jobId), planCommand(tenant, command, { maxWords: 60, overlapWords: 0 })),
     takenFileNames: async (plans: readonly PlannedCommand[]) => {
       if (options.failChecks) throw new Error('database unavailable');
       return plans.map((p) => (options.taken?.includes(p.command.jobId) ? ['held.txt'] : []));
@@ -48,7 +49,7 @@ function setUp(options: { finished?: string[]; failWrites?: boolean; taken?: str
     jobUpdated: async (_cause: unknown, update: JobUpdated) => void events.push(`${update.jobId} ${update.status}`),
     indexed: async (_cause: unknown, indexed: { jobId: string }) => void events.push(`${indexed.jobId} indexed`),
   } as unknown as IngestionEventsPublisher;
-  return { sut: new AddBatches(jobs, indexing, publisher), events, written, completions };
+  return { sut: new AddBatches(jobs, indexing, publisher), events, written, completions, planned };
 }
 
 describe(AddBatches.name, () => {
@@ -118,6 +119,19 @@ describe(AddBatches.name, () => {
     expect(await sut.tryApply(addCommand('a'), ['b', 'c', 'd'].map(addCommand))).toBe(true);
     expect(written).toEqual([['a', 'b']]);
     expect(sut.takeApplied('c')).toBe(false);
+  });
+
+  it('leaves a command with more text than a batch plans at once to its own delivery, without planning it', async () => {
+    const { sut, written, planned } = setUp();
+    const large = (jobId: string) => {
+      const command = addCommand(jobId);
+      command.payload.documents = [{ content: 'word '.repeat(MAX_BATCHED_CONTENT / 5 + 1), metadata: {} }];
+      return command;
+    };
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b'), large('c'), addCommand('d')])).toBe(true);
+    expect(written).toEqual([['a', 'b']]);
+    expect(await sut.tryApply(large('e'), [addCommand('f')])).toBe(false);
+    expect(planned).toEqual(['a', 'b']);
   });
 
   it('answers false, without throwing, when the batch cannot even be checked, and says so', async () => {

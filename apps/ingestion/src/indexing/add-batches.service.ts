@@ -4,6 +4,7 @@ import { IngestionEventsPublisher } from '../events/ingestion-events.publisher';
 import { jobUpdate } from '../jobs/job-update';
 import { JobsRepository } from '../jobs/jobs.repository';
 import { collectAddBatch, isAdd, type AddCommand, type BatchEntry, type BatchLimits } from './add-batch';
+import { contentLength } from './index-records';
 import { EMBED_BATCH, IndexingService } from './indexing.service';
 import { settleAll } from './settle-all';
 
@@ -15,6 +16,15 @@ import { settleAll } from './settle-all';
  * times, but its longer stretches on the main thread left the gateway about a fifth slower.
  */
 export const ADD_BATCH_LIMITS: BatchLimits = { maxCommands: 32, maxChunks: EMBED_BATCH };
+
+/**
+ * Characters of text beyond which a command goes alone. A batch plans its commands at once, on the
+ * event loop (about 10 ms for this much); a larger one is planned in time slices by its own delivery,
+ * and would rarely fit within maxChunks anyway.
+ */
+export const MAX_BATCHED_CONTENT = 128 * 1024;
+
+const batchable = (command: AddCommand): boolean => contentLength(command.payload) <= MAX_BATCHED_CONTENT;
 
 /**
  * Jobs remembered as applied ahead of their delivery (a forgotten one's delivery finds it finished and
@@ -76,7 +86,7 @@ export class AddBatches {
 
   private async collect(first: AddCommand, following: readonly ContextCommand[]): Promise<BatchEntry[]> {
     const next = following[0];
-    if (!next || !isAdd(next) || this.goAlone.has(next.payload.jobId)) return [];
+    if (!next || !isAdd(next) || !batchable(first) || this.goAlone.has(next.payload.jobId)) return [];
     const batch = collectAddBatch(this.entry(first), this.entries(following), ADD_BATCH_LIMITS);
     if (batch.length < 2) return batch;
     // A file name held by another context fails its command, which is for that command's own
@@ -93,7 +103,7 @@ export class AddBatches {
   /** Planned as the batch asks for them: the batch usually stops well before the last. */
   private *entries(commands: readonly ContextCommand[]): Generator<BatchEntry> {
     for (const command of commands) {
-      if (!isAdd(command) || this.goAlone.has(command.payload.jobId)) return;
+      if (!isAdd(command) || !batchable(command) || this.goAlone.has(command.payload.jobId)) return;
       yield this.entry(command);
     }
   }

@@ -76,7 +76,7 @@ export class CommandProcessor {
   /** Starts the pure part of add commands (encoding their chunks), in order, so the encoder is never idle during writes. */
   private prepare(commands: readonly ContextCommand[]): void {
     try {
-      this.indexing.prepare(commands.filter(isAdd).map((command) => ({ tenant: command.tenant, command: command.payload })));
+      this.indexing.prepare(commands.filter(isAdd).map((command) => ({ command: command.payload })));
     } catch (error) {
       // Only an optimisation: each command's own delivery does the work, and reports any error.
       this.logger.debug(`could not prepare commands ahead: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,7 +2,8 @@ import type { AddContextCommand, Tenant } from '@recollect/contracts';
 import type { ChunkRecord, DocumentRecord } from '@recollect/search-index';
 import { chunkId } from '../chunking/chunk-id';
 import { documentTitle } from '../chunking/document-title';
-import { chunkText } from '../chunking/sentence-chunker';
+import { chunkText, chunkTextInSlices, firstChunkTexts as firstChunkTextsOf, type Chunk } from '../chunking/sentence-chunker';
+import { TimeSlices } from '../chunking/time-slices';
 import { DocumentEntity } from '../documents/document.entity';
 import type { ChunkingOptions } from '../ingestion.tokens';
 import { planDocuments, type PlannedDocument } from './document-plan';
@@ -20,7 +21,37 @@ export interface PlannedCommand {
 export function planCommand(tenant: Tenant, command: AddContextCommand, chunking: ChunkingOptions): PlannedCommand {
   const documents = planDocuments(command);
   const now = new Date().toISOString();
-  return { tenant, command, documents, chunks: documents.flatMap((doc) => chunkRecords(tenant, command, doc, now, chunking)), now };
+  return { tenant, command, documents, chunks: documents.flatMap((doc) => chunkRecords(tenant, command, doc, chunkText(doc.content, chunking), now)), now };
+}
+
+/** The plan of planCommand, giving the event loop a turn whenever it has run for a time slice (see TimeSlices). */
+export async function planCommandInSlices(tenant: Tenant, command: AddContextCommand, chunking: ChunkingOptions, slices = new TimeSlices()): Promise<PlannedCommand> {
+  const documents = planDocuments(command);
+  const now = new Date().toISOString();
+  const chunks: Array<Omit<ChunkRecord, 'vector'>> = [];
+  for (const doc of documents) {
+    const pieces = await chunkTextInSlices(doc.content, chunking, slices);
+    for (const piece of pieces) {
+      chunks.push(chunkRecord(tenant, command, doc, piece, pieces.length, now));
+      await slices.pauseIfDue();
+    }
+  }
+  return { tenant, command, documents, chunks, now };
+}
+
+/** The texts of the command's first `count` chunks, as planCommand cuts them, without cutting the rest. */
+export function firstChunkTexts(command: AddContextCommand, chunking: ChunkingOptions, count: number): string[] {
+  const texts: string[] = [];
+  for (const doc of command.documents) {
+    if (texts.length === count) break;
+    texts.push(...firstChunkTextsOf(doc.content, chunking, count - texts.length));
+  }
+  return texts;
+}
+
+/** All of a command's text: what planning it costs grows with. */
+export function contentLength(command: AddContextCommand): number {
+  return command.documents.reduce((sum, doc) => sum + doc.content.length, 0);
 }
 
 /** Chunks per document id. */
@@ -30,9 +61,12 @@ export function chunkCounts(plan: PlannedCommand): Map<string, number> {
   return counts;
 }
 
-function chunkRecords(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, now: string, chunking: ChunkingOptions): Array<Omit<ChunkRecord, 'vector'>> {
-  const pieces = chunkText(doc.content, chunking);
-  return pieces.map((piece) => ({
+function chunkRecords(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, pieces: Chunk[], now: string): Array<Omit<ChunkRecord, 'vector'>> {
+  return pieces.map((piece) => chunkRecord(tenant, command, doc, piece, pieces.length, now));
+}
+
+function chunkRecord(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, piece: Chunk, chunkCount: number, now: string): Omit<ChunkRecord, 'vector'> {
+  return {
     id: chunkId([doc.id, String(piece.index)]),
     tenant,
     documentId: doc.id,
@@ -51,13 +85,13 @@ function chunkRecords(tenant: Tenant, command: AddContextCommand, doc: PlannedDo
       context_id: command.contextId,
       document_id: doc.id,
       chunk_index: piece.index,
-      chunk_count: pieces.length,
+      chunk_count: chunkCount,
       parent_context_nodes: doc.parentIds,
       children_context_nodes: doc.childIds,
     },
     createdAt: now,
     updatedAt: now,
-  }));
+  };
 }
 
 /** The whole documents for document-level BM25, with the same filter fields as their chunks. */

@@ -6,7 +6,7 @@ import { ingestionChunksIndexed } from '@recollect/metrics';
 import { DocumentsRepository } from '../documents/documents.repository';
 import { CHUNKING_OPTIONS, type ChunkingOptions } from '../ingestion.tokens';
 import { EmbeddingPrefetch, MAX_WAITING_TEXTS } from './embedding-prefetch.service';
-import { chunkCounts, documentRecords, documentRows, planCommand, type PlannedCommand } from './index-records';
+import { chunkCounts, documentRecords, documentRows, firstChunkTexts, planCommand, planCommandInSlices, type PlannedCommand } from './index-records';
 import { settleAll } from './settle-all';
 
 /** Bounds memory on huge documents: vectors are made and written this many chunks at a time. */
@@ -32,17 +32,17 @@ export class IndexingService {
    * vectors up. It goes as far as PREPARE_AHEAD_TEXTS, counting what is under way already, so the
    * partitions together stay within what the prefetch keeps and none drops what it needs next.
    */
-  prepare(commands: ReadonlyArray<{ tenant: Tenant; command: AddContextCommand }>): void {
+  prepare(commands: ReadonlyArray<{ command: AddContextCommand }>): void {
     const toStart: Array<{ jobId: string; texts: string[] }> = [];
     let texts = 0;
-    for (const { tenant, command } of commands) {
+    for (const { command } of commands) {
       if (texts >= PREPARE_AHEAD_TEXTS) break;
       const started = this.prefetch.textsOf(command.jobId);
       if (started !== undefined) {
         texts += started;
         continue;
       }
-      const own = this.plan(tenant, command).chunks.slice(0, EMBED_BATCH).map((chunk) => chunk.text);
+      const own = firstChunkTexts(command, this.chunking, EMBED_BATCH);
       toStart.push({ jobId: command.jobId, texts: own });
       texts += own.length;
     }
@@ -54,6 +54,7 @@ export class IndexingService {
     this.prefetch.discard(jobId);
   }
 
+  /** At once, for commands small enough (see MAX_BATCHED_CONTENT); indexContext plans in time slices. */
   plan(tenant: Tenant, command: AddContextCommand): PlannedCommand {
     return planCommand(tenant, command, this.chunking);
   }
@@ -63,7 +64,7 @@ export class IndexingService {
    * command. `onEncoded` runs once the first vectors are made, before they are written.
    */
   async indexContext(tenant: Tenant, command: AddContextCommand, onEncoded?: () => void): Promise<IndexedContext> {
-    const plan = this.plan(tenant, command);
+    const plan = await planCommandInSlices(tenant, command, this.chunking);
     const [taken] = await this.takenFileNames([plan]);
     if (taken!.length > 0) throw duplicateFiles(taken!);
 
