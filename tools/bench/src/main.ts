@@ -7,6 +7,7 @@ import { describeMachine } from './machine';
 import { renderReport, type Section } from './report';
 import { benchAddAsync } from './sections/add-async.bench';
 import { benchIngestion } from './sections/ingestion.bench';
+import { benchLargeDocument } from './sections/large-document.bench';
 import { benchSearchScale } from './sections/search-scale.bench';
 import { REPO_ROOT } from './service';
 
@@ -14,6 +15,7 @@ const SECTIONS: Record<string, (quick: boolean) => Promise<Section>> = {
   'add-async': benchAddAsync,
   ingestion: benchIngestion,
   search: benchSearchScale,
+  'large-document': benchLargeDocument,
 };
 
 async function main(): Promise<void> {

@@ -134,7 +134,7 @@ async function throughService({ client, api, headers, pid }: ServiceClient, docu
 const POLL_INTERVAL_MS = 250;
 
 /** Waits for every job to finish and answers the latest `finishedOn`, in epoch ms. */
-async function lastFinish(client: JsonClient, api: string, headers: Record<string, string>, jobIds: string[]): Promise<number> {
+export async function lastFinish(client: JsonClient, api: string, headers: Record<string, string>, jobIds: string[]): Promise<number> {
   let latest = 0;
   for (const jobId of jobIds) {
     for (;;) {
