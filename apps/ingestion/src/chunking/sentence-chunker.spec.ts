@@ -57,6 +57,15 @@ describe('chunkText', () => {
     ]);
   });
 
+  it('ends the windows of a long sentence at its last word, whether or not a full window does', () => {
+    const words = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `S1w${from + i}`).join(' ');
+    const opts = { maxWords: 10, overlapWords: 2 };
+    expect(chunkText(sentence(1, 18), opts).map((c) => c.text)).toEqual([words(1, 10), `${words(9, 18)}.`]);
+    expect(chunkText(sentence(1, 11), opts).map((c) => c.text)).toEqual([words(1, 10), `${words(9, 11)}.`]);
+    expect(chunkText(sentence(1, 10), opts).map((c) => c.text)).toEqual([sentence(1, 10)]);
+    expect(firstChunkTexts(sentence(1, 10_000), opts, 2)).toEqual([words(1, 10), words(9, 18)]);
+  });
+
   it('keeps paragraph breaks inside a chunk text exactly as in the source', () => {
     const text = 'Para one.\n\nPara two.';
     expect(chunkText(text, { maxWords: 50, overlapWords: 5 })).toEqual([{ index: 0, text, startOffset: 0, endOffset: text.length }]);

@@ -61,21 +61,24 @@ function* chunkSpans(text: string, { maxWords, overlapWords }: ChunkOptions): Ge
   const spanOf = (units: Unit[]): TextSpan => ({ start: units[0]!.start, end: units[units.length - 1]!.end });
 
   for (const sentence of sentenceSpans(text)) {
+    // Words are read only as far as needed: a sentence of megabytes (text with no sentence ends) is
+    // cut window by window, as the caller asks for chunks.
     const words = wordSpans(text, sentence);
-    if (words.length > maxWords) {
+    const head = take(words, maxWords + 1);
+    if (head.length > maxWords) {
       if (current.length > 0) yield spanOf(current);
       current = [];
       currentWords = 0;
-      yield* windows(words, maxWords, overlapWords);
+      yield* windows(head, words, maxWords, overlapWords);
       continue;
     }
-    if (currentWords + words.length > maxWords) {
+    if (currentWords + head.length > maxWords) {
       if (current.length > 0) yield spanOf(current);
-      current = trailingOverlap(current, Math.min(overlapWords, maxWords - words.length));
+      current = trailingOverlap(current, Math.min(overlapWords, maxWords - head.length));
       currentWords = current.reduce((sum, unit) => sum + unit.words, 0);
     }
-    current.push({ ...sentence, words: words.length });
-    currentWords += words.length;
+    current.push({ ...sentence, words: head.length });
+    currentWords += head.length;
   }
   if (current.length > 0) yield spanOf(current);
 }
@@ -92,21 +95,40 @@ function trailingOverlap(units: Unit[], budget: number): Unit[] {
   return units.slice(from);
 }
 
-/** Cuts one over-long sentence into word windows, overlapping like sentence chunks do. */
-function windows(words: TextSpan[], maxWords: number, overlapWords: number): TextSpan[] {
-  const out: TextSpan[] = [];
+/**
+ * Cuts one over-long sentence into word windows, overlapping like sentence chunks do: `first` holds its
+ * first words (more than maxWords), `rest` the words after them, read as the windows reach them.
+ */
+function* windows(first: TextSpan[], rest: Iterator<TextSpan>, maxWords: number, overlapWords: number): Generator<TextSpan> {
   const step = maxWords - overlapWords;
-  for (let first = 0; ; first += step) {
-    const last = Math.min(first + maxWords, words.length) - 1;
-    out.push({ start: words[first].start, end: words[last].end });
-    if (last === words.length - 1) return out;
+  // The current window's words, plus the word after it when there is one (it says the window is not the last).
+  let window = first;
+  for (;;) {
+    while (window.length <= maxWords) {
+      const next = rest.next();
+      if (next.done) break;
+      window.push(next.value);
+    }
+    const size = Math.min(maxWords, window.length);
+    yield { start: window[0]!.start, end: window[size - 1]!.end };
+    if (window.length <= maxWords) return;
+    window = window.slice(step);
   }
 }
 
-function wordSpans(text: string, span: TextSpan): TextSpan[] {
-  const words: TextSpan[] = [];
+function* wordSpans(text: string, span: TextSpan): Generator<TextSpan> {
   for (const match of text.slice(span.start, span.end).matchAll(/\S+/g)) {
-    words.push({ start: span.start + match.index, end: span.start + match.index + match[0].length });
+    yield { start: span.start + match.index, end: span.start + match.index + match[0].length };
   }
-  return words;
+}
+
+/** Up to `count` items from `items`, leaving the rest to be read from it. */
+function take<T>(items: Iterator<T>, count: number): T[] {
+  const taken: T[] = [];
+  while (taken.length < count) {
+    const next = items.next();
+    if (next.done) break;
+    taken.push(next.value);
+  }
+  return taken;
 }
