@@ -34,8 +34,6 @@ export interface PacedLoadResult extends PacedFigures {
 /** Answers in flight when the last request has gone out get this long before the run gives up on them. */
 const DRAIN_MS = 60_000;
 
-const largest = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b)));
-
 /** What one part of a run (warm-up or measured) saw. Only 2xx answers give a latency, as with autocannon. */
 class Tally {
   private readonly fromDue: number[] = [];
@@ -64,8 +62,8 @@ class Tally {
       failed: this.failures,
       p50: percentile(fromDue, 50),
       p99: percentile(fromDue, 99),
-      max: largest(fromDue),
-      sentLate: { p99: percentile(lateness, 99), max: largest(lateness) },
+      max: percentile(fromDue, 100),
+      sentLate: { p99: percentile(lateness, 99), max: percentile(lateness, 100) },
     };
   }
 }

@@ -21,7 +21,11 @@ export interface PlannedCommand {
 export function planCommand(tenant: Tenant, command: AddContextCommand, chunking: ChunkingOptions): PlannedCommand {
   const documents = planDocuments(command);
   const now = new Date().toISOString();
-  return { tenant, command, documents, chunks: documents.flatMap((doc) => chunkRecords(tenant, command, doc, chunkText(doc.content, chunking), now)), now };
+  const chunks = documents.flatMap((doc) => {
+    const pieces = chunkText(doc.content, chunking);
+    return pieces.map((piece) => chunkRecord(tenant, command, doc, piece, pieces.length, now));
+  });
+  return { tenant, command, documents, chunks, now };
 }
 
 /** The plan of planCommand, giving the event loop a turn whenever it has run for a time slice (see TimeSlices). */
@@ -59,10 +63,6 @@ export function chunkCounts(plan: PlannedCommand): Map<string, number> {
   const counts = new Map<string, number>();
   for (const chunk of plan.chunks) counts.set(chunk.documentId, (counts.get(chunk.documentId) ?? 0) + 1);
   return counts;
-}
-
-function chunkRecords(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, pieces: Chunk[], now: string): Array<Omit<ChunkRecord, 'vector'>> {
-  return pieces.map((piece) => chunkRecord(tenant, command, doc, piece, pieces.length, now));
 }
 
 function chunkRecord(tenant: Tenant, command: AddContextCommand, doc: PlannedDocument, piece: Chunk, chunkCount: number, now: string): Omit<ChunkRecord, 'vector'> {
