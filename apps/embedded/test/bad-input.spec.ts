@@ -140,7 +140,7 @@ describe('malformed input never causes a 5xx', () => {
     const latin1 = await post({ 'content-type': 'application/json; charset=ISO-8859-1' }, Buffer.from(JSON.stringify({ query: 'caf\u00e9' }), 'latin1'));
     expect(latin1.status).toBe(415);
     expect(((await latin1.json()) as { error: { message: string } }).error.message).toContain('charset=iso-8859-1');
-    expect((await post({ 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify({ query: 'café' }))).status).toBe(202);
+    expect((await post({ 'content-type': 'application/json; charset=UTF-8' }, JSON.stringify({ query: 'café', similarity_threshold: 1, minimum_similarity_threshold: 0 }))).status).toBe(202);
     const noBody = await fetch(`${sut.url}${API}/view/docs`, { headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain; charset=latin1', 'content-encoding': 'gzip' } });
     expect(noBody.status).toBe(200);
 

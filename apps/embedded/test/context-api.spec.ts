@@ -75,7 +75,18 @@ describe('Context API over HTTP (embedded stack)', () => {
     const response = await sut.call(alice, 'POST', `${API}/search`, searchBody('x', { similarity_threshold: 0.2, minimum_similarity_threshold: 0.5 }));
     expect(response.status).toBe(400);
     expect(response.body.message).toContain('minimum_similarity_threshold');
-    expect(response.body).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
+    // Every error shape of the seeds at once: success/message/status, response, and error as an object.
+    expect(response.body).toMatchObject({ success: false, status: 400, response: response.body.message, error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('answers 400 naming each threshold a search leaves out, both being required', async () => {
+    const response = await sut.call(alice, 'POST', `${API}/search`, { query: 'x' });
+    expect(response.status).toBe(400);
+    expect(response.body.message).toBe('Invalid body: similarity_threshold: is required; minimum_similarity_threshold: is required');
+    expect(response.body.error.details.issues.map((issue: { field: string; rule: string }) => `${issue.field} ${issue.rule}`)).toEqual([
+      'similarity_threshold required',
+      'minimum_similarity_threshold required',
+    ]);
   });
 
   it('filters by fileName, groupName (all of them), source, context_type, scope and lastModified', async () => {
@@ -89,14 +100,19 @@ describe('Context API over HTTP (embedded stack)', () => {
       expect(r.status).toBe(202);
       return r.body.contexts.map((c: { metadata: { source: string } }) => c.metadata.source).filter((s: string) => s.startsWith('f-')).sort();
     };
-    expect(await sources({ fileName: 'f-a.txt' })).toEqual(['f-a']);
-    expect(await sources({ groupName: ['ops'] })).toEqual(['f-a', 'f-b']);
-    expect(await sources({ groupName: ['ops', 'sea'] })).toEqual(['f-a']);
-    expect(await sources({ source: 'f-b' })).toEqual(['f-b']);
-    expect(await sources({ context_type: 'instruction' })).toEqual(['f-a']);
+    // A search without a scope reads internal context only, as the API's default says.
+    expect(await sources({})).toEqual(['f-b']);
     expect(await sources({}, { scope: 'external' })).toEqual(['f-a']);
+    expect(await sources({ scope: 'external' })).toEqual(['f-a']);
+    const external = { scope: 'external' };
+    expect(await sources({ fileName: 'f-a.txt' }, external)).toEqual(['f-a']);
+    expect(await sources({ fileName: 'f-a.txt' })).toEqual([]);
+    expect(await sources({ groupName: ['ops'] })).toEqual(['f-b']);
+    expect(await sources({ groupName: ['ops', 'sea'] }, external)).toEqual(['f-a']);
+    expect(await sources({ source: 'f-b' })).toEqual(['f-b']);
+    expect(await sources({ context_type: 'instruction' }, external)).toEqual(['f-a']);
     expect(await sources({ lastModified: { from: '2025-01-01T00:00:00Z' } })).toEqual(['f-b']);
-    expect(await sources({ lastModified: { to: '2024-12-31T00:00:00Z' } })).toEqual(['f-a']);
+    expect(await sources({ lastModified: { to: '2024-12-31T00:00:00Z' } }, external)).toEqual(['f-a']);
   });
 
   it('queues with add-async, reports the job through completion, then lists it', async () => {

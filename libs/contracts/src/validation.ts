@@ -124,19 +124,22 @@ export async function parseMessageOrRefuse<S extends z.ZodType>(
   }
 }
 
+const MISSING = { rule: 'required', message: 'is required' };
+
+/** A field the schema needs and the input left out (JSON has no undefined, so nothing else reads as it). */
+const isMissing = (issue: z.core.$ZodIssue): boolean => issue.code === 'invalid_type' && issue.input === undefined;
+
 function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: string, maxDepth: number): z.output<S> {
   const unstorable = unstorableAt(input, maxDepth);
   if (unstorable) {
     const issue: FieldIssue = { field: fieldPath(unstorable.reversedPath.reverse()), ...unstorable.issue };
     throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${issue.field}: ${issue.message}`, { issues: [issue] });
   }
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => ({
-    field: fieldPath(issue.path),
-    rule: issue.code,
-    message: issue.message,
-  }));
+  const issues: FieldIssue[] = result.error.issues.map((issue) =>
+    isMissing(issue) ? { field: fieldPath(issue.path), ...MISSING } : { field: fieldPath(issue.path), rule: issue.code, message: issue.message },
+  );
   const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
   throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${message}`, { issues });
 }

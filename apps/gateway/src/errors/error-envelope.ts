@@ -1,10 +1,14 @@
 import { ErrorCode, httpStatusOf, type ErrorBody } from '@recollect/contracts';
 
-/** Alchemyst routes: satisfies both seed error schemas (`success/message/status` and `error`). */
+/**
+ * Alchemyst routes: satisfies the seeds' error schemas: `success/message/status` (400), `response`
+ * (500, and the documented common format), and `error` as an object (memory routes).
+ */
 export const alchemystErrorBody = (error: ErrorBody) => ({
   success: false as const,
   status: httpStatusOf[error.code],
   message: error.message,
+  response: error.message,
   error,
 });
 
@@ -12,7 +16,7 @@ export const alchemystErrorBody = (error: ErrorBody) => ({
  * A refusal made before any route runs (by Node's parser, Fastify's router or a body check), whose
  * code need not be a domain code: the Alchemyst shape, whose `error` also satisfies Memind's.
  */
-export const refusalBody = (status: number, code: string, message: string) => ({ success: false as const, status, message, error: { code, message } });
+export const refusalBody = (status: number, code: string, message: string) => ({ success: false as const, status, message, response: message, error: { code, message } });
 
 /** Memind routes: `{error: {code, message, details}}`. */
 export const memindErrorBody = (error: ErrorBody) => ({ error });

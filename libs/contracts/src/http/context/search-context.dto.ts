@@ -24,9 +24,11 @@ const similarity = z.number().min(0, 'must be between 0 and 1').max(1, 'must be 
 export const searchContextBodySchema = identityFieldsSchema
   .extend({
     query: z.string().trim().min(1, 'must not be empty').max(10_000),
-    similarity_threshold: similarity.default(1),
-    minimum_similarity_threshold: similarity.default(0),
-    scope: scopeSchema.optional(),
+    // Both required, as in the API this one is wire-compatible with ("400: invalid or missing search parameters").
+    similarity_threshold: similarity,
+    minimum_similarity_threshold: similarity,
+    /** Searches internal context unless told otherwise; `metadata.scope` takes precedence. */
+    scope: scopeSchema.default('internal'),
     metadata: searchFilterSchema.optional(),
     /** What `@alchemystai/sdk` calls the body's metadata, since its `metadata` is a query flag. */
     body_metadata: searchFilterSchema.optional(),
