@@ -33,7 +33,7 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   // Bodies are JSON, parsed by parseJsonBodiesWithReasons below; Nest's parsers would replace it.
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(options), adapter, { logger, abortOnError: false, bodyParser: false });
 
-  const document = buildOpenApiDocument(process.env.npm_package_version ?? '0.1.0');
+  const document = buildOpenApiDocument({ version: process.env.npm_package_version ?? '0.1.0', memindAuth: options.memindAuth });
   // The plugins' own fastify typings lag Nest's; the runtime contract is the same.
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: document as never } });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });

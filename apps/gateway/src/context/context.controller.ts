@@ -8,6 +8,11 @@ import {
   searchContextBodySchema,
   searchContextQuerySchema,
   viewContextQuerySchema,
+  type AddContextAsyncResponse,
+  type AddContextResponse,
+  type SearchContextResponse,
+  type ViewContextResponse,
+  type ViewDocsResponse,
 } from '@recollect/contracts';
 import { CorrelationId } from '../auth/correlation-id.decorator';
 import { CurrentIdentity } from '../auth/current-identity.decorator';
@@ -27,7 +32,7 @@ export class ContextController {
 
   @Post('add')
   @HttpCode(201)
-  async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddContextResponse> {
     assertWithinDocumentLimit(raw);
     const body = parseOrThrow(addContextSyncBodySchema, raw);
     assertWithinMetadataLimit(body);
@@ -37,7 +42,7 @@ export class ContextController {
 
   @Post('add-async')
   @HttpCode(201)
-  async addAsync(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async addAsync(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddContextAsyncResponse> {
     assertWithinDocumentLimit(raw);
     const body = parseOrThrow(addContextBodySchema, raw);
     assertWithinMetadataLimit(body);
@@ -47,7 +52,12 @@ export class ContextController {
 
   @Post('search')
   @HttpCode(202)
-  async search(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @Query() rawQuery: unknown, @CorrelationId() correlationId: string) {
+  async search(
+    @CurrentIdentity() identity: Identity,
+    @Body() raw: unknown,
+    @Query() rawQuery: unknown,
+    @CorrelationId() correlationId: string,
+  ): Promise<SearchContextResponse> {
     const body = parseOrThrow(searchContextBodySchema, raw);
     const query = parseOrThrow(searchContextQuerySchema, rawQuery, 'query string');
     const hits = await this.queries.search(tenantForRequest(identity, body), body, { mode: query.mode, groupBy: query.group_by }, correlationId);
@@ -71,14 +81,14 @@ export class ContextController {
   }
 
   @Get('view')
-  async view(@CurrentIdentity() identity: Identity, @Query() rawQuery: unknown, @CorrelationId() correlationId: string) {
+  async view(@CurrentIdentity() identity: Identity, @Query() rawQuery: unknown, @CorrelationId() correlationId: string): Promise<ViewContextResponse> {
     const query = parseOrThrow(viewContextQuerySchema, rawQuery, 'query string');
     const nodes = await this.queries.view(identity.tenant, query, correlationId);
     return { success: true, context: nodes, contexts: nodes.map((n) => ({ content: n.content, metadata: n.metadata })) };
   }
 
   @Get('view/docs')
-  async viewDocs(@CurrentIdentity() identity: Identity, @CorrelationId() correlationId: string) {
+  async viewDocs(@CurrentIdentity() identity: Identity, @CorrelationId() correlationId: string): Promise<ViewDocsResponse> {
     const documents = await this.queries.documents(identity.tenant, correlationId);
     return { success: true, documents };
   }

@@ -1,6 +1,15 @@
 import { Controller, Delete, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import type { Identity } from '@recollect/auth';
-import { Rpc, jobIdParamSchema, listJobsQuerySchema, parseOrThrow, type JobView } from '@recollect/contracts';
+import {
+  Rpc,
+  jobIdParamSchema,
+  listJobsQuerySchema,
+  parseOrThrow,
+  type JobCancelResponse,
+  type JobListResponse,
+  type JobStatusResponse,
+  type JobView,
+} from '@recollect/contracts';
 import { CorrelationId } from '../auth/correlation-id.decorator';
 import { CurrentIdentity } from '../auth/current-identity.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -28,14 +37,14 @@ export class JobsController {
   ) {}
 
   @Get('status')
-  async list(@CurrentIdentity() identity: Identity, @Query() rawQuery: unknown, @CorrelationId() correlationId: string) {
+  async list(@CurrentIdentity() identity: Identity, @Query() rawQuery: unknown, @CorrelationId() correlationId: string): Promise<JobListResponse> {
     const query = parseOrThrow(listJobsQuerySchema, rawQuery, 'query string');
     const jobs = await this.bus.request<JobView[]>(Rpc.jobList, identity.tenant, correlationId, query);
     return { success: true, jobs: jobs.map(publicView) };
   }
 
   @Get(':jobId/status')
-  async status(@CurrentIdentity() identity: Identity, @Param() params: unknown, @CorrelationId() correlationId: string) {
+  async status(@CurrentIdentity() identity: Identity, @Param() params: unknown, @CorrelationId() correlationId: string): Promise<JobStatusResponse> {
     const { jobId } = parseOrThrow(jobIdParamSchema, params, 'path');
     const issued = this.jobIds.isIssuedTo(jobId, identity.tenant);
     const job = await this.bus.request<JobView>(Rpc.jobStatus, identity.tenant, correlationId, { jobId, issued });
@@ -43,9 +52,9 @@ export class JobsController {
   }
 
   @Delete(':jobId/cancel')
-  async cancel(@CurrentIdentity() identity: Identity, @Param() params: unknown, @CorrelationId() correlationId: string) {
+  async cancel(@CurrentIdentity() identity: Identity, @Param() params: unknown, @CorrelationId() correlationId: string): Promise<JobCancelResponse> {
     const { jobId } = parseOrThrow(jobIdParamSchema, params, 'path');
     const issued = this.jobIds.isIssuedTo(jobId, identity.tenant);
-    return this.bus.request<{ status: 'cancelled' }>(Rpc.jobCancel, identity.tenant, correlationId, { jobId, issued });
+    return this.bus.request<JobCancelResponse>(Rpc.jobCancel, identity.tenant, correlationId, { jobId, issued });
   }
 }

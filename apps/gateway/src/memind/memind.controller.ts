@@ -7,8 +7,12 @@ import {
   operationIdParamSchema,
   parseOrThrow,
   retrieveMemoryBodySchema,
+  type AddMessageAcceptedResponse,
+  type AddMessageSyncResponse,
+  type OperationResponse,
   type OperationView,
   type RetrievedItem,
+  type RetrieveMemoryResponse,
 } from '@recollect/contracts';
 import { CorrelationId } from '../auth/correlation-id.decorator';
 import { CurrentIdentity } from '../auth/current-identity.decorator';
@@ -34,7 +38,7 @@ export class MemindController {
   /** 202 once the message is durable; poll the operation until it is stored and indexed. */
   @Post(['memory/async/add-message', 'memory/add-message'])
   @HttpCode(202)
-  async addMessageAsync(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async addMessageAsync(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddMessageAcceptedResponse> {
     const body = parseOrThrow(addMessageBodySchema, raw);
     const tenant = memindTenant(identity, body);
     assertMediaWithinLimit(body);
@@ -45,7 +49,7 @@ export class MemindController {
   /** 200 once the message is stored and searchable. */
   @Post('memory/sync/add-message')
   @HttpCode(200)
-  async addMessageSync(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async addMessageSync(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddMessageSyncResponse> {
     const body = parseOrThrow(addMessageBodySchema, raw);
     const tenant = memindTenant(identity, body);
     assertMediaWithinLimit(body);
@@ -63,7 +67,7 @@ export class MemindController {
 
   @Post('memory/retrieve')
   @HttpCode(200)
-  async retrieve(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async retrieve(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<RetrieveMemoryResponse> {
     const body = parseOrThrow(retrieveMemoryBodySchema, raw);
     const items = await this.bus.request<RetrievedItem[]>(Rpc.memoryRetrieve, memindTenant(identity, body), correlationId, {
       query: body.query,
@@ -83,7 +87,7 @@ export class MemindController {
     @Param() params: unknown,
     @Query() rawQuery: unknown,
     @CorrelationId() correlationId: string,
-  ) {
+  ): Promise<OperationResponse> {
     const { operationId } = parseOrThrow(operationIdParamSchema, params, 'path');
     const tenant = memindTenant(identity, identity ? {} : parseOrThrow(memindTenantQuerySchema, rawQuery, 'query string'));
     const issued = this.operationIds.isIssuedTo(operationId, tenant);

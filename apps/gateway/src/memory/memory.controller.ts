@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { tenantForRequest, type Identity } from '@recollect/auth';
-import { addMemoryBodySchema, deleteMemoryBodySchema, parseOrThrow, updateMemoryBodySchema } from '@recollect/contracts';
+import { addMemoryBodySchema, deleteMemoryBodySchema, parseOrThrow, updateMemoryBodySchema, type AddMemoryResponse, type UpdateMemoryResponse } from '@recollect/contracts';
 import { CorrelationId } from '../auth/correlation-id.decorator';
 import { CurrentIdentity } from '../auth/current-identity.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -17,7 +17,7 @@ export class MemoryController {
   /** 201 once the messages are searchable. */
   @Post('add')
   @HttpCode(201)
-  async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddMemoryResponse> {
     assertWithinMessageLimit(raw);
     const body = parseOrThrow(addMemoryBodySchema, raw);
     await this.memory.add(tenantForRequest(identity, body), body.sessionId, null, body.contents.map(fromMemoryContent), correlationId);
@@ -27,7 +27,7 @@ export class MemoryController {
   /** Upserts by message id: existing ids replaced, new ones appended; 404 for an unknown session. */
   @Post('update')
   @HttpCode(200)
-  async update(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string) {
+  async update(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<UpdateMemoryResponse> {
     assertWithinMessageLimit(raw);
     const body = parseOrThrow(updateMemoryBodySchema, raw);
     const operation = await this.memory.update(tenantForRequest(identity, body), body.sessionId, body.contents.map(fromMemoryContent), correlationId);

@@ -1,156 +1,180 @@
 import { z } from 'zod';
 import {
+  addContextAsyncResponseSchema,
   addContextBodySchema,
+  addContextResponseSchema,
   addContextSyncBodySchema,
   addMemoryBodySchema,
+  addMemoryResponseSchema,
+  addMessageAcceptedResponseSchema,
   addMessageBodySchema,
+  addMessageSyncResponseSchema,
   deleteContextBodySchema,
   deleteMemoryBodySchema,
+  jobCancelResponseSchema,
+  jobListResponseSchema,
+  jobStatusResponseSchema,
   listJobsQuerySchema,
+  memindTenantQuerySchema,
+  operationResponseSchema,
   retrieveMemoryBodySchema,
+  retrieveMemoryResponseSchema,
   searchContextBodySchema,
   searchContextQuerySchema,
+  searchContextResponseSchema,
   updateMemoryBodySchema,
+  updateMemoryResponseSchema,
   viewContextQuerySchema,
+  viewContextResponseSchema,
+  viewDocsResponseSchema,
 } from '@recollect/contracts';
+import { body, errorSchemas, errors, memindErrors, memindRefusal, ok, pathParameter, queryParameters, refusal } from './openapi-parts';
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'openapi-3.0' });
+const TOO_LARGE = 'Over 50 MiB of body, 100 documents, or 16 KiB of metadata as JSON';
+const SESSION = { oneOfRequired: ['sessionId', 'memoryId'] };
+const live = z.object({ status: z.literal('ok') });
+const ready = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.boolean()) });
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
+export interface OpenApiOptions {
+  version: string;
+  /** `none`: the Memind routes take no token (MEMIND_AUTH=none), and the document says so. */
+  memindAuth: 'bearer' | 'none';
+}
 
-const queryParameters = (schema: z.ZodObject) =>
-  Object.entries(json(schema).properties ?? {}).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
-
-const errors = {
-  400: errorResponse('Malformed input; the message names each bad field and rule'),
-  401: errorResponse('Missing or invalid bearer token'),
-  403: errorResponse('user_id or organization_id does not match the token'),
-  429: errorResponse('Per-tenant rate limit exceeded'),
-  503: errorResponse('The bus could not take the command; nothing was accepted'),
-  504: errorResponse('No answer within the deadline'),
-};
-
-const memindError = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/MemindError' } } },
-});
-
-const memindErrors = {
-  400: memindError('Malformed input (wrong role, empty content, unknown block type, bad base64, …); the message names each bad field'),
-  401: memindError('Missing or invalid bearer token (unless MEMIND_AUTH=none)'),
-  403: memindError('userId does not match the token'),
-  429: memindError('Per-tenant rate limit exceeded'),
-  503: memindError('The bus could not take the command; nothing was accepted'),
-  504: memindError('No answer within the deadline'),
-};
-
-const operationIdParameter = { name: 'operationId', in: 'path', required: true, schema: { type: 'string' } };
-
-const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema: json(schema) } } });
-const ok = (description: string, schema: object = { type: 'object' }) => ({ description, content: { 'application/json': { schema } } });
-
-/** The OpenAPI document, generated from the same schemas that validate requests. */
-export function buildOpenApiDocument(version: string) {
+/**
+ * The OpenAPI document, generated from the same schemas that validate requests and type the answers.
+ * Operation ids are those of the API documents this service is compatible with, where they name one.
+ */
+export function buildOpenApiDocument({ version, memindAuth }: OpenApiOptions) {
+  const memindSecurity = memindAuth === 'none' ? [] : [{ bearerAuth: [] }];
   return {
     openapi: '3.0.3',
     info: { title: 'Recollect: context and memory for AI agents', version, description: "Wire-compatible with the Alchemyst AI v1 Context API and Memind's memory API." },
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: {
-        Error: {
-          type: 'object',
-          required: ['success', 'status', 'message', 'error'],
-          properties: {
-            success: { type: 'boolean', example: false },
-            status: { type: 'integer' },
-            message: { type: 'string' },
-            error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } },
-          },
-        },
-        MemindError: {
-          type: 'object',
-          required: ['error'],
-          properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
-        },
-      },
+      schemas: errorSchemas,
     },
     security: [{ bearerAuth: [] }],
     paths: {
       '/api/v1/context/add': {
-        post: { summary: 'Add documents and wait until they are searchable', requestBody: body(addContextSyncBodySchema), responses: { 201: ok('Indexed'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MiB of body, 100 documents, or 16 KiB of metadata as JSON'), ...errors } },
+        post: {
+          operationId: 'addContext',
+          summary: 'Add documents and wait until they are searchable',
+          requestBody: body(addContextSyncBodySchema),
+          responses: { 201: ok('Indexed', addContextResponseSchema), 409: refusal('fileName already exists'), 413: refusal(TOO_LARGE), ...errors },
+        },
       },
       '/api/v1/context/add-async': {
-        post: { summary: 'Queue documents for indexing', requestBody: body(addContextBodySchema), responses: { 201: ok('Queued durably'), 409: errorResponse('fileName already exists'), 413: errorResponse('Over 50 MiB of body, 100 documents, or 16 KiB of metadata as JSON'), ...errors } },
+        post: {
+          operationId: 'addContextAsync',
+          summary: 'Queue documents for indexing',
+          requestBody: body(addContextBodySchema),
+          responses: { 201: ok('Queued durably', addContextAsyncResponseSchema), 409: refusal('fileName already exists'), 413: refusal(TOO_LARGE), ...errors },
+        },
       },
       '/api/v1/context/add-async/{jobId}/status': {
-        get: { summary: 'One job', parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('The job'), 404: errorResponse('Unknown job'), ...errors } },
+        get: {
+          operationId: 'getContextJob',
+          summary: 'One job',
+          parameters: [pathParameter('jobId')],
+          responses: { 200: ok('The job', jobStatusResponseSchema), 404: refusal('Unknown job'), ...errors },
+        },
       },
       '/api/v1/context/add-async/status': {
-        get: { summary: 'List jobs', parameters: queryParameters(listJobsQuerySchema), responses: { 200: ok('Jobs'), ...errors } },
+        get: { operationId: 'listContextJobs', summary: 'List jobs', parameters: queryParameters(listJobsQuerySchema), responses: { 200: ok('Jobs', jobListResponseSchema), ...errors } },
       },
       '/api/v1/context/add-async/{jobId}/cancel': {
-        delete: { summary: 'Cancel a waiting job', parameters: [{ name: 'jobId', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: ok('Cancelled'), 404: errorResponse('Finished or unknown'), 409: errorResponse('Running'), ...errors } },
+        delete: {
+          operationId: 'cancelContextJob',
+          summary: 'Cancel a waiting job',
+          parameters: [pathParameter('jobId')],
+          responses: { 200: ok('Cancelled', jobCancelResponseSchema), 404: refusal('Finished or unknown'), 409: refusal('Running'), ...errors },
+        },
       },
       '/api/v1/context/search': {
-        post: { summary: 'Search by meaning', parameters: queryParameters(searchContextQuerySchema), requestBody: body(searchContextBodySchema), responses: { 202: ok('Results'), ...errors } },
+        post: {
+          operationId: 'searchContext',
+          summary: 'Search by meaning',
+          parameters: queryParameters(searchContextQuerySchema),
+          requestBody: body(searchContextBodySchema),
+          responses: { 202: ok('Results', searchContextResponseSchema), ...errors },
+        },
       },
       '/api/v1/context/delete': {
-        post: { summary: 'Delete by source (or by context id)', requestBody: body(deleteContextBodySchema), responses: { 204: { description: 'Gone from search' }, ...errors } },
+        post: {
+          operationId: 'deleteContext',
+          summary: 'Delete by source (or by context id)',
+          requestBody: body(deleteContextBodySchema, { required: ['source'] }),
+          responses: { 204: { description: 'Gone from search' }, ...errors },
+        },
       },
       '/api/v1/context/view': {
-        get: { summary: 'The stored context nodes', parameters: queryParameters(viewContextQuerySchema), responses: { 200: ok('Context nodes'), ...errors } },
+        get: { operationId: 'viewContext', summary: 'The stored context nodes', parameters: queryParameters(viewContextQuerySchema), responses: { 200: ok('Context nodes', viewContextResponseSchema), ...errors } },
       },
-      '/api/v1/context/view/docs': { get: { summary: 'The stored documents', responses: { 200: ok('Documents'), ...errors } } },
+      '/api/v1/context/view/docs': { get: { operationId: 'viewDocuments', summary: 'The stored documents', responses: { 200: ok('Documents', viewDocsResponseSchema), ...errors } } },
       '/api/v1/context/memory/add': {
         post: {
+          operationId: 'addContextAsMemory',
           summary: 'Add messages to a memory session (sessionId, or memoryId as @alchemystai/sdk sends it); answers once they are searchable',
-          requestBody: body(addMemoryBodySchema),
-          responses: { 201: ok('Stored and indexed: {success, context_id}'), 413: errorResponse('Over 1000 entries'), ...errors },
+          requestBody: body(addMemoryBodySchema, SESSION),
+          responses: { 201: ok('Stored and indexed; context_id is the session', addMemoryResponseSchema), 413: refusal('Over 1000 entries'), ...errors },
         },
       },
       '/api/v1/context/memory/update': {
         post: {
+          operationId: 'updateContextAsMemory',
           summary: 'Upsert messages by id into an existing session: existing ids replaced, new ones appended',
-          requestBody: body(updateMemoryBodySchema),
-          responses: { 200: ok('{success, memory_id, updated_entries}'), 404: errorResponse('Unknown session'), 413: errorResponse('Over 1000 entries'), ...errors },
+          requestBody: body(updateMemoryBodySchema, SESSION),
+          responses: { 200: ok('Updated', updateMemoryResponseSchema), 404: refusal('Unknown session'), 413: refusal('Over 1000 entries'), ...errors },
         },
       },
       '/api/v1/context/memory/delete': {
-        post: { summary: 'Delete a memory session and every message of it', requestBody: body(deleteMemoryBodySchema), responses: { 204: { description: 'Gone from search' }, ...errors } },
+        post: {
+          operationId: 'deleteContextMemory',
+          summary: 'Delete a memory session and every message of it',
+          requestBody: body(deleteMemoryBodySchema, SESSION),
+          responses: { 204: { description: 'Gone from search' }, ...errors },
+        },
       },
       '/open/v1/memory/async/add-message': {
         post: {
+          operationId: 'addMessageAsync',
           summary: 'Memind: add one message (text, image, audio, video blocks); answers once it is durable',
+          security: memindSecurity,
           requestBody: body(addMessageBodySchema),
-          responses: { 202: ok('{data: {operationId, status: "accepted", mode: "async"}}'), 413: memindError('Inline media over 10 MB'), ...memindErrors },
+          responses: { 202: ok('Accepted', addMessageAcceptedResponseSchema), 413: memindRefusal('Inline media over 10 MB'), ...memindErrors },
         },
       },
       '/open/v1/memory/sync/add-message': {
         post: {
+          operationId: 'addMessageSync',
           summary: 'Memind: add one message and wait until it is stored and searchable',
+          security: memindSecurity,
           requestBody: body(addMessageBodySchema),
-          responses: { 200: ok('{data: {operationId, status, mode: "sync", sessionId, messageId}}'), 413: memindError('Inline media over 10 MB'), ...memindErrors },
+          responses: { 200: ok('Stored and indexed', addMessageSyncResponseSchema), 413: memindRefusal('Inline media over 10 MB'), ...memindErrors },
         },
       },
       '/open/v1/memory/retrieve': {
         post: {
+          operationId: 'retrieveMemory',
           summary: 'Memind: retrieve memory messages by meaning, optionally by agent, session and time range',
+          security: memindSecurity,
           requestBody: body(retrieveMemoryBodySchema),
-          responses: { 200: ok('{data: {items: [{id, text, vectorScore, finalScore, occurredAt, metadata}]}}'), ...memindErrors },
+          responses: { 200: ok('Messages, best first', retrieveMemoryResponseSchema), ...memindErrors },
         },
       },
       '/open/v1/operations/{operationId}': {
         get: {
+          operationId: 'getMemoryOperation',
           summary: 'A memory operation: accepted, stored, completed (indexed) or failed; an issued id is never 404',
-          parameters: [operationIdParameter],
-          responses: { 200: ok('{data: {operationId, kind, status, sessionId, messageIds, stored, indexed, error}}'), 404: memindError('Unknown operation'), ...memindErrors },
+          security: memindSecurity,
+          // Without a token (MEMIND_AUTH=none), the query names the tenant, as the body does on the other routes.
+          parameters: [pathParameter('operationId'), ...(memindAuth === 'none' ? queryParameters(memindTenantQuerySchema) : [])],
+          responses: { 200: ok('The operation', operationResponseSchema), 404: memindRefusal('Unknown operation'), ...memindErrors },
         },
       },
-      '/health/live': { get: { summary: 'Liveness', security: [], responses: { 200: ok('Alive') } } },
-      '/health/ready': { get: { summary: 'Readiness', security: [], responses: { 200: ok('Ready'), 503: ok('Not ready') } } },
+      '/health/live': { get: { operationId: 'live', summary: 'Liveness', security: [], responses: { 200: ok('Alive', live) } } },
+      '/health/ready': { get: { operationId: 'ready', summary: 'Readiness', security: [], responses: { 200: ok('Ready', ready), 503: ok('Not ready', ready) } } },
     },
   };
 }

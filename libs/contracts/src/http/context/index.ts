@@ -4,3 +4,4 @@ export * from './search-context.dto';
 export * from './delete-context.dto';
 export * from './view-context.dto';
 export * from './jobs.dto';
+export * from './context-responses';
