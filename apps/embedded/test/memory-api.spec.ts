@@ -140,6 +140,13 @@ describe('Alchemyst memory routes', () => {
       ),
     );
     expect(tooMany.status).toBe(413);
+    const bulky = await sut.call(token, 'POST', `${MEMORY}/add`, memoryBody('bulky', [{ content: 'x' }, { content: 'y', metadata: { blob: 'z'.repeat(2 * 1024 * 1024) } }]));
+    expect(bulky.status).toBe(413);
+    expect(bulky.body.error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { field: 'contents[1]' } });
+    const twice = await sut.call(token, 'POST', `${MEMORY}/add`, memoryBody('twice', [{ content: 'A', id: 'x' }, { content: 'B', id: 'x' }]));
+    expect(twice.status).toBe(400);
+    expect(twice.body.error.details.issues.map((i: any) => i.field)).toEqual(['contents[1].id']);
+    expect((await sut.call(token, 'GET', '/api/v1/context/view')).status).toBe(200);
   });
 
   it('refuses a search filtering by both source and session', async () => {

@@ -20,7 +20,7 @@ import { BusGateway } from '../bus/bus-gateway.service';
 import type { JobIds } from '../jobs/job-ids';
 import { TenantRateLimitGuard } from '../limits/tenant-rate-limiter';
 import { MemoryCommandsService } from '../memory/memory-commands.service';
-import { assertMediaWithinLimit, fromMemindMessage } from '../memory/memory-messages';
+import { messageOfMemind } from '../memory/memory-messages';
 import { OPERATION_IDS } from '../memory/memory.tokens';
 import { MemindAuthGuard } from './memind-auth.guard';
 import { memindTenant } from './memind-tenant';
@@ -41,8 +41,7 @@ export class MemindController {
   async addMessageAsync(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddMessageAcceptedResponse> {
     const body = parseOrThrow(addMessageBodySchema, raw);
     const tenant = memindTenant(identity, body);
-    assertMediaWithinLimit(body);
-    const operationId = await this.memory.addAsync(tenant, body.sessionId ?? body.agentId, body.agentId, [fromMemindMessage(body)], correlationId);
+    const operationId = await this.memory.addAsync(tenant, body.sessionId ?? body.agentId, body.agentId, [messageOfMemind(body)], correlationId);
     return { data: { operationId, status: 'accepted', mode: 'async' } };
   }
 
@@ -52,8 +51,7 @@ export class MemindController {
   async addMessageSync(@CurrentIdentity() identity: Identity | undefined, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddMessageSyncResponse> {
     const body = parseOrThrow(addMessageBodySchema, raw);
     const tenant = memindTenant(identity, body);
-    assertMediaWithinLimit(body);
-    const operation = await this.memory.add(tenant, body.sessionId ?? body.agentId, body.agentId, [fromMemindMessage(body)], correlationId);
+    const operation = await this.memory.add(tenant, body.sessionId ?? body.agentId, body.agentId, [messageOfMemind(body)], correlationId);
     return {
       data: {
         operationId: operation.operationId,

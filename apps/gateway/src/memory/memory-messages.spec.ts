@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError, ErrorCode, addMessageBodySchema, parseOrThrow } from '@recollect/contracts';
-import { assertMediaWithinLimit, fromMemindMessage, fromMemoryContent } from './memory-messages';
+import { DomainError, ErrorCode, MAX_METADATA_BYTES, addMessageBodySchema, parseOrThrow } from '@recollect/contracts';
+import { assertMediaWithinLimit, fromMemindMessage, fromMemoryContent, messageOfMemind, messagesOfEntries } from './memory-messages';
 
 describe(fromMemoryContent.name, () => {
   it('keeps id, role, name and createdAt, and fields it does not know as metadata', () => {
@@ -70,5 +70,37 @@ describe(assertMediaWithinLimit.name, () => {
     } catch (error) {
       expect((error as DomainError).code).toBe(ErrorCode.PayloadTooLarge);
     }
+  });
+});
+
+/** The error `run` throws, for its code and message. */
+function thrown(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('the metadata limit on memory messages', () => {
+  // JSON of {"k":"…"} is 8 bytes besides the value.
+  const ofBytes = (bytes: number) => ({ k: 'x'.repeat(bytes - 8) });
+
+  it("refuses an entry whose metadata and extra fields, together, take more than 16 KiB as JSON, naming the entry", () => {
+    expect(messagesOfEntries([{ content: 'a', metadata: ofBytes(MAX_METADATA_BYTES) }])).toHaveLength(1);
+    const refusal = thrown(() => messagesOfEntries([{ content: 'a' }, { content: 'b', metadata: { a: 'x'.repeat(9000) }, note: 'y'.repeat(9000) }]));
+    expect(refusal.code).toBe(ErrorCode.PayloadTooLarge);
+    expect(refusal.message).toMatch(/^contents\[1\]: .* at most 16 KiB as JSON/);
+    expect(refusal.details).toMatchObject({ field: 'contents[1]', limit: MAX_METADATA_BYTES });
+  });
+
+  it("refuses a Memind message whose body and message metadata, together, take more than 16 KiB", () => {
+    const body = (metadata: object, messageMetadata: object) =>
+      parseOrThrow(addMessageBodySchema, { userId: 'u', agentId: 'a', metadata, message: { role: 'USER', content: [{ type: 'text', text: 'hi' }], metadata: messageMetadata } });
+    expect(messageOfMemind(body({ a: 'x'.repeat(8000) }, { b: 'y'.repeat(8000) })).metadata).toMatchObject({ a: expect.any(String), b: expect.any(String) });
+    const refusal = thrown(() => messageOfMemind(body({ a: 'x'.repeat(9000) }, { b: 'y'.repeat(9000) })));
+    expect(refusal.code).toBe(ErrorCode.PayloadTooLarge);
+    expect(refusal.message).toMatch(/^metadata: .* at most 16 KiB as JSON/);
   });
 });

@@ -11,6 +11,7 @@ import {
   type MemoryMessageInput,
   type MessageBlock,
 } from '@recollect/contracts';
+import { assertMetadataWithinLimit } from '../limits/metadata-limit';
 
 /** Checked before validation so an oversized call gets 413, not a list of 400 complaints. */
 export function assertWithinMessageLimit(body: unknown): void {
@@ -38,6 +39,24 @@ export function assertMediaWithinLimit(body: AddMessageBody): void {
       },
     );
   }
+}
+
+/**
+ * Seed 002 entries as messages, each within the metadata limit: its metadata and fields besides the
+ * known ones, which every chunk of the message keeps (413 naming the entry otherwise).
+ */
+export function messagesOfEntries(contents: readonly MemoryContent[]): MemoryMessageInput[] {
+  const messages = contents.map(fromMemoryContent);
+  messages.forEach((message, i) => assertMetadataWithinLimit(`contents[${i}]`, message.metadata, "an entry's metadata and fields besides content, id, role, name and createdAt"));
+  return messages;
+}
+
+/** A Memind message, within the inline media limit and the metadata limit (the body's and the message's together). */
+export function messageOfMemind(body: AddMessageBody): MemoryMessageInput {
+  assertMediaWithinLimit(body);
+  const message = fromMemindMessage(body);
+  assertMetadataWithinLimit('metadata', message.metadata, "the message's metadata (the body's metadata and message.metadata together)");
+  return message;
 }
 
 /** Seed 002 entry → message: fields other than the known ones travel in its metadata (the explicit `metadata` wins). */

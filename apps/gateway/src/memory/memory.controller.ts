@@ -6,7 +6,7 @@ import { CurrentIdentity } from '../auth/current-identity.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { TenantRateLimitGuard } from '../limits/tenant-rate-limiter';
 import { MemoryCommandsService } from './memory-commands.service';
-import { assertWithinMessageLimit, fromMemoryContent } from './memory-messages';
+import { assertWithinMessageLimit, messagesOfEntries } from './memory-messages';
 
 /** Alchemyst memory routes (seed 002 and @alchemystai/sdk 0.8.1): a session of messages, kept as conversation memory. */
 @Controller('api/v1/context/memory')
@@ -20,7 +20,7 @@ export class MemoryController {
   async add(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<AddMemoryResponse> {
     assertWithinMessageLimit(raw);
     const body = parseOrThrow(addMemoryBodySchema, raw);
-    await this.memory.add(tenantForRequest(identity, body), body.sessionId, null, body.contents.map(fromMemoryContent), correlationId);
+    await this.memory.add(tenantForRequest(identity, body), body.sessionId, null, messagesOfEntries(body.contents), correlationId);
     return { success: true, context_id: body.sessionId };
   }
 
@@ -30,7 +30,7 @@ export class MemoryController {
   async update(@CurrentIdentity() identity: Identity, @Body() raw: unknown, @CorrelationId() correlationId: string): Promise<UpdateMemoryResponse> {
     assertWithinMessageLimit(raw);
     const body = parseOrThrow(updateMemoryBodySchema, raw);
-    const operation = await this.memory.update(tenantForRequest(identity, body), body.sessionId, body.contents.map(fromMemoryContent), correlationId);
+    const operation = await this.memory.update(tenantForRequest(identity, body), body.sessionId, messagesOfEntries(body.contents), correlationId);
     return { success: true, memory_id: body.sessionId, updated_entries: operation.updatedEntries };
   }
 

@@ -25,6 +25,12 @@ describe('addMemoryBodySchema', () => {
     expect(() => parseOrThrow(addMemoryBodySchema, { sessionId: 'a', memoryId: 'b', contents })).toThrow(/memoryId: must equal sessionId/);
   });
 
+  it('refuses two entries with the same id, naming the second, as only one of them could be kept', () => {
+    const twice = [{ content: 'A', id: 'x' }, { content: 'B' }, { content: 'C', id: 'x' }];
+    expect(() => parseOrThrow(addMemoryBodySchema, { sessionId: 's', contents: twice })).toThrow('Invalid body: contents[2].id: repeats contents[0].id');
+    expect(parseOrThrow(addMemoryBodySchema, { sessionId: 's', contents: [{ content: 'A', id: 'x' }, { content: 'B', id: 'y' }, { content: 'C' }, { content: 'D' }] }).contents).toHaveLength(4);
+  });
+
   it('refuses empty content and an empty contents list', () => {
     expect(() => parseOrThrow(addMemoryBodySchema, { sessionId: 's', contents: [{ content: ' ' }] })).toThrow(/contents\[0\]\.content/);
     expect(() => parseOrThrow(addMemoryBodySchema, { sessionId: 's', contents: [] })).toThrow(/contents: must hold at least one entry/);

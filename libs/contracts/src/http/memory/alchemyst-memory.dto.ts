@@ -36,7 +36,18 @@ const resolveSession = <T extends { sessionId?: string; memoryId?: string }>({ m
   sessionId: (body.sessionId ?? memoryId)!,
 });
 
-const contentsSchema = z.array(memoryContentSchema).min(1, 'must hold at least one entry');
+/** Two entries of one call with the same id would leave only the last: the call is refused instead. */
+const eachIdOnce = (contents: ReadonlyArray<{ id?: string }>, ctx: z.RefinementCtx): void => {
+  const firstWith = new Map<string, number>();
+  contents.forEach(({ id }, i) => {
+    if (id === undefined) return;
+    const first = firstWith.get(id);
+    if (first === undefined) firstWith.set(id, i);
+    else ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `repeats contents[${first}].id: each entry of a call needs an id of its own` });
+  });
+};
+
+const contentsSchema = z.array(memoryContentSchema).min(1, 'must hold at least one entry').superRefine(eachIdOnce);
 
 export const addMemoryBodySchema = sessionFields.extend({ contents: contentsSchema }).superRefine(withSessionId).transform(resolveSession);
 export const updateMemoryBodySchema = addMemoryBodySchema;
