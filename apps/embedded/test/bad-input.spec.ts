@@ -171,6 +171,15 @@ describe('malformed input never causes a 5xx', () => {
     const form = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'query=q' });
     expect(form.status).toBe(415);
     expect(((await form.json()) as { error: { message: string } }).error.message).toContain('application/x-www-form-urlencoded was given');
+    // JSON sent as text/plain is refused like any other type, not read as a string and then refused as one.
+    const plain = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{"query":"q"}' });
+    expect(plain.status).toBe(415);
+
+    // Bytes that are not UTF-8 are refused, not stored as U+FFFD.
+    const bytes = Buffer.concat([Buffer.from('{"query":"bad '), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]), Buffer.from('","similarity_threshold":1,"minimum_similarity_threshold":0}')]);
+    const notUtf8 = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: bytes });
+    expect(notUtf8.status).toBe(400);
+    expect(((await notUtf8.json()) as { error: { message: string } }).error.message).toBe('Body is not valid UTF-8: send JSON encoded as UTF-8');
 
     // A byte-order mark is allowed, as before.
     expect((await sut.call(token, 'POST', `${API}/search`, `\ufeff${JSON.stringify({ query: 'q', similarity_threshold: 1, minimum_similarity_threshold: 0 })}`)).status).toBe(202);

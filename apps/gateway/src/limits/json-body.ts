@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'secure-json-parse';
 
@@ -25,11 +26,15 @@ function reasonFor(body: string): string {
 /**
  * JSON bodies parsed as Fastify's own parser does (the same key checks), except that a refusal says
  * why: Fastify answers every bad body "Body is not valid JSON", naming neither the place nor the key.
+ * Bytes that are not UTF-8 are refused too, where decoding would have replaced them with U+FFFD and
+ * stored text the client never sent. Only `application/json` is read: Fastify's `text/plain` parser
+ * is removed, so such a body is a 415 like any other type.
  */
 export function parseJsonBodiesWithReasons(fastify: FastifyInstance): void {
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = body as string;
+  fastify.removeContentTypeParser(['application/json', 'text/plain']);
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, bytes, done) => {
+    if (!isUtf8(bytes as Buffer)) return done(new UnreadableJsonBody('Body is not valid UTF-8: send JSON encoded as UTF-8'), undefined);
+    const text = (bytes as Buffer).toString('utf8');
     if (text === '') return done(new UnreadableJsonBody("Body is empty, but its content-type is 'application/json'"), undefined);
     try {
       done(null, parse(text, undefined, SECURE));
