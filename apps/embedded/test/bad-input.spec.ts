@@ -91,6 +91,21 @@ describe('malformed input never causes a 5xx', () => {
     );
   });
 
+  it('answers 400 naming a query parameter given twice or in a bracket form, which would otherwise filter nothing', async () => {
+    const cases: Array<[string, string]> = [
+      [`${API}/view?file_name[]=a&file_name[]=b`, 'file_name'],
+      [`${API}/view?file_name[a]=b`, 'file_name'],
+      [`${API}/view?limit=10&limit=20`, 'limit'],
+      [`${API}/add-async/status?type[]=failed`, 'type'],
+    ];
+    for (const [path, field] of cases) {
+      const r = await sut.call(token, 'GET', path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.details.issues, path).toEqual([expect.objectContaining({ field, rule: 'single_value' })]);
+    }
+    expect((await sut.call(token, 'GET', `${API}/view?file_name=a&_=1712`)).status).toBe(200);
+  });
+
   it('answers 415 for a body that is not JSON, and 400 for malformed headers', async () => {
     const response = await fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/xml' }, body: '<q/>' });
     expect(response.status).toBe(415);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ErrorCode } from './errors';
-import { MAX_JSON_DEPTH, parseOrThrow } from './validation';
+import { DomainError, ErrorCode } from './errors';
+import { MAX_JSON_DEPTH, parseOrThrow, parseQueryOrThrow } from './validation';
 
 const schema = z.object({ documents: z.array(z.object({ content: z.string() }).catchall(z.unknown())), metadata: z.record(z.string(), z.unknown()) });
 
@@ -68,5 +68,20 @@ describe(parseOrThrow.name, () => {
       documents: [{ content: 'tab\tnewline\n 💥 paired' }],
       metadata: { a: 1 },
     });
+  });
+});
+
+describe(parseQueryOrThrow.name, () => {
+  const query = z.object({ file_name: z.string().optional(), limit: z.coerce.number().int().default(10) });
+
+  it('refuses a known parameter given twice, or in a bracket form, naming it', () => {
+    expect(() => parseQueryOrThrow(query, { limit: ['10', '20'] })).toThrow('Invalid query string: limit: must be given once (it was given 2 times)');
+    expect(() => parseQueryOrThrow(query, { 'file_name[]': 'a' })).toThrow('file_name: must be given once, as file_name=value (file_name[] was given)');
+    expect(() => parseQueryOrThrow(query, { 'file_name[a]': 'b', limit: '5' })).toThrow(DomainError);
+  });
+
+  it('reads plain parameters, and ignores ones it does not know', () => {
+    expect(parseQueryOrThrow(query, { file_name: 'a.txt', limit: '5', _: '1712', 'cache[]': 'x' })).toEqual({ file_name: 'a.txt', limit: 5 });
+    expect(parseQueryOrThrow(query, undefined)).toEqual({ limit: 10 });
   });
 });

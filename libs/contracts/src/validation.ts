@@ -80,6 +80,28 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
 }
 
 /**
+ * Parses a query string's parameters. Each the schema knows must come once, by its plain name: a
+ * repeated one (`?limit=10&limit=20`) or one in a bracket form (`?file_name[]=a`) is refused naming
+ * it, where it would otherwise fail as a wrong type, or be skipped as unknown and filter nothing.
+ * Parameters the schema does not know are ignored, as a cache-busting one must be.
+ */
+export function parseQueryOrThrow<S extends z.ZodObject>(schema: S, input: unknown): z.output<S> {
+  const known = new Set(Object.keys(schema.shape));
+  const issues: FieldIssue[] = [];
+  for (const [key, value] of Object.entries((input ?? {}) as Record<string, unknown>)) {
+    const name = /^([^[]+)\[/.exec(key)?.[1];
+    if (name !== undefined && known.has(name)) issues.push({ field: name, ...singleValue(`once, as ${name}=value (${key} was given)`) });
+    else if (known.has(key) && Array.isArray(value)) issues.push({ field: key, ...singleValue(`once (it was given ${value.length} times)`) });
+  }
+  if (issues.length > 0) {
+    throw new DomainError(ErrorCode.ValidationFailed, `Invalid query string: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+  }
+  return parseOrThrow(schema, input ?? {}, 'query string');
+}
+
+const singleValue = (how: string) => ({ rule: 'single_value', message: `must be given ${how}` });
+
+/**
  * The levels a bus message's envelope and payload may add around what a client sent; the gateway
  * applied the client's bound already, and a message it accepted must not fail here for its envelope.
  */

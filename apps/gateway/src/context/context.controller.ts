@@ -5,6 +5,7 @@ import {
   addContextSyncBodySchema,
   deleteContextBodySchema,
   parseOrThrow,
+  parseQueryOrThrow,
   searchContextBodySchema,
   searchContextQuerySchema,
   viewContextQuerySchema,
@@ -59,7 +60,7 @@ export class ContextController {
     @CorrelationId() correlationId: string,
   ): Promise<SearchContextResponse> {
     const body = parseOrThrow(searchContextBodySchema, raw);
-    const query = parseOrThrow(searchContextQuerySchema, rawQuery, 'query string');
+    const query = parseQueryOrThrow(searchContextQuerySchema, rawQuery);
     const hits = await this.queries.search(tenantForRequest(identity, body), body, { mode: query.mode, groupBy: query.group_by }, correlationId);
     return {
       results: hits.map((h) => ({ contextId: h.contextId, contextData: h.content })),
@@ -82,7 +83,7 @@ export class ContextController {
 
   @Get('view')
   async view(@CurrentIdentity() identity: Identity, @Query() rawQuery: unknown, @CorrelationId() correlationId: string): Promise<ViewContextResponse> {
-    const query = parseOrThrow(viewContextQuerySchema, rawQuery, 'query string');
+    const query = parseQueryOrThrow(viewContextQuerySchema, rawQuery);
     const nodes = await this.queries.view(identity.tenant, query, correlationId);
     return { success: true, context: nodes, contexts: nodes.map((n) => ({ content: n.content, metadata: n.metadata })) };
   }

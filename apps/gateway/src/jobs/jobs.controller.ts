@@ -5,6 +5,7 @@ import {
   jobIdParamSchema,
   listJobsQuerySchema,
   parseOrThrow,
+  parseQueryOrThrow,
   type JobCancelResponse,
   type JobListResponse,
   type JobStatusResponse,
@@ -38,7 +39,7 @@ export class JobsController {
 
   @Get('status')
   async list(@CurrentIdentity() identity: Identity, @Query() rawQuery: unknown, @CorrelationId() correlationId: string): Promise<JobListResponse> {
-    const query = parseOrThrow(listJobsQuerySchema, rawQuery, 'query string');
+    const query = parseQueryOrThrow(listJobsQuerySchema, rawQuery);
     const jobs = await this.bus.request<JobView[]>(Rpc.jobList, identity.tenant, correlationId, query);
     return { success: true, jobs: jobs.map(publicView) };
   }

@@ -6,6 +6,7 @@ import {
   memindTenantQuerySchema,
   operationIdParamSchema,
   parseOrThrow,
+  parseQueryOrThrow,
   retrieveMemoryBodySchema,
   type AddMessageAcceptedResponse,
   type AddMessageSyncResponse,
@@ -87,7 +88,7 @@ export class MemindController {
     @CorrelationId() correlationId: string,
   ): Promise<OperationResponse> {
     const { operationId } = parseOrThrow(operationIdParamSchema, params, 'path');
-    const tenant = memindTenant(identity, identity ? {} : parseOrThrow(memindTenantQuerySchema, rawQuery, 'query string'));
+    const tenant = memindTenant(identity, identity ? {} : parseQueryOrThrow(memindTenantQuerySchema, rawQuery));
     const issued = this.operationIds.isIssuedTo(operationId, tenant);
     const operation = await this.bus.request<OperationView>(Rpc.memoryOperationStatus, tenant, correlationId, { operationId, issued });
     return { data: operation };
