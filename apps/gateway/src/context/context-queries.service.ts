@@ -34,7 +34,7 @@ function toFilter(body: SearchContextBody): SearchRequest['filter'] {
     groupName: input.groupName,
     source: sourceOf(input),
     contextType: input.context_type,
-    scope: input.scope ?? body.scope,
+    scope: input.scope ?? body.scope ?? 'internal',
     lastModifiedFrom: input.lastModified?.from,
     lastModifiedTo: input.lastModified?.to,
   };

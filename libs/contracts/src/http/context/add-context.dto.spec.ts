@@ -18,6 +18,12 @@ describe('addContextBodySchema', () => {
     });
   });
 
+  it('refuses fileName and file_name that disagree in one place, naming file_name', () => {
+    expect(() => parseOrThrow(addContextBodySchema, body({ fileName: 'a.txt', file_name: 'b.txt' }))).toThrow('documents[0].file_name: conflicts with fileName "a.txt"');
+    expect(() => parseOrThrow(addContextBodySchema, { ...body({}), metadata: { fileName: 'a.txt', file_name: 'b.txt' } })).toThrow('metadata.file_name: conflicts with fileName');
+    expect(parseOrThrow(addContextBodySchema, { ...body({ file_name: 'a.txt' }), metadata: { fileName: 'a.txt', file_name: 'a.txt' } }).metadata.fileName).toBe('a.txt');
+  });
+
   it('refuses a source in the namespace of memory sessions, whose messages it would otherwise join', () => {
     expect(() => parseOrThrow(addContextBodySchema, { ...body({}), source: 'memory:s1' })).toThrow('source: must not start with "memory:", which names memory sessions');
     expect(parseOrThrow(addContextBodySchema, { ...body({}), source: 'memories:s1' }).source).toBe('memories:s1');

@@ -4,17 +4,25 @@ import { contextTypeSchema, identityFieldsSchema, isoDateSchema, looseBooleanSch
 
 const fileNameSchema = z.string().min(1).max(1024);
 
+/** Both spellings of the file name in one place must agree: otherwise one would be dropped without a word. */
+const oneFileName = (fields: { fileName?: string; file_name?: string }, ctx: z.RefinementCtx): void => {
+  if (fields.fileName !== undefined && fields.file_name !== undefined && fields.fileName !== fields.file_name) {
+    ctx.addIssue({ code: 'custom', path: ['file_name'], message: `conflicts with fileName "${fields.fileName}": give one, or the same` });
+  }
+};
+
 const metadataSchema = z
   .object({
     fileName: fileNameSchema.optional(),
-    /** The spelling some clients send; `fileName` wins when both are given. */
+    /** The spelling some clients send (seed 001's example); equal to `fileName` when both are given. */
     file_name: fileNameSchema.optional(),
     fileType: z.string().max(256).optional(),
     groupName: z.array(z.string().min(1).max(256)).max(64).optional(),
     lastModified: isoDateSchema.optional(),
     fileSize: z.number().nonnegative().optional(),
   })
-  .catchall(z.unknown());
+  .catchall(z.unknown())
+  .superRefine(oneFileName);
 
 /**
  * A document is its content plus string-valued per-document metadata (seed 000: additionalProperties
@@ -32,7 +40,8 @@ const documentSchema = z
     file_name: fileNameSchema.optional(),
     lastModified: isoDateSchema.optional(),
   })
-  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+  .catchall(z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .superRefine(oneFileName);
 
 /**
  * A source naming a memory session's messages (`memory:<sessionId>`) is refused: an added context

@@ -11,9 +11,17 @@ describe('searchContextBodySchema', () => {
     expect(() => parseOrThrow(searchContextBodySchema, { query: 'q', minimum_similarity_threshold: 0 })).toThrow(/^Invalid body: similarity_threshold/);
   });
 
-  it('searches internal context unless a scope is given', () => {
-    expect(parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds }).scope).toBe('internal');
-    expect(parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds, scope: 'external' }).scope).toBe('external');
-    expect(() => parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds, scope: 'public' })).toThrow('scope');
+  it('refuses filters that name the same thing differently, instead of dropping one', () => {
+    const parse = (body: object) => parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds, ...body });
+    expect(() => parse({ scope: 'external', metadata: { scope: 'internal' } })).toThrow('Invalid body: metadata.scope: conflicts with scope "external"');
+    expect(() => parse({ scope: 'internal', body_metadata: { scope: 'external' } })).toThrow('body_metadata.scope: conflicts with scope "internal"');
+    expect(() => parse({ metadata: { sessionId: 'a', memoryId: 'b' } })).toThrow('metadata.memoryId: must equal sessionId');
+    expect(() => parse({ metadata: { source: 'a' }, body_metadata: { source: 'b' } })).toThrow('body_metadata.source: conflicts with metadata.source');
+    expect(parse({ scope: 'external', metadata: { scope: 'external', groupName: 'g' }, body_metadata: { groupName: ['g'], source: 's' } }).metadata).toEqual({ scope: 'external', groupName: ['g'] });
+    expect(() => parse({ scope: 'public' })).toThrow('scope');
+  });
+
+  it('leaves the scope to whoever builds the filter when none is given (internal, by the OpenAPI default)', () => {
+    expect(parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds }).scope).toBeUndefined();
   });
 });

@@ -19,6 +19,30 @@ export const searchFilterSchema = z
   })
   .catchall(z.unknown());
 
+type FilterPlace = 'metadata' | 'body_metadata';
+
+/**
+ * One search, one filter: where two places name the same thing differently (the top-level scope and
+ * a metadata scope, metadata and body_metadata, a sessionId and a memoryId), the body is refused
+ * instead of one of them being dropped without a word.
+ */
+function filtersAgree(body: { scope?: string; metadata?: SearchFilterInput; body_metadata?: SearchFilterInput }, ctx: z.RefinementCtx): void {
+  const conflict = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const places: FilterPlace[] = ['metadata', 'body_metadata'];
+  for (const place of places) {
+    const filter = body[place];
+    if (filter === undefined) continue;
+    if (body.scope !== undefined && filter.scope !== undefined && filter.scope !== body.scope) conflict([place, 'scope'], `conflicts with scope "${body.scope}": give one, or the same`);
+    if (filter.sessionId !== undefined && filter.memoryId !== undefined && filter.sessionId !== filter.memoryId) conflict([place, 'memoryId'], 'must equal sessionId when both are given');
+  }
+  if (body.metadata && body.body_metadata) {
+    for (const key of Object.keys(body.metadata)) {
+      const [a, b] = [body.metadata[key], body.body_metadata[key]];
+      if (a !== undefined && b !== undefined && JSON.stringify(a) !== JSON.stringify(b)) conflict(['body_metadata', key], `conflicts with metadata.${key}: give one, or the same`);
+    }
+  }
+}
+
 const similarity = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 
 export const searchContextBodySchema = identityFieldsSchema
@@ -27,8 +51,8 @@ export const searchContextBodySchema = identityFieldsSchema
     // Both required, as in the API this one is wire-compatible with ("400: invalid or missing search parameters").
     similarity_threshold: similarity,
     minimum_similarity_threshold: similarity,
-    /** Searches internal context unless told otherwise; `metadata.scope` takes precedence. */
-    scope: scopeSchema.default('internal'),
+    /** Internal context unless told otherwise, here or as `metadata.scope` (applied where the filter is built). */
+    scope: scopeSchema.optional().meta({ default: 'internal' }),
     metadata: searchFilterSchema.optional(),
     /** What `@alchemystai/sdk` calls the body's metadata, since its `metadata` is a query flag. */
     body_metadata: searchFilterSchema.optional(),
@@ -37,7 +61,8 @@ export const searchContextBodySchema = identityFieldsSchema
   .refine((b) => b.minimum_similarity_threshold <= b.similarity_threshold, {
     message: 'minimum_similarity_threshold must not exceed similarity_threshold',
     path: ['minimum_similarity_threshold'],
-  });
+  })
+  .superRefine(filtersAgree);
 
 export const searchContextQuerySchema = z.object({
   metadata: looseBooleanSchema.default(false),
