@@ -85,3 +85,12 @@ describe(parseQueryOrThrow.name, () => {
     expect(parseQueryOrThrow(query, undefined)).toEqual({ limit: 10 });
   });
 });
+
+describe('the words of a refusal', () => {
+  it('says a coerced parameter must be a number, and keeps only the type issue of a value of the wrong type', () => {
+    const query = z.object({ limit: z.coerce.number().int().min(1) });
+    expect(() => parseQueryOrThrow(query, { limit: 'ten' })).toThrow('Invalid query string: limit: must be a number');
+    const body = z.object({ groupName: z.array(z.string()).max(64) });
+    expect(() => parseOrThrow(body, { groupName: 'x'.repeat(100) })).toThrow(/^Invalid body: groupName: Invalid input: expected array, received string$/);
+  });
+});

@@ -147,9 +147,27 @@ export async function parseMessageOrRefuse<S extends z.ZodType>(
 }
 
 const MISSING = { rule: 'required', message: 'is required' };
+const NOT_A_NUMBER = { rule: 'invalid_type', message: 'must be a number' };
 
-/** A field the schema needs and the input left out (JSON has no undefined, so nothing else reads as it). */
-const isMissing = (issue: z.core.$ZodIssue): boolean => issue.code === 'invalid_type' && issue.input === undefined;
+/** An issue as the client reads it: zod's own words, except where they describe zod rather than the field. */
+function fieldIssue(issue: z.core.$ZodIssue): FieldIssue {
+  const field = fieldPath(issue.path);
+  if (issue.code !== 'invalid_type') return { field, rule: issue.code, message: issue.message };
+  // JSON has no undefined, so only a field left out reads as it.
+  if (issue.input === undefined) return { field, ...MISSING };
+  // A query parameter coerced to a number: "received NaN" names no input the client sent.
+  if (typeof issue.input === 'number' && Number.isNaN(issue.input)) return { field, ...NOT_A_NUMBER };
+  return { field, rule: issue.code, message: issue.message };
+}
+
+/**
+ * Once a value has the wrong type, the other rules on it say nothing useful (an array's item limit
+ * read off a string's length, say): only the type issue is kept for that field.
+ */
+function withoutIssuesOfMistypedValues(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const mistyped = new Set(issues.filter((issue) => issue.code === 'invalid_type').map((issue) => fieldPath(issue.path)));
+  return issues.filter((issue) => issue.code === 'invalid_type' || !mistyped.has(fieldPath(issue.path)));
+}
 
 function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: string, maxDepth: number): z.output<S> {
   const unstorable = unstorableAt(input, maxDepth);
@@ -159,9 +177,7 @@ function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: strin
   }
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) =>
-    isMissing(issue) ? { field: fieldPath(issue.path), ...MISSING } : { field: fieldPath(issue.path), rule: issue.code, message: issue.message },
-  );
+  const issues = withoutIssuesOfMistypedValues(result.error.issues).map(fieldIssue);
   const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
   throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${message}`, { issues });
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryMessageInputSchema } from '../../events/memory-commands';
-import { isoDateSchema, rangeBoundSchema } from './common';
+import { parseOrThrow } from '../../validation';
+import { isoDateSchema, looseBooleanSchema, rangeBoundSchema } from './common';
 
 const DAY = 86_400_000;
 /** Within two days of a time: where the edges of the years 0001 and 9999 are. */
@@ -69,5 +70,12 @@ describe('rangeBoundSchema', () => {
     expect(rangeBoundSchema.parse('+010000-01-01T00:00:00Z')).toBe('9999-12-31T23:59:59.999Z');
     expect(rangeBoundSchema.parse('2025-01-10T12:34:56+02:00')).toBe('2025-01-10T10:34:56.000Z');
     expect(rangeBoundSchema.safeParse('soon').success).toBe(false);
+  });
+});
+
+describe('looseBooleanSchema', () => {
+  it('reads booleans and their strings, and says what it takes otherwise', () => {
+    expect([true, false, 'true', 'false'].map((v) => parseOrThrow(looseBooleanSchema, v))).toEqual([true, false, true, false]);
+    expect(() => parseOrThrow(looseBooleanSchema, 'maybe')).toThrow('must be true or false (a boolean, or the string "true" or "false")');
   });
 });

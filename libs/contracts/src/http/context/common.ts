@@ -12,7 +12,7 @@ export const contextTypeSchema = z.enum(['resource', 'conversation', 'instructio
 export const scopeSchema = z.enum(['internal', 'external']);
 
 /** The seeds' examples send booleans as "true"/"false" strings; both spellings are accepted. */
-export const looseBooleanSchema = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+export const looseBooleanSchema = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], { error: 'must be true or false (a boolean, or the string "true" or "false")' });
 
 const FIRST_STORABLE_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const LAST_STORABLE_TIME = Date.parse('9999-12-31T23:59:59.999Z');

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { contextTypeSchema, identityFieldsSchema, looseBooleanSchema, rangeBoundSchema, scopeSchema } from './common';
 
-const groupNameFilter = z.union([z.string().min(1), z.array(z.string().min(1)).max(64)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const groupNameFilter = z
+  .union([z.string().min(1), z.array(z.string().min(1)).max(64)], { error: 'must be a group name, or a list of at most 64 non-empty group names' })
+  .transform((v) => (Array.isArray(v) ? v : [v]));
 
 const rangeSchema = z.object({ from: rangeBoundSchema.optional(), to: rangeBoundSchema.optional() }).strict();
 
