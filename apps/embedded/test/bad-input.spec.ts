@@ -131,7 +131,7 @@ describe('malformed input never causes a 5xx', () => {
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED' } });
   });
 
-  it('answers a path the router refuses (too long a segment, not UTF-8) in the API error shape, and a long id by its own rule', async () => {
+  it("answers a path the router refuses (too long a segment, not UTF-8) in its API family's error shape, and a long id by its own rule", async () => {
     const longId = await sut.call(token, 'GET', `${API}/add-async/${'j'.repeat(150)}/status`);
     expect(longId.status).toBeGreaterThanOrEqual(400);
     expect(longId.status).toBeLessThan(500);
@@ -141,9 +141,20 @@ describe('malformed input never causes a 5xx', () => {
     expect(tooLong.status).toBe(414);
     expect(tooLong.body).toMatchObject({ success: false, status: 414, error: { code: 'URI_TOO_LONG' } });
 
-    const notUtf8 = await sut.call(token, 'GET', '/open/v1/operations/%ED%A0%80');
+    const notUtf8 = await sut.call(token, 'GET', `${API}/add-async/%ED%A0%80/status`);
     expect(notUtf8.status).toBe(400);
     expect(notUtf8.body).toMatchObject({ success: false, status: 400, error: { code: 'VALIDATION_FAILED', message: 'The path is not valid percent-encoded UTF-8' } });
+
+    // Memind's routes answer Memind's shape, whoever refuses the request.
+    const memindNotUtf8 = await sut.call(token, 'GET', '/open/v1/operations/%ED%A0%80');
+    expect(memindNotUtf8.status).toBe(400);
+    expect(memindNotUtf8.body).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'The path is not valid percent-encoded UTF-8' } });
+    const memindTooLong = await sut.call(token, 'GET', `/open/v1/operations/${'o'.repeat(2_000)}`);
+    expect(memindTooLong.status).toBe(414);
+    expect(memindTooLong.body).toEqual({ error: { code: 'URI_TOO_LONG', message: expect.any(String) } });
+    const gzipped = await fetch(`${sut.url}/open/v1/memory/retrieve`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'x' });
+    expect(gzipped.status).toBe(415);
+    expect(await gzipped.json()).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('gzip') } });
   });
 
   it('answers 415 for a compressed body or one in another charset, and 400 naming the field for a number that overflows', async () => {

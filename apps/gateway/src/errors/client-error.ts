@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { refusalBody } from './error-envelope';
+import { refusalBody, refusalBodyFor } from './error-envelope';
 
 /** Node's own limit on a request's header section (`--max-http-header-size`). */
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -46,9 +46,9 @@ function frameworkRefusalFor(code: string): Refusal {
   return { status: 400, code: 'VALIDATION_FAILED', message: `The request could not be routed (${code})` };
 }
 
-/** What Fastify's router refuses before any route runs, answered in the same shape. */
-export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+/** What Fastify's router refuses before any route runs, in the error shape of the path's API family. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const { status, code, message } = frameworkRefusalFor(error.code);
-  void reply.status(status).send(refusalBody(status, code, message));
+  void reply.status(status).send(refusalBodyFor(request.url, status, code, message));
 }
 

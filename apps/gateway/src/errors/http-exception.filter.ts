@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, httpStatusOf, type ErrorBody } from '@recollect/contracts';
-import { alchemystErrorBody, codeForFastifyError, memindErrorBody } from './error-envelope';
+import { alchemystErrorBody, codeForFastifyError, isMemindPath, memindErrorBody } from './error-envelope';
 
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.ValidationFailed,
@@ -31,7 +31,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.toErrorBody(exception, request);
     const status = httpStatusOf[body.code];
-    void reply.status(status).send(request.url.startsWith('/open/') ? memindErrorBody(body) : alchemystErrorBody(body));
+    void reply.status(status).send(isMemindPath(request.url) ? memindErrorBody(body) : alchemystErrorBody(body));
   }
 
   private toErrorBody(exception: unknown, request: FastifyRequest): ErrorBody {
