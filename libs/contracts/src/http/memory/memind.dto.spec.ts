@@ -55,6 +55,16 @@ describe('addMessageBodySchema', () => {
     expect(issuesOf(input).map((i) => i.field)).toContain(field);
   });
 
+  it('refuses media URLs that run script, read local files or carry the media inline; storage schemes pass', () => {
+    const withUrl = (url: string) => body({ content: [{ type: 'image', source: { type: 'url', url } }] });
+    for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'vbscript:msgbox', 'file:///etc/passwd', 'blob:https://a.example/1', 'data:image/png;base64,AAAA']) {
+      expect(issuesOf(withUrl(url)).map((issue) => issue.field), url).toEqual(['message.content[0].source.url']);
+    }
+    for (const url of ['https://cdn.example.com/a.png', 'http://10.0.0.2/a.png', 's3://bucket/a.png', 'gs://bucket/a.png']) {
+      expect(() => parseOrThrow(addMessageBodySchema, withUrl(url)), url).not.toThrow();
+    }
+  });
+
   it('requires userId, agentId and message', () => {
     expect(issuesOf({}).map((i) => i.field)).toEqual(expect.arrayContaining(['userId', 'agentId', 'message']));
   });
