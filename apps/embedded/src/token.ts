@@ -37,8 +37,8 @@ function main(): void {
   }
   if (!values.sub) refuse('--sub is required');
   const expiresIn = values['expires-in'];
+  if (expiresIn !== undefined && !/^[1-9]\d{0,9}$/.test(expiresIn)) refuse(`--expires-in must be a positive whole number of seconds (got ${expiresIn})`);
   const expiresInSeconds = expiresIn === undefined ? undefined : Number(expiresIn);
-  if (expiresInSeconds !== undefined && !(Number.isInteger(expiresInSeconds) && expiresInSeconds > 0)) refuse(`--expires-in must be a positive whole number of seconds (got ${expiresIn})`);
   const env = loadEnv();
   const secret = jwtSecretFor(resolve(env.DATA_DIR), env.JWT_SECRET);
   process.stdout.write(`${signToken({ secret, sub: values.sub, org: values.org, orgClaim: env.JWT_ORG_CLAIM, scope: values.scope, expiresInSeconds })}\n`);

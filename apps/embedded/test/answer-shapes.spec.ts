@@ -63,6 +63,7 @@ describe('answer shapes', () => {
       const found = await sut.call(token, 'POST', `${API}/search?metadata=${flag}`, searchBody('heron in the reeds'));
       expectShape(searchContextResponseSchema, found, 202);
       expect(found.body.contexts.length).toBeGreaterThan(0);
+      expect(found.body.contexts.every((context: object) => 'metadata' in context === (flag === 'true'))).toBe(true);
     }
     const view = await sut.call(token, 'GET', `${API}/view`);
     expectShape(viewContextResponseSchema, view, 200);

@@ -147,6 +147,9 @@ describe('Alchemyst memory routes', () => {
     expect(twice.status).toBe(400);
     expect(twice.body.error.details.issues.map((i: any) => i.field)).toEqual(['contents[1].id']);
     expect((await sut.call(token, 'GET', '/api/v1/context/view')).status).toBe(200);
+    for (const session of ['bulky', 'twice']) {
+      expect((await sut.call(token, 'POST', `${MEMORY}/update`, memoryBody(session, [{ content: 'z' }]))).status, session).toBe(404);
+    }
   });
 
   it('refuses a search filtering by both source and session', async () => {

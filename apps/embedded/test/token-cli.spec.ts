@@ -31,6 +31,7 @@ describe('the token command', () => {
     for (const [args, reason] of [
       [['--sub', 'a', '--expires-in=-100'], '--expires-in must be a positive whole number of seconds (got -100)'],
       [['--sub', 'a', '--expires-in', 'soon'], '--expires-in must be a positive whole number'],
+      [['--sub', 'a', '--expires-in', '1e20'], '--expires-in must be a positive whole number'],
       [['--sub', 'a', '--bogus'], "Unknown option '--bogus'"],
       [[], '--sub is required'],
     ] as const) {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  DomainError,
-  ErrorCode,
   Rpc,
   memorySource,
   type ContextNode,
@@ -15,16 +13,10 @@ import {
 } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
 
-/** A memory session's messages are indexed under the source `memory:<sessionId>`. */
+/** A memory session's messages are indexed under the source `memory:<sessionId>` (the schema refused naming both). */
 function sourceOf(input: SearchFilterInput): string | undefined {
   const session = input.sessionId ?? input.memoryId;
-  if (session === undefined) return input.source;
-  if (input.source !== undefined) {
-    throw new DomainError(ErrorCode.ValidationFailed, 'Invalid body: metadata.sessionId: filter by source or by memory session, not both', {
-      issues: [{ field: 'metadata.sessionId', rule: 'exclusive', message: 'filter by source or by memory session, not both' }],
-    });
-  }
-  return memorySource(session);
+  return session === undefined ? input.source : memorySource(session);
 }
 
 function toFilter(body: SearchContextBody): SearchRequest['filter'] {

@@ -22,8 +22,8 @@ function refusalFor(code: string | undefined): Refusal {
 
 /**
  * Answers what Node's HTTP parser refuses before any route sees it (headers over its limit,
- * malformed HTTP, a request too slow to arrive) in the error shape every route uses, which carries
- * both the Alchemyst fields and Memind's `error`; then closes the connection, as Node does.
+ * malformed HTTP, a request too slow to arrive), when its path is not known, in the shape that
+ * carries both the Alchemyst fields and Memind's `error`; then closes the connection, as Node does.
  */
 export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;

@@ -89,6 +89,7 @@ describe('the metadata limit on memory messages', () => {
 
   it("refuses an entry whose metadata and extra fields, together, take more than 16 KiB as JSON, naming the entry", () => {
     expect(messagesOfEntries([{ content: 'a', metadata: ofBytes(MAX_METADATA_BYTES) }])).toHaveLength(1);
+    expect(thrown(() => messagesOfEntries([{ content: 'a', metadata: ofBytes(MAX_METADATA_BYTES + 1) }])).message).toContain(`got ${MAX_METADATA_BYTES + 1} bytes`);
     const refusal = thrown(() => messagesOfEntries([{ content: 'a' }, { content: 'b', metadata: { a: 'x'.repeat(9000) }, note: 'y'.repeat(9000) }]));
     expect(refusal.code).toBe(ErrorCode.PayloadTooLarge);
     expect(refusal.message).toMatch(/^contents\[1\]: .* at most 16 KiB as JSON/);

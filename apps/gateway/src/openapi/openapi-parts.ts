@@ -56,22 +56,24 @@ export const errors = {
   400: errorResponse('Malformed input; the message names each bad field and rule'),
   401: errorResponse('Missing or invalid bearer token'),
   403: errorResponse('user_id or organization_id does not match the token'),
+  415: errorResponse('A body that is not uncompressed UTF-8 application/json'),
   429: errorResponse('Per-tenant rate limit exceeded'),
   500: errorResponse('An unexpected failure; nothing the client sent causes one'),
   503: errorResponse('The bus could not take the command; nothing was accepted'),
   504: errorResponse('No answer within the deadline'),
 };
 
-export const refusal = errorResponse;
+export { errorResponse as refusal };
 
 export const memindErrors = {
   400: memindError('Malformed input (wrong role, empty content, unknown block type, bad base64, …); the message names each bad field'),
   401: memindError('Missing or invalid bearer token (unless MEMIND_AUTH=none)'),
   403: memindError('userId does not match the token'),
+  415: memindError('A body that is not uncompressed UTF-8 application/json'),
   429: memindError('Per-tenant rate limit exceeded'),
   500: memindError('An unexpected failure; nothing the client sent causes one'),
   503: memindError('The bus could not take the command; nothing was accepted'),
   504: memindError('No answer within the deadline'),
 };
 
-export const memindRefusal = memindError;
+export { memindError as memindRefusal };

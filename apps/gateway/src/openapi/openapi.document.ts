@@ -32,6 +32,8 @@ import { body, errorSchemas, errors, memindErrors, memindRefusal, ok, pathParame
 
 const TOO_LARGE = 'Over 50 MiB of body, 100 documents, or 16 KiB of metadata as JSON';
 const SESSION = { oneOfRequired: ['sessionId', 'memoryId'] };
+const TOO_MANY_ENTRIES = "Over 1000 entries, or an entry's metadata and other fields over 16 KiB as JSON";
+const TOO_LARGE_MESSAGE = 'Inline media over 10 MB, or the metadata (body and message together) over 16 KiB as JSON';
 const live = z.object({ status: z.literal('ok') });
 const ready = z.object({ status: z.enum(['ok', 'unavailable']), checks: z.record(z.string(), z.boolean()) });
 
@@ -117,7 +119,7 @@ export function buildOpenApiDocument({ version, memindAuth }: OpenApiOptions) {
           operationId: 'addContextAsMemory',
           summary: 'Add messages to a memory session (sessionId, or memoryId as @alchemystai/sdk sends it); answers once they are searchable',
           requestBody: body(addMemoryBodySchema, SESSION),
-          responses: { 201: ok('Stored and indexed; context_id is the session', addMemoryResponseSchema), 413: refusal('Over 1000 entries'), ...errors },
+          responses: { 201: ok('Stored and indexed; context_id is the session', addMemoryResponseSchema), 413: refusal(TOO_MANY_ENTRIES), ...errors },
         },
       },
       '/api/v1/context/memory/update': {
@@ -125,7 +127,7 @@ export function buildOpenApiDocument({ version, memindAuth }: OpenApiOptions) {
           operationId: 'updateContextAsMemory',
           summary: 'Upsert messages by id into an existing session: existing ids replaced, new ones appended',
           requestBody: body(updateMemoryBodySchema, SESSION),
-          responses: { 200: ok('Updated', updateMemoryResponseSchema), 404: refusal('Unknown session'), 413: refusal('Over 1000 entries'), ...errors },
+          responses: { 200: ok('Updated', updateMemoryResponseSchema), 404: refusal('Unknown session'), 413: refusal(TOO_MANY_ENTRIES), ...errors },
         },
       },
       '/api/v1/context/memory/delete': {
@@ -142,7 +144,7 @@ export function buildOpenApiDocument({ version, memindAuth }: OpenApiOptions) {
           summary: 'Memind: add one message (text, image, audio, video blocks); answers once it is durable',
           security: memindSecurity,
           requestBody: body(addMessageBodySchema),
-          responses: { 202: ok('Accepted', addMessageAcceptedResponseSchema), 413: memindRefusal('Inline media over 10 MB'), ...memindErrors },
+          responses: { 202: ok('Accepted', addMessageAcceptedResponseSchema), 413: memindRefusal(TOO_LARGE_MESSAGE), ...memindErrors },
         },
       },
       '/open/v1/memory/sync/add-message': {
@@ -151,7 +153,7 @@ export function buildOpenApiDocument({ version, memindAuth }: OpenApiOptions) {
           summary: 'Memind: add one message and wait until it is stored and searchable',
           security: memindSecurity,
           requestBody: body(addMessageBodySchema),
-          responses: { 200: ok('Stored and indexed', addMessageSyncResponseSchema), 413: memindRefusal('Inline media over 10 MB'), ...memindErrors },
+          responses: { 200: ok('Stored and indexed', addMessageSyncResponseSchema), 413: memindRefusal(TOO_LARGE_MESSAGE), ...memindErrors },
         },
       },
       '/open/v1/memory/retrieve': {

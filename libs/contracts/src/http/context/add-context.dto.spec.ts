@@ -22,6 +22,8 @@ describe('addContextBodySchema', () => {
     expect(() => parseOrThrow(addContextBodySchema, body({ fileName: 'a.txt', file_name: 'b.txt' }))).toThrow('documents[0].file_name: conflicts with fileName "a.txt"');
     expect(() => parseOrThrow(addContextBodySchema, { ...body({}), metadata: { fileName: 'a.txt', file_name: 'b.txt' } })).toThrow('metadata.file_name: conflicts with fileName');
     expect(parseOrThrow(addContextBodySchema, { ...body({ file_name: 'a.txt' }), metadata: { fileName: 'a.txt', file_name: 'a.txt' } }).metadata.fileName).toBe('a.txt');
+    // An empty one is reported by its own rule alone.
+    expect(() => parseOrThrow(addContextBodySchema, body({ fileName: '', file_name: 'b.txt' }))).toThrow(/^Invalid body: documents\[0\]\.fileName: [^;]*$/);
   });
 
   it('refuses a source in the namespace of memory sessions, whose messages it would otherwise join', () => {

@@ -6,7 +6,8 @@ const fileNameSchema = z.string().min(1).max(1024);
 
 /** Both spellings of the file name in one place must agree: otherwise one would be dropped without a word. */
 const oneFileName = (fields: { fileName?: string; file_name?: string }, ctx: z.RefinementCtx): void => {
-  if (fields.fileName !== undefined && fields.file_name !== undefined && fields.fileName !== fields.file_name) {
+  // An empty one is refused by its own rule; a conflict with it would say nothing more.
+  if (fields.fileName && fields.file_name && fields.fileName !== fields.file_name) {
     ctx.addIssue({ code: 'custom', path: ['file_name'], message: `conflicts with fileName "${fields.fileName}": give one, or the same` });
   }
 };

@@ -5,3 +5,4 @@ export * from './delete-context.dto';
 export * from './view-context.dto';
 export * from './jobs.dto';
 export * from './context-responses';
+export * from './search-filters';

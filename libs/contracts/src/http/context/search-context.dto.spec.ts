@@ -21,6 +21,25 @@ describe('searchContextBodySchema', () => {
     expect(() => parse({ scope: 'public' })).toThrow('scope');
   });
 
+  it('checks the filter metadata and body_metadata make together, naming where the second name came from', () => {
+    const parse = (body: object) => parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds, ...body });
+    expect(() => parse({ metadata: { sessionId: 'a' }, body_metadata: { memoryId: 'b' } })).toThrow('Invalid body: body_metadata.memoryId: must equal sessionId');
+    expect(() => parse({ metadata: { source: 's' }, body_metadata: { sessionId: 'a' } })).toThrow('Invalid body: body_metadata.sessionId: filter by source or by memory session, not both');
+    expect(() => parse({ metadata: { memoryId: 'a', source: 's' } })).toThrow('metadata.memoryId: filter by source or by memory session, not both');
+    expect(() => parse({ scope: 'internal', body_metadata: { scope: 'external' }, metadata: { fileName: 'f' } })).toThrow('body_metadata.scope: conflicts with scope');
+  });
+
+  it('takes the same filter in both places as one: group names in any order, range bounds, and keys that filter nothing', () => {
+    const parse = (body: object) => parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds, ...body });
+    const range = { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' };
+    expect(() =>
+      parse({
+        metadata: { groupName: ['a', 'b'], lastModified: range, constructor: 'x', toString: 'y', note: 1 },
+        body_metadata: { groupName: ['b', 'a'], lastModified: { to: range.to, from: range.from }, note: 2 },
+      }),
+    ).not.toThrow();
+  });
+
   it('leaves the scope to whoever builds the filter when none is given (internal, by the OpenAPI default)', () => {
     expect(parseOrThrow(searchContextBodySchema, { query: 'q', ...thresholds }).scope).toBeUndefined();
   });

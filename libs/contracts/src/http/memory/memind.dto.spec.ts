@@ -57,7 +57,7 @@ describe('addMessageBodySchema', () => {
 
   it('refuses media URLs that run script, read local files or carry the media inline; storage schemes pass', () => {
     const withUrl = (url: string) => body({ content: [{ type: 'image', source: { type: 'url', url } }] });
-    for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'vbscript:msgbox', 'file:///etc/passwd', 'blob:https://a.example/1', 'data:image/png;base64,AAAA']) {
+    for (const url of ['javascript:alert(1)', 'JavaScript:alert(1)', 'vbscript:msgbox', 'file:///etc/passwd', 'blob:https://a.example/1', 'data:image/png;base64,AAAA', 'about:blank', 'view-source:https://a.example']) {
       expect(issuesOf(withUrl(url)).map((issue) => issue.field), url).toEqual(['message.content[0].source.url']);
     }
     for (const url of ['https://cdn.example.com/a.png', 'http://10.0.0.2/a.png', 's3://bucket/a.png', 'gs://bucket/a.png']) {

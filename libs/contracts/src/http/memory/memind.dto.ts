@@ -20,13 +20,13 @@ const base64SourceSchema = z.object({
  * A URL is kept for whoever reads the message later, to fetch or to render: one that runs script, reads
  * the reader's own files or carries the media inline is refused. Storage schemes (s3:, gs:, …) pass.
  */
-const REFUSED_URL_SCHEMES = new Set(['javascript:', 'vbscript:', 'file:', 'blob:', 'data:']);
+const REFUSED_URL_SCHEMES = new Set(['javascript:', 'vbscript:', 'file:', 'blob:', 'data:', 'filesystem:', 'view-source:', 'about:']);
 const mediaUrlSchema = z
   .url()
   .max(8192)
   // Checks run on after a failed one: a URL that does not parse is left to z.url()'s own issue.
   .refine((url) => !URL.canParse(url) || !REFUSED_URL_SCHEMES.has(new URL(url).protocol), {
-    message: 'must not be a javascript:, vbscript:, file:, blob: or data: URL (send inline media as a base64 source)',
+    message: 'must not be a javascript:, vbscript:, file:, blob:, data:, filesystem:, view-source: or about: URL (send inline media as a base64 source)',
   });
 const urlSourceSchema = z.object({ type: z.literal('url'), url: mediaUrlSchema, contentId: z.string().max(256).optional() });
 const sourceSchema = z.discriminatedUnion('type', [base64SourceSchema, urlSourceSchema]);
