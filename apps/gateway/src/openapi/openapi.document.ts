@@ -147,6 +147,15 @@ export function buildOpenApiDocument({ version, memindAuth }: OpenApiOptions) {
           responses: { 202: ok('Accepted', addMessageAcceptedResponseSchema), 413: memindRefusal(TOO_LARGE_MESSAGE), ...memindErrors },
         },
       },
+      '/open/v1/memory/add-message': {
+        post: {
+          operationId: 'addMessage',
+          summary: "Memind: the async add-message, under the path Memind's own clients call",
+          security: memindSecurity,
+          requestBody: body(addMessageBodySchema),
+          responses: { 202: ok('Accepted', addMessageAcceptedResponseSchema), 413: memindRefusal(TOO_LARGE_MESSAGE), ...memindErrors },
+        },
+      },
       '/open/v1/memory/sync/add-message': {
         post: {
           operationId: 'addMessageSync',
