@@ -123,15 +123,23 @@ describe(AddBatches.name, () => {
 
   it('leaves a command with more text than a batch plans at once to its own delivery, without planning it', async () => {
     const { sut, written, planned } = setUp();
-    const large = (jobId: string) => {
+    const withContent = (jobId: string, characters: number) => {
       const command = addCommand(jobId);
-      command.payload.documents = [{ content: 'word '.repeat(MAX_BATCHED_CONTENT / 5 + 1), metadata: {} }];
+      // Two documents: the limit is on the command's text in all.
+      const half = Math.floor(characters / 2);
+      command.payload.documents = [
+        { content: 'w'.repeat(half), metadata: {} },
+        { content: 'w'.repeat(characters - half), metadata: {} },
+      ];
       return command;
     };
-    expect(await sut.tryApply(addCommand('a'), [addCommand('b'), large('c'), addCommand('d')])).toBe(true);
+    expect(await sut.tryApply(addCommand('a'), [addCommand('b'), withContent('c', MAX_BATCHED_CONTENT + 1), addCommand('d')])).toBe(true);
     expect(written).toEqual([['a', 'b']]);
-    expect(await sut.tryApply(large('e'), [addCommand('f')])).toBe(false);
+    expect(await sut.tryApply(withContent('e', MAX_BATCHED_CONTENT + 1), [addCommand('f')])).toBe(false);
     expect(planned).toEqual(['a', 'b']);
+    // Exactly at the limit, a command still joins.
+    expect(await sut.tryApply(addCommand('g'), [withContent('h', MAX_BATCHED_CONTENT)])).toBe(true);
+    expect(written).toEqual([['a', 'b'], ['g', 'h']]);
   });
 
   it('answers false, without throwing, when the batch cannot even be checked, and says so', async () => {
