@@ -107,6 +107,7 @@ describe('Context API over HTTP (embedded stack)', () => {
     const external = { scope: 'external' };
     expect(await sources({ fileName: 'f-a.txt' }, external)).toEqual(['f-a']);
     expect(await sources({ fileName: 'f-a.txt' })).toEqual([]);
+    expect(await sources({ file_name: 'f-b.txt' })).toEqual(['f-b']);
     expect(await sources({ groupName: ['ops'] })).toEqual(['f-b']);
     expect(await sources({ groupName: ['ops', 'sea'] }, external)).toEqual(['f-a']);
     expect(await sources({ source: 'f-b' })).toEqual(['f-b']);

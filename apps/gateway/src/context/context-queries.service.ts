@@ -22,7 +22,7 @@ function sourceOf(input: SearchFilterInput): string | undefined {
 function toFilter(body: SearchContextBody): SearchRequest['filter'] {
   const input: SearchFilterInput = { ...body.body_metadata, ...body.metadata };
   return {
-    fileName: input.fileName,
+    fileName: input.fileName ?? input.file_name,
     groupName: input.groupName,
     source: sourceOf(input),
     contextType: input.context_type,

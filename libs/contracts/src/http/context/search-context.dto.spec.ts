@@ -26,6 +26,7 @@ describe('searchContextBodySchema', () => {
     expect(() => parse({ metadata: { sessionId: 'a' }, body_metadata: { memoryId: 'b' } })).toThrow('Invalid body: body_metadata.memoryId: must equal sessionId');
     expect(() => parse({ metadata: { source: 's' }, body_metadata: { sessionId: 'a' } })).toThrow('Invalid body: body_metadata.sessionId: filter by source or by memory session, not both');
     expect(() => parse({ metadata: { memoryId: 'a', source: 's' } })).toThrow('metadata.memoryId: filter by source or by memory session, not both');
+    expect(() => parse({ metadata: { fileName: 'a.txt' }, body_metadata: { file_name: 'b.txt' } })).toThrow('body_metadata.file_name: must equal fileName');
     expect(() => parse({ scope: 'internal', body_metadata: { scope: 'external' }, metadata: { fileName: 'f' } })).toThrow('body_metadata.scope: conflicts with scope');
   });
 

@@ -10,6 +10,8 @@ const rangeSchema = z.object({ from: rangeBoundSchema.optional(), to: rangeBound
 export const searchFilterSchema = z
   .object({
     fileName: z.string().min(1).optional(),
+    /** Seed 001's spelling on add; filters the same as fileName. */
+    file_name: z.string().min(1).optional(),
     groupName: groupNameFilter.optional(),
     source: z.string().min(1).optional(),
     context_type: contextTypeSchema.optional(),
@@ -63,6 +65,9 @@ export function filtersAgree(body: FilteredBody, ctx: z.RefinementCtx): void {
   // Where the merged filter took `key` from, to name it in a refusal.
   const placeOf = (key: FilterKey) => PLACES.find((place) => body[place]?.[key] !== undefined) ?? 'metadata';
   if (body.scope !== undefined && merged.scope !== undefined && merged.scope !== body.scope) conflict([placeOf('scope'), 'scope'], `conflicts with scope "${body.scope}": give one, or the same`);
+  if (merged.fileName !== undefined && merged.file_name !== undefined && merged.fileName !== merged.file_name) {
+    conflict([placeOf('file_name'), 'file_name'], 'must equal fileName when both are given');
+  }
   if (merged.sessionId !== undefined && merged.memoryId !== undefined && merged.sessionId !== merged.memoryId) {
     conflict([placeOf('memoryId'), 'memoryId'], 'must equal sessionId when both are given');
   }
