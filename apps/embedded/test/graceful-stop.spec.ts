@@ -75,7 +75,9 @@ describe('a stop signal in the middle of work', () => {
     const exit = await service.stop('SIGTERM', 30_000);
     expect(exit).toEqual({ code: 0, signal: null });
     const answer = await syncAdd;
-    expect(answer.status).toBe(201);
+    // 504 if its job was still queued when the stop began (the wait ends then; see
+    // stop-during-sync-wait.spec.ts), 201 if it had finished.
+    expect([201, 504]).toContain(answer.status);
     expect(answer.headers.connection).toBe('close');
   }, 120_000);
 });

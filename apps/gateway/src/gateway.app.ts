@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { LoggerService } from '@nestjs/common';
 import { MAX_BODY_BYTES } from '@recollect/contracts';
 import { MAX_PATH_SEGMENT_LENGTH, answerClientError, answerFrameworkError } from './errors/client-error';
+import { GatewayStopping } from './bus/gateway-stopping';
 import { GatewayModule } from './gateway.module';
 import { acceptOnlyPlainUtf8Bodies } from './limits/body-encoding';
 import { parseJsonBodiesWithReasons } from './limits/json-body';
@@ -46,8 +47,10 @@ export async function createGatewayApp(options: GatewayOptions, logger: LoggerSe
   // begins; one busy then would stay open after its answer, and close() would wait for the client's
   // keep-alive to lapse (72 s with Node's fetch), past any orchestrator's grace period.
   let closing = false;
+  const stopping = app.get(GatewayStopping);
   fastify.addHook('preClose', async () => {
     closing = true;
+    stopping.begin();
   });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-correlation-id', String(request.id));

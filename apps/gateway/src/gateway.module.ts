@@ -4,6 +4,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@recollect/auth';
 import { BUS_CLIENT } from '@recollect/bus';
 import { BusGateway } from './bus/bus-gateway.service';
+import { GatewayStopping } from './bus/gateway-stopping';
 import { ContextCommandsService } from './context/context-commands.service';
 import { ContextQueriesService } from './context/context-queries.service';
 import { ContextController } from './context/context.controller';
@@ -37,6 +38,7 @@ export class GatewayModule {
         { provide: OPERATION_IDS, useValue: new JobIds(createHmac('sha256', options.jobIdSecret).update('memory-operations').digest('hex'), 'op') },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         BusGateway,
+        GatewayStopping,
         JobWaiter,
         TakenFileNames,
         ContextCommandsService,

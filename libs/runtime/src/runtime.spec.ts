@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { loadEnv } from '@recollect/config';
 import { Rpc, topicCatalog } from '@recollect/contracts';
 import { freePort } from '@recollect/testing';
@@ -77,13 +79,14 @@ describe(kafkaReadiness.name, () => {
 describe(stopOnSignals.name, () => {
   const quietLogger = { log: () => undefined, error: () => undefined, warn: () => undefined };
 
-  function fakeProcess(): SignalHost & { send(signal: NodeJS.Signals): void; exits: number[] } {
+  function fakeProcess(): SignalHost & { send(signal: NodeJS.Signals): void; exits: Array<number | NodeJS.Signals> } {
     const listeners = new Map<string, () => void>();
-    const exits: number[] = [];
+    const exits: Array<number | NodeJS.Signals> = [];
     return {
       exits,
       on: (signal, listener) => listeners.set(signal, listener),
       exit: (code) => void exits.push(code),
+      dieBy: (signal) => void exits.push(signal),
       send: (signal) => listeners.get(signal)?.(),
     };
   }
@@ -97,7 +100,18 @@ describe(stopOnSignals.name, () => {
     expect(ran).toEqual(['close http', 'close bus']);
   });
 
-  it('takes a repeat within the grace period for the same stop, and exits 1 at once on a later signal', async () => {
+  it("dies by the signal through the process's own host, with no handler and no teardown run", async () => {
+    const lifecycle = join(__dirname, '../dist/service-lifecycle.js');
+    const script = `process.on('SIGTERM', () => {}); process.on('exit', () => console.log('teardown ran')); require(${JSON.stringify(lifecycle)}).PROCESS_HOST.dieBy('SIGTERM'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let printed = '';
+    child.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+    expect(ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(printed).toBe('');
+  });
+
+  it('takes a repeat within the grace period for the same stop, and dies by a later signal at once', async () => {
     const host = fakeProcess();
     let clock = 1_000;
     let finish!: () => void;
@@ -108,8 +122,8 @@ describe(stopOnSignals.name, () => {
     expect(host.exits).toEqual([]);
     clock += 1;
     host.send('SIGTERM');
-    expect(host.exits).toEqual([1]);
+    expect(host.exits).toEqual(['SIGTERM']);
     finish();
-    await expect.poll(() => host.exits).toEqual([1, 0]);
+    await expect.poll(() => host.exits).toEqual(['SIGTERM', 0]);
   });
 });

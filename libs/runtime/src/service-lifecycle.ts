@@ -29,7 +29,23 @@ export function kafkaReadiness(status: Observable<string>): () => Promise<{ kafk
 export interface SignalHost {
   on(signal: NodeJS.Signals, listener: () => void): unknown;
   exit(code: number): void;
+  /** Ends the process by `signal`'s default action, as if it had no handler. */
+  dieBy(signal: NodeJS.Signals): void;
 }
+
+/**
+ * The process's own host. A forced stop dies by the signal (exit status 128 + its number) rather than
+ * calling exit: exit runs the process's teardown while native work (ONNX Runtime, LanceDB) is still in
+ * flight, and that aborted it (SIGABRT, "terminate called after throwing an instance of 'Napi::Error'").
+ */
+export const PROCESS_HOST: SignalHost = {
+  on: (signal, listener) => process.on(signal, listener),
+  exit: (code) => process.exit(code),
+  dieBy: (signal) => {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  },
+};
 
 /** Termination by an orchestrator (SIGTERM), Ctrl-C (SIGINT), or the terminal closing (SIGHUP). */
 export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
@@ -42,16 +58,16 @@ export const REPEATED_SIGNAL_GRACE_MS = 2_000;
 
 /**
  * A stop signal runs the steps in order (stop taking work, let in-flight work finish, close
- * clients), then exits 0. A later signal exits at once, with 1. The only signal handling in a
- * process: nothing else (Nest's shutdown hooks included) may close parts of it on its own.
+ * clients), then exits 0. A later signal ends the process at once, by that signal. The only signal
+ * handling in a process: nothing else (Nest's shutdown hooks included) may close parts of it on its own.
  */
-export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>, host: SignalHost = process, now: () => number = Date.now): void {
+export function stopOnSignals(logger: LoggerService, steps: Array<() => Promise<unknown>>, host: SignalHost = PROCESS_HOST, now: () => number = Date.now): void {
   let stoppingSince: number | undefined;
-  const stop = async (signal: string): Promise<void> => {
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stoppingSince !== undefined) {
       if (now() - stoppingSince < REPEATED_SIGNAL_GRACE_MS) return;
       logger.warn(`${signal} again: exiting without waiting for in-flight work`, 'Lifecycle');
-      return host.exit(1);
+      return host.dieBy(signal);
     }
     stoppingSince = now();
     logger.log(`${signal}: finishing in-flight work and stopping`, 'Lifecycle');

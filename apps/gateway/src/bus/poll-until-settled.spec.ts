@@ -25,6 +25,39 @@ describe(pollUntilSettled.name, () => {
     expect(asked).toBe(4);
   });
 
+  it('ends with the timeout error once it is told to stop, long before its deadline', async () => {
+    const stopping = new AbortController();
+    const waiting = pollUntilSettled(
+      async () => 'waiting',
+      () => false,
+      60_000,
+      () => new Error('stopped'),
+      stopping.signal,
+    );
+    setTimeout(() => stopping.abort(), 20);
+    const startedAt = Date.now();
+    await expect(waiting).rejects.toThrow('stopped');
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+  });
+
+  it('does not ask at all after being told to stop while an ask was out', async () => {
+    const stopping = new AbortController();
+    let asked = 0;
+    const waiting = pollUntilSettled(
+      async () => {
+        asked += 1;
+        stopping.abort();
+        return 'waiting';
+      },
+      () => false,
+      60_000,
+      () => new Error('stopped'),
+      stopping.signal,
+    );
+    await expect(waiting).rejects.toThrow('stopped');
+    expect(asked).toBe(1);
+  });
+
   it('throws the timeout error once the next ask would be past the deadline, without asking again', async () => {
     let asked = 0;
     const waiting = pollUntilSettled(

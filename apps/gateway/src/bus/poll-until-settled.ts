@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** Never sooner, so a burst of sync calls cannot turn into a burst of status reads. */
 const MIN_PAUSE_MS = 5;
 /** Never later, so a long job is noticed within this of its end. */
@@ -15,17 +17,28 @@ export function pauseAfter(waitedMs: number): number {
 }
 
 /**
- * Asks until `settled` accepts the answer, or until `timeoutMs` would pass before the next ask: then
- * throws what `timedOut` makes. Errors from `ask` and `settled` end the wait as they are.
+ * Asks until `settled` accepts the answer, or until `timeoutMs` would pass before the next ask, or
+ * until `stopping` is aborted (at once, mid-pause included): then throws what `timedOut` makes.
+ * Errors from `ask` and `settled` end the wait as they are.
  */
-export async function pollUntilSettled<T>(ask: () => Promise<T>, settled: (answer: T) => boolean, timeoutMs: number, timedOut: () => Error): Promise<T> {
+export async function pollUntilSettled<T>(
+  ask: () => Promise<T>,
+  settled: (answer: T) => boolean,
+  timeoutMs: number,
+  timedOut: () => Error,
+  stopping?: AbortSignal,
+): Promise<T> {
   const startedAt = Date.now();
   for (;;) {
     const answer = await ask();
     if (settled(answer)) return answer;
     const waited = Date.now() - startedAt;
     const pause = pauseAfter(waited);
-    if (waited + pause > timeoutMs) throw timedOut();
-    await new Promise((resolve) => setTimeout(resolve, pause));
+    if (waited + pause > timeoutMs || stopping?.aborted) throw timedOut();
+    try {
+      await sleep(pause, undefined, { signal: stopping });
+    } catch {
+      throw timedOut();
+    }
   }
 }

@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, FINISHED_OPERATION_STATUSES, Rpc, type OperationView, type Tenant } from '@recollect/contracts';
 import { BusGateway } from '../bus/bus-gateway.service';
+import { GatewayStopping } from '../bus/gateway-stopping';
 import { pollUntilSettled } from '../bus/poll-until-settled';
 import { GATEWAY_OPTIONS, type GatewayOptions } from '../gateway.options';
 
-/** Synchronous memory routes are async commands plus a wait until the operation is indexed, failed, or past the deadline (504). */
+/** Synchronous memory routes are async commands plus a wait until the operation is indexed, failed, past the deadline, or the gateway begins to stop (504). */
 @Injectable()
 export class OperationWaiter {
   constructor(
     private readonly bus: BusGateway,
     @Inject(GATEWAY_OPTIONS) private readonly options: GatewayOptions,
+    private readonly stopping: GatewayStopping,
   ) {}
 
   async untilCompleted(tenant: Tenant, operationId: string, correlationId: string): Promise<OperationView> {
@@ -18,9 +20,12 @@ export class OperationWaiter {
       ({ status }) => FINISHED_OPERATION_STATUSES.includes(status),
       this.options.syncTimeoutMs,
       () =>
-        new DomainError(ErrorCode.Timeout, `Operation ${operationId} did not finish within ${this.options.syncTimeoutMs} ms; it goes on, poll /open/v1/operations/${operationId}`, {
-          operationId,
-        }),
+        new DomainError(
+          ErrorCode.Timeout,
+          `Operation ${operationId} did not finish ${this.stopping.signal.aborted ? 'before the service began stopping' : `within ${this.options.syncTimeoutMs} ms`}; it goes on, poll /open/v1/operations/${operationId}`,
+          { operationId },
+        ),
+      this.stopping.signal,
     );
     if (operation.status === 'failed') {
       const error = operation.error ?? { code: ErrorCode.Internal, message: 'The operation failed' };
