@@ -84,7 +84,7 @@ describe('LanceDbSearchIndex specifics', () => {
     await harness.cleanup();
   });
 
-  it('indexes the merge key of both tables, and an upsert of indexed rows still replaces them', async () => {
+  it('indexes the merge key of both tables and their scope (in every search filter), and an upsert of indexed rows still replaces them', async () => {
     const index = await start();
     await index.upsert([makeChunk({ documentId: 'd1', text: 'first words' })]);
     await index.upsertDocuments([makeDocumentRecord({ documentId: 'd1', text: 'first words' })]);
@@ -92,7 +92,9 @@ describe('LanceDbSearchIndex specifics', () => {
     const connection = await connect(harness.directory);
     for (const name of ['chunks', 'chunks_documents']) {
       const table = await connection.openTable(name);
-      expect((await table.listIndices()).find((i) => i.columns.includes('id'))?.indexType, name).toBe('BTree');
+      const indices = await table.listIndices();
+      expect(indices.find((i) => i.columns.includes('id'))?.indexType, name).toBe('BTree');
+      expect(indices.find((i) => i.columns.includes('scope'))?.indexType, name).toBe('Bitmap');
       table.close();
     }
     connection.close();
