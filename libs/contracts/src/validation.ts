@@ -94,7 +94,7 @@ export function parseQueryOrThrow<S extends z.ZodObject>(schema: S, input: unkno
     else if (known.has(key) && Array.isArray(value)) issues.push({ field: key, ...singleValue(`once (it was given ${value.length} times)`) });
   }
   if (issues.length > 0) {
-    throw new DomainError(ErrorCode.ValidationFailed, `Invalid query string: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });
+    throw invalid('query string', issues);
   }
   return parseOrThrow(schema, input ?? {}, 'query string');
 }
@@ -173,7 +173,7 @@ function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: strin
   const unstorable = unstorableAt(input, maxDepth);
   if (unstorable) {
     const issue: FieldIssue = { field: fieldPath(unstorable.reversedPath.reverse()), ...unstorable.issue };
-    throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${issue.field}: ${issue.message}`, { issues: [issue] });
+    throw invalid(what, [issue]);
   }
   const result = schema.safeParse(input);
   if (result.success) return result.data;
@@ -181,6 +181,9 @@ function parseWithin<S extends z.ZodType>(schema: S, input: unknown, what: strin
   // parse of a valid add body more than twice as slow.
   const refused = schema.safeParse(input, { reportInput: true });
   const issues = withoutIssuesOfMistypedValues(refused.error?.issues ?? result.error.issues).map(fieldIssue);
-  const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  throw new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${message}`, { issues });
+  throw invalid(what, issues);
 }
+
+/** The refusal of an input, its message naming each bad field and its rule's words. */
+const invalid = (what: string, issues: FieldIssue[]): DomainError =>
+  new DomainError(ErrorCode.ValidationFailed, `Invalid ${what}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, { issues });

@@ -14,4 +14,9 @@ export class GatewayStopping {
   begin(): void {
     this.controller.abort();
   }
+
+  /** How a sync wait that ended unfinished ended, for its 504: at its deadline, or at the stop. */
+  endOfWait(timeoutMs: number): string {
+    return this.signal.aborted ? 'before the service began stopping' : `within ${timeoutMs} ms`;
+  }
 }

@@ -23,7 +23,7 @@ export class JobWaiter {
       () => this.bus.request<JobWithCode>(Rpc.jobStatus, tenant, correlationId, { jobId, issued: true }),
       ({ status }) => FINISHED_JOB_STATUSES.includes(status),
       this.options.syncTimeoutMs,
-      () => new DomainError(ErrorCode.Timeout, `Job ${jobId} did not finish ${this.stopping.signal.aborted ? 'before the service began stopping' : `within ${this.options.syncTimeoutMs} ms`}; it goes on, poll its status`, { jobId }),
+      () => new DomainError(ErrorCode.Timeout, `Job ${jobId} did not finish ${this.stopping.endOfWait(this.options.syncTimeoutMs)}; it goes on, poll its status`, { jobId }),
       this.stopping.signal,
     );
     if (job.status === 'failed') {

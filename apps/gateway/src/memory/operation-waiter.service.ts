@@ -22,7 +22,7 @@ export class OperationWaiter {
       () =>
         new DomainError(
           ErrorCode.Timeout,
-          `Operation ${operationId} did not finish ${this.stopping.signal.aborted ? 'before the service began stopping' : `within ${this.options.syncTimeoutMs} ms`}; it goes on, poll /open/v1/operations/${operationId}`,
+          `Operation ${operationId} did not finish ${this.stopping.endOfWait(this.options.syncTimeoutMs)}; it goes on, poll /open/v1/operations/${operationId}`,
           { operationId },
         ),
       this.stopping.signal,
