@@ -89,11 +89,14 @@ describe('Context API over HTTP (embedded stack)', () => {
     ]);
   });
 
-  it('filters by fileName, groupName (all of them), source, context_type, scope and lastModified', async () => {
+  it('filters by fileName, fileType, groupName (all of them), source, context_type, scope and lastModified', async () => {
     const text = 'Filter probe: the lighthouse keeper logs the weather at dawn.';
     const add = (overrides: Record<string, unknown>) => sut.call(alice, 'POST', `${API}/add`, addContextBody({ documents: [{ content: text }], ...overrides }));
     expect((await add({ source: 'f-a', context_type: 'instruction', scope: 'external', metadata: { fileName: 'f-a.txt', groupName: ['ops', 'sea'], lastModified: '2024-01-10T00:00:00Z' } })).status).toBe(201);
     expect((await add({ source: 'f-b', context_type: 'resource', scope: 'internal', metadata: { fileName: 'f-b.txt', groupName: ['ops'], lastModified: '2025-06-01T00:00:00Z' } })).status).toBe(201);
+    expect((await add({ source: 'f-c', metadata: { fileName: 'f-c.pdf', fileType: 'application/pdf' } })).status).toBe(201);
+    // A document's own doc_type is its type, as view shows it.
+    expect((await add({ source: 'f-d', metadata: {}, documents: [{ content: text, doc_type: 'text/markdown' }] })).status).toBe(201);
 
     const sources = async (metadata: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
       const r = await sut.call(alice, 'POST', `${API}/search?metadata=true`, searchBody('lighthouse keeper weather', { metadata, ...extra }));
@@ -101,13 +104,16 @@ describe('Context API over HTTP (embedded stack)', () => {
       return r.body.contexts.map((c: { metadata: { source: string } }) => c.metadata.source).filter((s: string) => s.startsWith('f-')).sort();
     };
     // A search without a scope reads internal context only, as the API's default says.
-    expect(await sources({})).toEqual(['f-b']);
+    expect(await sources({})).toEqual(['f-b', 'f-c', 'f-d']);
     expect(await sources({}, { scope: 'external' })).toEqual(['f-a']);
     expect(await sources({ scope: 'external' })).toEqual(['f-a']);
     const external = { scope: 'external' };
     expect(await sources({ fileName: 'f-a.txt' }, external)).toEqual(['f-a']);
     expect(await sources({ fileName: 'f-a.txt' })).toEqual([]);
     expect(await sources({ file_name: 'f-b.txt' })).toEqual(['f-b']);
+    expect(await sources({ fileType: 'application/pdf' })).toEqual(['f-c']);
+    expect(await sources({ fileType: 'text/markdown' })).toEqual(['f-d']);
+    expect(await sources({ fileType: 'application' })).toEqual([]);
     expect(await sources({ groupName: ['ops'] })).toEqual(['f-b']);
     expect(await sources({ groupName: ['ops', 'sea'] }, external)).toEqual(['f-a']);
     expect(await sources({ source: 'f-b' })).toEqual(['f-b']);

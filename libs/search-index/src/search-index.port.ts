@@ -29,6 +29,8 @@ export interface ChunkFilter {
   /** An empty list matches nothing (never "no filter"), so deleteWhere cannot widen by accident. */
   documentIds?: string[];
   fileName?: string;
+  /** The file's type as added (`fileType`, e.g. a MIME type): exact match. */
+  fileType?: string;
   /** A chunk matches when it carries every one of these group names. */
   groupName?: string[];
   source?: string;
@@ -43,7 +45,7 @@ export interface ChunkFilter {
  * A whole document as document-level lexical search sees it, stored beside its chunks. Its filter
  * fields equal its chunks', so a ChunkFilter selects a document exactly when it selects its chunks.
  */
-export interface DocumentRecord extends Pick<ChunkRecord, 'tenant' | 'documentId' | 'source' | 'contextType' | 'scope' | 'fileName' | 'groupName' | 'lastModified' | 'createdAt' | 'updatedAt'> {
+export interface DocumentRecord extends Pick<ChunkRecord, 'tenant' | 'documentId' | 'source' | 'contextType' | 'scope' | 'fileName' | 'fileType' | 'groupName' | 'lastModified' | 'createdAt' | 'updatedAt'> {
   /** Searched as its own field (see LexicalOptions.titleBoost); null when the document has none. */
   title: string | null;
   /** The document's whole searchable text: BM25 over it ranks documents, not pieces of them. */

@@ -23,6 +23,7 @@ function toFilter(body: SearchContextBody): SearchRequest['filter'] {
   const input: SearchFilterInput = { ...body.body_metadata, ...body.metadata };
   return {
     fileName: input.fileName ?? input.file_name,
+    fileType: input.fileType,
     groupName: input.groupName,
     source: sourceOf(input),
     contextType: input.context_type,

@@ -104,6 +104,7 @@ export function documentRecords(plan: PlannedCommand): DocumentRecord[] {
     contextType: command.contextType,
     scope: command.scope,
     fileName: doc.fileName,
+    fileType: doc.fileType,
     groupName: doc.groupName,
     lastModified: doc.lastModified,
     createdAt: now,

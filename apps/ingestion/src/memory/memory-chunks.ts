@@ -89,6 +89,7 @@ export function messageDocument(tenant: Tenant, change: MessagesUpserted, messag
     contextType: MEMORY_CONTEXT_TYPE,
     scope: 'internal',
     fileName: null,
+    fileType: null,
     groupName: change.agentId ? [MEMORY_TAG, agentTag(change.agentId)] : [MEMORY_TAG],
     lastModified: message.occurredAt,
     createdAt: message.createdAt,

@@ -45,8 +45,8 @@ function chunk(documentId: string, chunkIndex: number, text: string, vector: Flo
 
 function documentOf(chunks: ChunkRecord[], title: string | null = null): DocumentRecord {
   const first = chunks[0]!;
-  const { tenant: owner, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt } = first;
-  return { tenant: owner, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, title, text: chunks.map((c) => c.text).join(' ') };
+  const { tenant: owner, documentId, source, contextType, scope, fileName, fileType, groupName, lastModified, createdAt, updatedAt } = first;
+  return { tenant: owner, documentId, source, contextType, scope, fileName, fileType, groupName, lastModified, createdAt, updatedAt, title, text: chunks.map((c) => c.text).join(' ') };
 }
 
 const request = (query: string, overrides: Partial<SearchRequest> = {}): SearchRequest => ({ query, minScore: 0, maxScore: 1, limit: 10, mode: 'standard', filter: {}, ...overrides });

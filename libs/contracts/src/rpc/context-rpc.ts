@@ -13,6 +13,7 @@ export const searchRequestSchema = z.object({
   groupBy: z.enum(['document', 'chunk']).default('document'),
   filter: z.object({
     fileName: z.string().optional(),
+    fileType: z.string().optional(),
     groupName: z.array(z.string()).optional(),
     source: z.string().optional(),
     contextType: z.string().optional(),

@@ -27,8 +27,9 @@ export const documentTableSchema = new Schema([
   text('text'),
   text('created_at'),
   text('updated_at'),
-  // As in the chunk table: last and nullable, so tables written before it can be given it.
+  // As in the chunk table: last and nullable, so tables written before them can be given them.
   text('tenant_id', true),
+  text('file_type', true),
 ]);
 
 /** The merge key: documents are unique per tenant. */
@@ -52,6 +53,7 @@ export function documentsToArrowTable(documents: readonly DocumentRecord[]): Tab
     created_at: documents.map((d) => toIsoUtc(d.createdAt, `createdAt of document ${d.documentId}`)),
     updated_at: documents.map((d) => toIsoUtc(d.updatedAt, `updatedAt of document ${d.documentId}`)),
     tenant_id: documents.map((d) => tenantId(d.tenant)),
+    file_type: documents.map((d) => d.fileType),
   };
   // Built against the table's own schema (as chunk-batch does), so field nullability matches what merge-insert expects.
   const children = documentTableSchema.fields.map((field) => vectorFromArray(columns[field.name]!, field.type).data[0] as Data);

@@ -29,6 +29,7 @@ function clausesBesideTenant(filter: ChunkFilter): string[] {
     clauses.push(filter.documentIds.length === 0 ? 'FALSE' : `document_id IN ${sqlInList(filter.documentIds)}`);
   }
   if (filter.fileName !== undefined) clauses.push(`file_name = ${sqlString(filter.fileName)}`);
+  if (filter.fileType !== undefined) clauses.push(`file_type = ${sqlString(filter.fileType)}`);
   if (filter.groupName !== undefined && filter.groupName.length > 0) {
     clauses.push(`array_has_all(group_name, ${sqlStringArray(filter.groupName)})`);
   }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,6 +209,41 @@ describe('LanceDbSearchIndex specifics', () => {
       expect(indexed).not.toContain('organization_id');
       table.close();
     }
+    connection.close();
+  });
+
+  it('gives a documents table written before file_type that column, filled from the chunks, and fills it again after a fill cut short', async () => {
+    harness = await lanceHarness();
+    const types = ['application/pdf', "text/o'brien", null, 'application/pdf'];
+    const tenants = [TENANT_A, TENANT_A, TENANT_A, TENANT_B];
+    const documents = types.map((fileType, i) => makeDocument({ tenant: tenants[i], documentId: `doc-${i}`, fileType, texts: [`shared words ${i}`, 'more words'] }));
+    const connection = await connect(harness.directory);
+    await connection.createTable('chunks', chunksToArrowTable(documents.flat(), chunkTableSchema(CONTRACT_IDENTITY), CONTRACT_DIMENSION));
+    const oldDocuments = await connection.createTable('chunks_documents', documentsToArrowTable(documents.map((chunks) => documentRecordOf(chunks))));
+    await oldDocuments.dropColumns(['file_type']);
+    const byType = async (index: LanceDbSearchIndex, tenant: Tenant, fileType: string) =>
+      (await index.lexicalSearchDocuments('shared words', { tenant, fileType }, 10)).map((hit) => hit.documentId).sort();
+
+    const index = new LanceDbSearchIndex({ directory: harness.directory });
+    open.push(index);
+    await index.open(CONTRACT_IDENTITY);
+    expect(await byType(index, TENANT_A, 'application/pdf')).toEqual(['doc-0']);
+    expect(await byType(index, TENANT_A, "text/o'brien")).toEqual(['doc-1']);
+    expect(await byType(index, TENANT_B, 'application/pdf')).toEqual(['doc-3']);
+    const marker = join(harness.directory, 'chunks_documents.file-type-fill');
+    expect(existsSync(marker)).toBe(false);
+    await index.close();
+
+    // A fill cut short: the column is there, the values are not, the marker still stands.
+    await oldDocuments.checkoutLatest();
+    await oldDocuments.update({ valuesSql: { file_type: 'CAST(NULL AS string)' } });
+    writeFileSync(marker, '');
+    const reopened = await harness.reopen();
+    open.push(reopened);
+    await reopened.open(CONTRACT_IDENTITY);
+    expect(await byType(reopened, TENANT_A, 'application/pdf')).toEqual(['doc-0']);
+    expect(existsSync(marker)).toBe(false);
+    oldDocuments.close();
     connection.close();
   });
 

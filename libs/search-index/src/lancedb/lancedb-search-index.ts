@@ -19,6 +19,7 @@ import { chunksToArrowTable } from './chunk-batch';
 import { CHUNK_READ_COLUMNS, chunkTableSchema, rowToChunk, storedIdentity, type StoredChunk } from './chunk-table-schema';
 import { filterToSql, filterToSqlBesideTenant } from './filter-to-sql';
 import { assertValidIdentity, indexMismatchError } from './index-identity';
+import { fillDocumentFileTypes } from './document-file-types';
 import { summariseDocuments, SUMMARY_COLUMNS } from './document-summaries';
 import { documentRowId, documentsToArrowTable, documentTableSchema } from './document-table';
 import { EngineThreadPriority } from './engine-thread-priority';
@@ -464,6 +465,7 @@ export class LanceDbSearchIndex implements SearchIndex {
         ? await connection.openTable(documentsName)
         : await connection.createEmptyTable(documentsName, documentTableSchema, { mode: 'create', existOk: true });
       await migrateTenantColumn(documents);
+      await fillDocumentFileTypes(documents, table, join(this.options.directory, `${documentsName}.file-type-fill`));
       const documentIndices = await documents.listIndices();
       for (const column of ['text', 'title']) {
         if (!documentIndices.some((index) => index.columns.includes(column))) await documents.createIndex(column, { config: Index.fts(FTS_OPTIONS) });

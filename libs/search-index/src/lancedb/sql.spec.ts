@@ -45,6 +45,7 @@ describe('filterToSql', () => {
     const where = filterToSql({
       tenant: { userId: 'u', organizationId: null },
       fileName: "f'",
+      fileType: "t'",
       groupName: ["g'"],
       source: "s'",
       contextType: "c'",
@@ -53,6 +54,7 @@ describe('filterToSql', () => {
       lastModifiedFrom: '2024-01-01T00:00:00Z',
     });
     expect(where).toContain("file_name = 'f'''");
+    expect(where).toContain("file_type = 't'''");
     expect(where).toContain("array_has_all(group_name, ['g'''])");
     expect(where).toContain("document_id IN ('d''')");
     expect(where).toContain("last_modified >= '2024-01-01T00:00:00.000Z'");

@@ -86,6 +86,7 @@ export function documentIndexBody(identity: IndexIdentity, settings: OpenSearchI
         contextType: keyword,
         scope: keyword,
         fileName: keyword,
+        fileType: keyword,
         groupName: keyword,
         lastModified: { type: 'date' },
         title: { type: 'text', analyzer: 'english' },

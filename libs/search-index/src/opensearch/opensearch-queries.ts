@@ -39,6 +39,7 @@ export function filterClauses(filter: ChunkFilter): Clause[] {
   );
   if (filter.documentIds !== undefined) clauses.push(filter.documentIds.length === 0 ? { match_none: {} } : { terms: { documentId: filter.documentIds } });
   if (filter.fileName !== undefined) clauses.push({ term: { fileName: filter.fileName } });
+  if (filter.fileType !== undefined) clauses.push({ term: { fileType: filter.fileType } });
   for (const group of filter.groupName ?? []) clauses.push({ term: { groupName: group } });
   if (filter.source !== undefined) clauses.push({ term: { source: filter.source } });
   if (filter.contextType !== undefined) clauses.push({ term: { contextType: filter.contextType } });

@@ -32,9 +32,10 @@ const IDENTITY = { modelId: 'contract-test-model', dimension: 8 };
 const EXISTING: [string, Answer] = ['GET /chunks/_mapping', { statusCode: 200, body: { chunks: { mappings: { _meta: IDENTITY } } } }];
 const DOCUMENTS_TEMPLATE: [string, Answer] = ['PUT /_index_template/chunks-documents', { statusCode: 200, body: { acknowledged: true } }];
 const DOCUMENTS_EXIST: [string, Answer] = ['HEAD /chunks-documents', { statusCode: 200, body: '' }];
+const DOCUMENTS_MAPPING: [string, Answer] = ['PUT /chunks-documents/_mapping', { statusCode: 200, body: { acknowledged: true } }];
 
 async function openIndex(answers: ConstructorParameters<typeof FakeTransport>[0]): Promise<{ sut: OpenSearchSearchIndex; transport: FakeTransport }> {
-  const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, ...answers]);
+  const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, DOCUMENTS_MAPPING, ...answers]);
   const sut = new OpenSearchSearchIndex({ transport, index: 'chunks' });
   await sut.open(IDENTITY);
   return { sut, transport };
@@ -66,6 +67,12 @@ describe(OpenSearchSearchIndex.name, () => {
     expect(transport.requests[1]!.body).toMatchObject({ index_patterns: ['chunks'], template: { mappings: { _meta: IDENTITY } } });
   });
 
+  it('adds the fields the documents layout gained to a documents index made before them, such as fileType', async () => {
+    const { transport } = await openIndex([]);
+    const mapping = transport.requests.find((r) => r.method === 'PUT' && r.path === '/chunks-documents/_mapping');
+    expect((mapping?.body as any)?.properties).toMatchObject({ fileType: { type: 'keyword' }, fileName: { type: 'keyword' } });
+  });
+
   it('refuses an index written by another model with INDEX_MISMATCH naming both', async () => {
     const transport = new FakeTransport([['GET /chunks/_mapping', { statusCode: 200, body: { chunks: { mappings: { _meta: { modelId: 'other', dimension: 768 } } } } }]]);
     const error = await new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY).catch((e: unknown) => e);
@@ -82,6 +89,7 @@ describe(OpenSearchSearchIndex.name, () => {
       EXISTING,
       DOCUMENTS_TEMPLATE,
       DOCUMENTS_EXIST,
+      DOCUMENTS_MAPPING,
     ]);
     await expect(new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY)).resolves.toBeUndefined();
   });
@@ -90,7 +98,7 @@ describe(OpenSearchSearchIndex.name, () => {
     const { sut, transport } = await openIndex([['POST /_bulk', { statusCode: 200, body: { errors: false, items: [] } }]]);
     const chunk = makeChunk({ documentId: 'd', lastModified: '2024-02-01T01:00:00+01:00' });
     await sut.upsert([chunk, chunk]);
-    const bulk = transport.requests[3]!;
+    const bulk = transport.requests[4]!;
     expect(bulk.querystring).toEqual({ refresh: 'wait_for' });
     expect(bulk.bulkBody).toHaveLength(2); // the duplicate collapsed
     expect(bulk.bulkBody![0]).toEqual({ index: { _index: 'chunks', _id: chunk.id } });
@@ -117,18 +125,18 @@ describe(OpenSearchSearchIndex.name, () => {
       ['POST /chunks-documents/_delete_by_query', { statusCode: 200, body: { deleted: 1, version_conflicts: 0 } }],
     ]);
     expect(await sut.deleteWhere({ tenant: TENANT_A, documentIds: ['d'] })).toBe(4);
-    expect(transport.requests[3]!.querystring).toEqual({ refresh: true, conflicts: 'proceed' });
+    expect(transport.requests[4]!.querystring).toEqual({ refresh: true, conflicts: 'proceed' });
     // It runs on the server however long it takes: the client waits for it and never starts it again beside itself.
-    expect(transport.options.slice(3)).toEqual(Array.from({ length: 3 }, () => ({ requestTimeout: 15 * 60_000, maxRetries: 0 })));
-    expect(transport.requests.map((r) => r.path).slice(3)).toEqual(['/chunks/_delete_by_query', '/chunks/_delete_by_query', '/chunks-documents/_delete_by_query']);
+    expect(transport.options.slice(4)).toEqual(Array.from({ length: 3 }, () => ({ requestTimeout: 15 * 60_000, maxRetries: 0 })));
+    expect(transport.requests.map((r) => r.path).slice(4)).toEqual(['/chunks/_delete_by_query', '/chunks/_delete_by_query', '/chunks-documents/_delete_by_query']);
   });
 
   it("deletes chunk tails from the chunk index alone, each document's from its own index on, within the tenant", async () => {
     const { sut, transport } = await openIndex([['POST /chunks/_delete_by_query', { statusCode: 200, body: { deleted: 2, version_conflicts: 0 } }]]);
     expect(await sut.deleteChunkTails(TENANT_A, [{ documentId: 'a', fromChunkIndex: 1 }, { documentId: 'b', fromChunkIndex: 3 }])).toBe(2);
     expect(await sut.deleteChunkTails(TENANT_A, [])).toBe(0);
-    expect(transport.requests.map((r) => r.path).slice(3)).toEqual(['/chunks/_delete_by_query']);
-    const query = (transport.requests[3]!.body as any).query.bool;
+    expect(transport.requests.map((r) => r.path).slice(4)).toEqual(['/chunks/_delete_by_query']);
+    const query = (transport.requests[4]!.body as any).query.bool;
     expect(query.filter).toEqual([{ term: { 'tenant.userId': TENANT_A.userId } }, { term: { 'tenant.organizationId': TENANT_A.organizationId } }]);
     expect(query.minimum_should_match).toBe(1);
     expect(query.should).toEqual([
@@ -139,13 +147,13 @@ describe(OpenSearchSearchIndex.name, () => {
 
   it('gathers BM25 statistics from every shard first when the index has more than one', async () => {
     const hits = { statusCode: 200, body: { hits: { hits: [] } } };
-    const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, ['POST /chunks/_search', hits], ['POST /chunks-documents/_search', hits], ['POST /chunks/_search', hits]]);
+    const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, DOCUMENTS_MAPPING, ['POST /chunks/_search', hits], ['POST /chunks-documents/_search', hits], ['POST /chunks/_search', hits]]);
     const sut = new OpenSearchSearchIndex({ transport, index: 'chunks', settings: { shards: 3, replicas: 1 } });
     await sut.open(IDENTITY);
     await sut.lexicalSearch('harbour lamp', { tenant: TENANT_A }, 5);
     await sut.lexicalSearchDocuments('harbour lamp', { tenant: TENANT_A }, 5);
     await sut.vectorSearch(unitVector(1), { tenant: TENANT_A }, 5);
-    expect(transport.requests.slice(3).map((r) => r.querystring?.search_type)).toEqual(['dfs_query_then_fetch', 'dfs_query_then_fetch', undefined]);
+    expect(transport.requests.slice(4).map((r) => r.querystring?.search_type)).toEqual(['dfs_query_then_fetch', 'dfs_query_then_fetch', undefined]);
   });
 
   it('writes whole documents once per tenant and document, and ranks them by BM25 with an optional title boost', async () => {
@@ -153,11 +161,11 @@ describe(OpenSearchSearchIndex.name, () => {
       ['POST /_bulk', { statusCode: 200, body: { errors: false, items: [] } }],
       ['POST /chunks-documents/_search', { statusCode: 200, body: { hits: { hits: [{ _id: 'x', _score: 4.2, _source: { documentId: 'guide' } }] } } }],
     ]);
-    const document = { tenant: TENANT_A, documentId: 'guide', source: 'api', contextType: 'resource', scope: 'internal', fileName: 'guide.md', groupName: [], lastModified: null, createdAt: 'c', updatedAt: 'u', title: 'Guide', text: 'All of it.' };
+    const document = { tenant: TENANT_A, documentId: 'guide', source: 'api', contextType: 'resource', scope: 'internal', fileName: 'guide.md', fileType: 'text/markdown', groupName: [], lastModified: null, createdAt: 'c', updatedAt: 'u', title: 'Guide', text: 'All of it.' };
     await sut.upsertDocuments([document, { ...document, text: 'Rewritten.' }]);
-    expect(transport.requests[3]!.bulkBody).toEqual([{ index: { _index: 'chunks-documents', _id: 'org-1/user-1\u0000guide' } }, { ...document, text: 'Rewritten.' }]);
+    expect(transport.requests[4]!.bulkBody).toEqual([{ index: { _index: 'chunks-documents', _id: 'org-1/user-1\u0000guide' } }, { ...document, text: 'Rewritten.' }]);
     expect(await sut.lexicalSearchDocuments('the guide', { tenant: TENANT_A }, 5, { titleBoost: 2 })).toEqual([{ documentId: 'guide', score: 4.2 }]);
-    expect((transport.requests[4]!.body as any).query.bool.should).toEqual([{ match: { text: { query: 'the guide' } } }, { match: { title: { query: 'the guide', boost: 2 } } }]);
+    expect((transport.requests[5]!.body as any).query.bool.should).toEqual([{ match: { text: { query: 'the guide' } } }, { match: { title: { query: 'the guide', boost: 2 } } }]);
   });
 
   it('lists documents over composite pages, sorted by createdAt then documentId', async () => {
@@ -174,7 +182,7 @@ describe(OpenSearchSearchIndex.name, () => {
     const documents = await sut.listDocuments({ tenant: TENANT_A });
     expect(documents).toHaveLength(1001);
     expect(documents[0]).toEqual({ documentId: 'early', fileName: 'early.txt', fileType: null, groupName: ['g'], source: 'api', lastModified: null, fileSize: 3, chunkCount: 4, createdAt: '2024-01-01T00:00:00.000Z' });
-    expect((transport.requests[4]!.body as any).aggs.documents.composite.after).toEqual({ documentId: 'p0999' });
+    expect((transport.requests[5]!.body as any).aggs.documents.composite.after).toEqual({ documentId: 'p0999' });
   });
 
   it('walks deep pages with search_after instead of from + size past 10 000', async () => {
@@ -185,8 +193,8 @@ describe(OpenSearchSearchIndex.name, () => {
     ]);
     const page = await sut.listChunks({ tenant: TENANT_A }, { limit: 2, offset: 9_999 });
     expect(page.map((chunk) => chunk.chunkIndex)).toEqual([9_999, 10_000]);
-    expect((transport.requests[3]!.body as any).from).toBe(0);
-    expect((transport.requests[4]!.body as any).search_after).toEqual([9_999]);
+    expect((transport.requests[4]!.body as any).from).toBe(0);
+    expect((transport.requests[5]!.body as any).search_after).toEqual([9_999]);
   });
 
   it('skips whole pages of a deep walk by their sort values alone, without reading their chunks', async () => {
@@ -203,7 +211,7 @@ describe(OpenSearchSearchIndex.name, () => {
     ]);
     const chunks = await sut.listChunks({ tenant: TENANT_A }, { limit: 2, offset: 20_001 });
     expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual([20_001, 20_002]);
-    expect(transport.requests.slice(3).map((r) => (r.body as any)._source)).toEqual([false, false, { excludes: ['vector'] }]);
+    expect(transport.requests.slice(4).map((r) => (r.body as any)._source)).toEqual([false, false, { excludes: ['vector'] }]);
   });
 
   it('closes a transport it made once, and never one it was handed', async () => {

@@ -32,7 +32,7 @@ export interface OpenSearchSearchIndexOptions {
 type StoredChunk = Omit<ChunkRecord, 'vector'>;
 
 /** A whole document for document-level BM25 (the port's DocumentRecord). */
-export interface DocumentText extends Pick<ChunkRecord, 'tenant' | 'documentId' | 'source' | 'contextType' | 'scope' | 'fileName' | 'groupName' | 'lastModified' | 'createdAt' | 'updatedAt'> {
+export interface DocumentText extends Pick<ChunkRecord, 'tenant' | 'documentId' | 'source' | 'contextType' | 'scope' | 'fileName' | 'fileType' | 'groupName' | 'lastModified' | 'createdAt' | 'updatedAt'> {
   title: string | null;
   text: string;
 }
@@ -348,7 +348,13 @@ export class OpenSearchSearchIndex implements SearchIndex {
     // At every start, so deployments whose documents index predates the template get it too.
     await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.documentIndex)}`, body: indexTemplate(this.documentIndex, layout) });
     const { statusCode } = await this.transport.request({ method: 'HEAD', path: `/${encodeURIComponent(this.documentIndex)}` }, { ignore: [404] });
-    if (statusCode !== 404) return;
+    if (statusCode !== 404) {
+      // Adds the fields added to the layout since the index was made (fileType); the ones it has are unchanged.
+      // Documents written before a field existed lack it: a filter on it finds them through their chunks until they are written again.
+      const { properties } = layout.mappings as { properties: Record<string, unknown> };
+      await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}/_mapping`, body: { properties } });
+      return;
+    }
     const created = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}`, body: layout }, { ignore: [400] });
     const type = (created.body as { error?: { type?: string } }).error?.type;
     if (created.statusCode === 400 && type !== 'resource_already_exists_exception') throw new Error(`OpenSearch refused to create index ${this.documentIndex}: ${JSON.stringify(created.body)}`);

@@ -88,6 +88,7 @@ export function documentRecordOf(chunks: readonly ChunkRecord[], fields: Partial
     contextType: first.contextType,
     scope: first.scope,
     fileName: first.fileName,
+    fileType: first.fileType,
     groupName: first.groupName,
     lastModified: first.lastModified,
     createdAt: first.createdAt,

@@ -49,8 +49,8 @@ function chunk(k: number, text: string, vector: Float32Array, now: string): Chun
 }
 
 /** What ingestion writes beside each document's chunks, so hybrid search runs its lexical side too. */
-function documentOf({ tenant, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, text }: ChunkRecord): DocumentRecord {
-  return { tenant, documentId, source, contextType, scope, fileName, groupName, lastModified, createdAt, updatedAt, title: null, text };
+function documentOf({ tenant, documentId, source, contextType, scope, fileName, fileType, groupName, lastModified, createdAt, updatedAt, text }: ChunkRecord): DocumentRecord {
+  return { tenant, documentId, source, contextType, scope, fileName, fileType, groupName, lastModified, createdAt, updatedAt, title: null, text };
 }
 
 /** Queries in a block for each side before the other takes its turn (see indexAgainstExact). */

@@ -12,6 +12,8 @@ export const searchFilterSchema = z
     fileName: z.string().min(1).optional(),
     /** Seed 001's spelling on add; filters the same as fileName. */
     file_name: z.string().min(1).optional(),
+    /** As given on add (`metadata.fileType`, or a document's `doc_type`): exact match. */
+    fileType: z.string().min(1).optional(),
     groupName: groupNameFilter.optional(),
     source: z.string().min(1).optional(),
     context_type: contextTypeSchema.optional(),
