@@ -55,7 +55,7 @@ export const envSchema = z.object({
   // Distributed mode: which adapters carry the bus and hold the index.
   BUS: z.enum(['inprocess', 'kafka']).default('inprocess'),
   SEARCH_INDEX: z.enum(['lancedb', 'opensearch']).default('lancedb'),
-  /** The embedded index builds its ANN (IVF_FLAT) index once its table holds this many chunks, and again each time it doubles; exact search below. */
+  /** The embedded index builds its ANN (HNSW) index once its table holds this many chunks; exact search below. */
   VECTOR_INDEX_MIN_ROWS: int(20_000),
   /** Nice value of LanceDB's threads (Linux): index writes and upkeep yield the CPU to request handling. 0 keeps them at the process's priority. */
   INDEX_NICENESS: z.coerce.number().int().min(0).max(19).default(10),

@@ -31,8 +31,8 @@ export async function startEvalStack(options: EvalStackOptions = {}): Promise<Ev
   chmodSync(dataDir, 0o755);
   const secret = randomBytes(24).toString('hex');
   const env = loadEnv({
-    // Exact vector search unless the environment says otherwise: the ANN index's partitions come
-    // from k-means on a random sample, and eval figures must repeat run after run.
+    // Exact vector search unless the environment says otherwise: an HNSW graph is built with
+    // randomness, and eval figures must repeat run after run.
     VECTOR_INDEX_MIN_ROWS: '1000000000',
     ...process.env,
     LOG_LEVEL: 'warn',

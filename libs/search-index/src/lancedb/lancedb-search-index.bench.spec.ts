@@ -94,7 +94,7 @@ describe.skipIf(!process.env.LANCEDB_BENCH)('LanceDbSearchIndex timings', () => 
 
     const withAnn = new LanceDbSearchIndex({ directory, ...noMaintenance, vectorIndexMinRows: 10_000 });
     await withAnn.open(IDENTITY);
-    await time('ensureVectorIndex: IVF_FLAT build', () => withAnn.ensureVectorIndex());
+    await time('ensureVectorIndex: IVF_HNSW_SQ build', () => withAnn.ensureVectorIndex());
     const approximate = await time('vectorSearch with ANN index', () => withAnn.vectorSearch(query, filter, 10), 20);
     const recall = approximate.filter((result) => exact.some((hit) => hit.chunk.id === result.chunk.id)).length / exact.length;
     process.stdout.write(`ANN recall@10 against exact search: ${recall}\n`);

@@ -26,7 +26,6 @@ import { EngineThreadPriority } from './engine-thread-priority';
 import { nearestIfAllOwn, OWN_ROW_COLUMNS, ownRowsByCosine } from './own-rows';
 import { fillChunkPayloads } from './payload-migration';
 import { SerialQueue } from './serial-queue';
-import { VectorIndexUpkeep } from './vector-index';
 import { sqlInList, sqlString } from './sql';
 import { TENANT_ID_SQL, tenantId } from './tenant-id';
 
@@ -41,10 +40,10 @@ export interface LanceDbSearchIndexOptions {
   /** Table versions younger than this survive maintenance (see DEFAULTS). */
   keepOldVersionsMs?: number;
   /**
-   * Build the ANN vector index (see vector-index.ts) once the table holds this many rows, beside the
-   * writes, and again each time the table doubles. Unset: always exact (flat) search, ~35 ms per 10k
-   * rows. Measured at 512 dims on 2 cores: a build takes 4 to 8 s at 100k rows; each later optimize()
-   * folds new rows into it.
+   * Build an ANN (IVF_HNSW_SQ) vector index once the table holds this many rows, during background
+   * maintenance. Unset: always exact (flat) search, ~35 ms per 10k rows. Measured at 512 dims on 2 cores:
+   * the build takes ~6 s at 10-30k rows and ~30 s at 100k (writes wait meanwhile); each later optimize()
+   * folds new rows in, ~0.8 s at 100k rows.
    */
   vectorIndexMinRows?: number;
   /** Where failures of background maintenance go (they never fail the write that triggered them). */
@@ -78,6 +77,19 @@ const FTS_OPTIONS: Partial<FtsOptions> = {
  * newest for well under a second, so ten minutes leaves any read in flight its files.
  */
 const DEFAULTS = { tableName: 'chunks', maintenanceEveryWrites: 50, maintenanceEveryRows: 5_000, keepOldVersionsMs: 10 * 60_000 };
+
+/** Candidates the HNSW search keeps while walking the graph (its `ef`), whatever the limit. */
+const ANN_MIN_BEAM = 100;
+
+/**
+ * How many times `limit` rows the graph's candidates re-ranked on their stored vectors hold. Below
+ * REFINE_ALL_AT rows, twice the limit: the top 10 of a search for 10 then matches an exact scan. From
+ * it on, the limit itself: at 100k rows a search for 50 kept the same top 10 in 100 of 100 queries,
+ * and reading 50 vectors fewer saves about 0.6 of its 6 ms.
+ */
+const REFINE_ALL_AT = 50;
+const refineFactorFor = (limit: number): number => (limit >= REFINE_ALL_AT ? 1 : 2);
+const annBeam = (limit: number): number => Math.max(ANN_MIN_BEAM, 2 * limit);
 
 /** Bounds the memory of which tenants to filter first; past it, the set starts over. */
 const MAX_INTERLEAVED_TENANTS = 10_000;
@@ -155,7 +167,8 @@ function wholeNumber(value: number): number {
 export class LanceDbSearchIndex implements SearchIndex {
   private connection: Connection | undefined;
   private opened: OpenTables | undefined;
-  private readonly vectorIndex: VectorIndexUpkeep;
+  private hasVectorIndex = false;
+  private vectorIndexRetryAtRows = 0;
   /** Tenants (by tenantId) whose nearest rows were lately not all their own: searched with the filter first. Forgotten at each maintenance. */
   private readonly interleavedTenants = new Set<string>();
   private writesSinceMaintenance = 0;
@@ -170,7 +183,6 @@ export class LanceDbSearchIndex implements SearchIndex {
 
   constructor(private readonly options: LanceDbSearchIndexOptions) {
     this.threadPriority = new EngineThreadPriority(options.threadNiceness ?? 0);
-    this.vectorIndex = new VectorIndexUpkeep(options.vectorIndexMinRows, (error) => this.reportBackgroundError(error));
   }
 
   async open(identity: IndexIdentity): Promise<void> {
@@ -240,40 +252,43 @@ export class LanceDbSearchIndex implements SearchIndex {
     if (limit <= 0) return [];
     const where = filterToSql(filter);
     // A search confined to named documents reads only their rows (B-tree on document_id): an exact
-    // scan of those is cheaper than reading the nearest partitions' rows of every tenant and document.
-    const usesIndex = this.vectorIndex.exists && filter.documentIds === undefined;
-    const probes = this.vectorIndex.searchProbes;
+    // scan of those is cheaper than walking the graph past every other tenant's and document's nodes.
+    const usesGraph = this.hasVectorIndex && filter.documentIds === undefined;
     const search = async (exact: boolean) => {
       const query = table.vectorSearch(vector).distanceType('cosine').where(where).select([...CHUNK_READ_COLUMNS, '_distance']).limit(limit);
-      const planned = exact ? query.bypassVectorIndex() : query.nprobes(probes);
+      // HNSW's default beam (1.5 x limit) found 0.88 of the true top 10 at 100k near-duplicate chunks; a
+      // beam of at least 100, re-ranked on the stored vectors (so scores stay exact cosine), found all of
+      // them for the same latency.
+      const planned = exact ? query.bypassVectorIndex() : query.ef(annBeam(limit)).refineFactor(refineFactorFor(limit));
       return toHits((await planned.toArray()) as Array<Record<string, unknown>>);
     };
     const toHits = (rows: Array<Record<string, unknown>>) => rows.map((row) => ({ chunk: rowToChunk(row, filter.tenant), score: cosineScore(row._distance) }));
-    // Fewer than asked means every match was found, or the partitions read held fewer of the matching
-    // rows than asked (a narrow filter whose rows lie elsewhere). Counting the matching rows tells which
-    // (0.5 ms at 50k rows, beside 5 for the search). Rows not reached are found by reading the matching
-    // rows when they are few, or else by an exact scan.
+    // Fewer than asked means every match was found, or the graph lost some: a filtered walk among
+    // thousands of identical vectors (one sentence repeated) reached 41 of 12,000. Counting the
+    // matching rows tells which (0.5 ms at 50k rows, beside 5 for the search). Lost rows are found by
+    // reading the matching rows when they are few, or else by an exact scan.
     const searchMatching = async () => {
-      if (!usesIndex) return search(true);
+      if (!usesGraph) return search(true);
       const hits = await search(false);
       if (hits.length >= limit || (await table.countRows(where)) === hits.length) return hits;
       const matching = await this.matchingRowsIfFew(where, limit);
       return matching ? ownRowsByCosine(matching, filter.tenant, vector) : search(true);
     };
 
-    // Checking the tenant after the index search skips building the tenant's row set (about 2 ms of 8 at
-    // 100k rows). The nearest rows are read once, with their vectors, text and tenant, and ranked here:
-    // LanceDB's own tenant filter and projection would each read their rows again (4.2 against 5.1 ms at
-    // 100k rows). That answers only when the top `limit` are all the tenant's; otherwise the search runs
-    // again filtering first, which never loses a narrow tenant's rows to others'.
+    // Checking the tenant after the graph search skips building the tenant's row set (about 2 ms of 8 at
+    // 100k rows). The graph's candidates (`limit` times the refine factor, nearest by its quantised
+    // distances) are read once, with their vectors, text and tenant, and re-ranked exactly here: LanceDB's
+    // own re-ranking, tenant filter and projection would each read their rows again (4.2 against 5.1 ms
+    // at 100k rows). That answers only when the exact top `limit` are all the tenant's; otherwise the
+    // search runs again filtering first, which never loses a narrow tenant's rows to others'.
     // `_distance` is selected only because LanceDB warns when it is not.
     const tenant = tenantId(filter.tenant);
-    if (usesIndex && where === filterToSql({ tenant: filter.tenant }) && !this.interleavedTenants.has(tenant)) {
+    if (usesGraph && where === filterToSql({ tenant: filter.tenant }) && !this.interleavedTenants.has(tenant)) {
       const candidates = (await table
         .vectorSearch(vector)
         .distanceType('cosine')
-        .nprobes(probes)
-        .limit(limit)
+        .ef(annBeam(limit))
+        .limit(limit * refineFactorFor(limit))
         .select([...CHUNK_READ_COLUMNS, ...OWN_ROW_COLUMNS, '_distance'])
         .toArray()) as Array<Record<string, unknown>>;
       const nearest = nearestIfAllOwn(candidates, filter.tenant, vector, limit);
@@ -374,20 +389,17 @@ export class LanceDbSearchIndex implements SearchIndex {
   }
 
   /**
-   * Builds the ANN index if one is due (see VectorIndexUpkeep.startIfDue) and waits for it; answers
-   * whether one exists. Later `optimize()` runs add new rows to it; rows not yet in it are still searched exactly.
+   * Builds the ANN index once the table is large enough (`vectorIndexMinRows`); answers whether
+   * one exists. Later `optimize()` runs add new rows to it; rows not yet in it are still searched exactly.
    */
   async ensureVectorIndex(): Promise<boolean> {
     const { table } = this.requireOpen();
-    await this.chunkWrites.run(() => this.vectorIndex.startIfDue(table));
-    await this.vectorIndex.idle();
-    return this.vectorIndex.exists;
+    return this.chunkWrites.run(() => this.buildVectorIndexIfDue(table));
   }
 
-  /** Compacts data files and folds rows written since the last run into the FTS and vector indices. */
+  /** Compacts data files and folds rows written since the last run into the FTS (and vector) index. */
   async optimize(): Promise<void> {
     const opened = this.requireOpen();
-    await this.vectorIndex.idle();
     return this.bothTables(() => this.maintain(opened));
   }
 
@@ -397,7 +409,7 @@ export class LanceDbSearchIndex implements SearchIndex {
     const textIndex = (await table.listIndices()).find((index) => index.columns.includes('text'));
     const textStats = textIndex ? await table.indexStats(textIndex.name) : undefined;
     const rows = await table.countRows();
-    return { rows, rowsNotInTextIndex: textStats?.numUnindexedRows ?? rows, vectorIndexed: this.vectorIndex.exists };
+    return { rows, rowsNotInTextIndex: textStats?.numUnindexedRows ?? rows, vectorIndexed: this.hasVectorIndex };
   }
 
   async close(): Promise<void> {
@@ -405,8 +417,8 @@ export class LanceDbSearchIndex implements SearchIndex {
     this.opened = undefined;
     this.connection = undefined;
     this.threadPriority.stop();
-    // Queued writes captured the table handle; let them (and any maintenance and index build) finish first.
-    await Promise.all([this.chunkWrites.idle(), this.documentWrites.idle(), this.vectorIndex.idle()]);
+    // Queued writes captured the table handle; let them (and any maintenance) finish first.
+    await Promise.all([this.chunkWrites.idle(), this.documentWrites.idle()]);
     opened?.table.close();
     opened?.documents.close();
     connection?.close();
@@ -442,11 +454,10 @@ export class LanceDbSearchIndex implements SearchIndex {
       }
       // Upserts merge on id; hybrid search looks chunks up by document (the similarity of documents only BM25 found).
       await ensureScalarIndices(table, indices, [...MERGE_KEY, 'document_id', ...TENANT_COLUMNS]);
-      await fillChunkPayloads(table, chunkTableSchema(identity), identity.dimension);
-      // After the payload rewrite, which takes the ANN index with it, or from an earlier version, whose
-      // index was of another kind: a build due now starts now rather than at the next maintenance.
-      await this.vectorIndex.adopt(table);
-      await this.vectorIndex.startIfDue(table);
+      // Rewriting every row takes the ANN index with it: build it again now rather than search exactly until the next maintenance.
+      const rewritten = await fillChunkPayloads(table, chunkTableSchema(identity), identity.dimension);
+      this.hasVectorIndex = (await table.listIndices()).some((index) => index.columns.includes('vector'));
+      if (rewritten) await this.buildVectorIndexIfDue(table);
       // Indices written before document-level search existed have no documents table: start one
       // (documents indexed earlier are found by vector search alone until they are written again).
       const documentsName = `${name}_documents`;
@@ -492,7 +503,6 @@ export class LanceDbSearchIndex implements SearchIndex {
     const everyWrites = this.options.maintenanceEveryWrites ?? DEFAULTS.maintenanceEveryWrites;
     const everyRows = this.options.maintenanceEveryRows ?? DEFAULTS.maintenanceEveryRows;
     if (this.writesSinceMaintenance < everyWrites && this.rowsSinceMaintenance < everyRows) return;
-    if (this.vectorIndex.building) return; // see maintain()
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
     // Queued, not awaited: the caller's write is done; the next write simply waits its turn.
@@ -500,10 +510,6 @@ export class LanceDbSearchIndex implements SearchIndex {
   }
 
   private async maintain({ table, documents }: OpenTables): Promise<void> {
-    // Compaction rewrites the files an index build reads, and LanceDB then refuses the build's commit
-    // ("CreateIndex transaction was preempted by concurrent transaction Rewrite"): it waits for the
-    // first write after the build.
-    if (this.vectorIndex.building) return;
     this.writesSinceMaintenance = 0;
     this.rowsSinceMaintenance = 0;
     // Tables change: a tenant may own its neighbourhood now.
@@ -511,7 +517,22 @@ export class LanceDbSearchIndex implements SearchIndex {
     const cleanupOlderThan = this.oldVersionsBefore();
     await table.optimize({ cleanupOlderThan });
     await documents.optimize({ cleanupOlderThan });
-    await this.vectorIndex.startIfDue(table);
+    await this.buildVectorIndexIfDue(table);
+  }
+
+  private async buildVectorIndexIfDue(table: Table): Promise<boolean> {
+    const minRows = this.options.vectorIndexMinRows;
+    if (this.hasVectorIndex || minRows === undefined) return this.hasVectorIndex;
+    const rows = await table.countRows();
+    if (rows < Math.max(minRows, this.vectorIndexRetryAtRows)) return false;
+    // A failed build (memory, disk) is not retried at every maintenance, each time holding writes up:
+    // only once the table has grown by another threshold's worth of rows.
+    this.vectorIndexRetryAtRows = rows + minRows;
+    // HNSW over scalar-quantised vectors: good recall without PQ training; one partition suits
+    // tables up to a few million rows. Must use cosine, the distance every search uses.
+    await table.createIndex('vector', { config: Index.hnswSq({ distanceType: 'cosine', numPartitions: 1 }) });
+    this.hasVectorIndex = true;
+    return true;
   }
 
   /**
