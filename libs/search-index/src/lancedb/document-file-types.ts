@@ -18,24 +18,27 @@ export async function fillDocumentFileTypes(documents: Table, chunks: Table, mar
   if (hasColumn && !existsSync(marker)) return;
   await writeFile(marker, '');
   if (!hasColumn) await documents.addColumns([{ name: 'file_type', valueSql: 'CAST(NULL AS string)' }]);
-  const rows = (await chunks.query().where('chunk_index = 0 AND file_type IS NOT NULL').select(['tenant_id', 'document_id', 'file_type']).toArray()) as Array<Record<string, unknown>>;
-  for (const [[tenant, type], documentIds] of groupedByTenantAndType(rows)) {
+  const typed = ((await chunks.query().where('chunk_index = 0 AND file_type IS NOT NULL').select(['tenant_id', 'document_id', 'file_type']).toArray()) as Array<Record<string, unknown>>)
+    .map((row) => ({ tenant: String(row.tenant_id), documentId: String(row.document_id), type: String(row.file_type) }))
+    // No SQL literal carries a NUL (see sqlString), and no filter can name a value holding one.
+    .filter(({ tenant, documentId, type }) => !`${tenant}${documentId}${type}`.includes('\u0000'));
+  // Lance's SQL has no CASE: one update per tenant and type, each naming at most PAGE documents.
+  for (const [{ tenant, type }, documentIds] of byTenantAndType(typed)) {
     for (let start = 0; start < documentIds.length; start += PAGE) {
       const where = `tenant_id = ${sqlString(tenant)} AND document_id IN ${sqlInList(documentIds.slice(start, start + PAGE))}`;
       await documents.update({ where, valuesSql: { file_type: sqlString(type) } });
     }
   }
+  // Updated rows have left the text and title indices; fold them back in rather than scan them until the next maintenance.
+  if (typed.length > 0) await documents.optimize();
   await rm(marker, { force: true });
 }
 
-/** Document ids by tenant and type. A value holding a NUL is left out: no SQL literal carries one, and no filter can name it. */
-function groupedByTenantAndType(rows: Array<Record<string, unknown>>): Map<[string, string], string[]> {
-  const groups = new Map<string, { key: [string, string]; ids: string[] }>();
-  for (const row of rows) {
-    const [tenant, type, documentId] = [String(row.tenant_id), String(row.file_type), String(row.document_id)];
-    if (`${tenant}${type}${documentId}`.includes('\u0000')) continue;
+function byTenantAndType(rows: ReadonlyArray<{ tenant: string; documentId: string; type: string }>): Map<{ tenant: string; type: string }, string[]> {
+  const groups = new Map<string, { key: { tenant: string; type: string }; ids: string[] }>();
+  for (const { tenant, type, documentId } of rows) {
     const name = JSON.stringify([tenant, type]);
-    const group = groups.get(name) ?? { key: [tenant, type], ids: [] };
+    const group = groups.get(name) ?? { key: { tenant, type }, ids: [] };
     group.ids.push(documentId);
     groups.set(name, group);
   }

@@ -214,13 +214,15 @@ describe('LanceDbSearchIndex specifics', () => {
 
   it('gives a documents table written before file_type that column, filled from the chunks, and fills it again after a fill cut short', async () => {
     harness = await lanceHarness();
-    const types = ['application/pdf', "text/o'brien", null, 'application/pdf'];
+    const types = ['application/pdf', "text/o'brien", null, 'application/zip'];
     const tenants = [TENANT_A, TENANT_A, TENANT_A, TENANT_B];
-    const documents = types.map((fileType, i) => makeDocument({ tenant: tenants[i], documentId: `doc-${i}`, fileType, texts: [`shared words ${i}`, 'more words'] }));
+    // The last is another tenant's document under the same id as the first, of another type.
+    const documents = types.map((fileType, i) => makeDocument({ tenant: tenants[i], documentId: `doc-${i % 3}`, fileType, texts: [`shared words ${i}`, 'more words'] }));
     const connection = await connect(harness.directory);
     await connection.createTable('chunks', chunksToArrowTable(documents.flat(), chunkTableSchema(CONTRACT_IDENTITY), CONTRACT_DIMENSION));
     const oldDocuments = await connection.createTable('chunks_documents', documentsToArrowTable(documents.map((chunks) => documentRecordOf(chunks))));
     await oldDocuments.dropColumns(['file_type']);
+    for (const column of ['text', 'title']) await oldDocuments.createIndex(column, { config: Index.fts() });
     const byType = async (index: LanceDbSearchIndex, tenant: Tenant, fileType: string) =>
       (await index.lexicalSearchDocuments('shared words', { tenant, fileType }, 10)).map((hit) => hit.documentId).sort();
 
@@ -229,7 +231,12 @@ describe('LanceDbSearchIndex specifics', () => {
     await index.open(CONTRACT_IDENTITY);
     expect(await byType(index, TENANT_A, 'application/pdf')).toEqual(['doc-0']);
     expect(await byType(index, TENANT_A, "text/o'brien")).toEqual(['doc-1']);
-    expect(await byType(index, TENANT_B, 'application/pdf')).toEqual(['doc-3']);
+    expect(await byType(index, TENANT_B, 'application/zip')).toEqual(['doc-0']);
+    expect(await byType(index, TENANT_B, 'application/pdf')).toEqual([]);
+    // The filled rows are back in the text index, not left to be scanned.
+    await oldDocuments.checkoutLatest();
+    const textIndex = (await oldDocuments.listIndices()).find((i) => i.columns.includes('text'))!;
+    expect(await oldDocuments.indexStats(textIndex.name)).toMatchObject({ numUnindexedRows: 0 });
     const marker = join(harness.directory, 'chunks_documents.file-type-fill');
     expect(existsSync(marker)).toBe(false);
     await index.close();

@@ -1,3 +1,4 @@
+import { FILE_TYPES_FILLED } from './document-file-types';
 import type { IndexIdentity } from '../search-index.port';
 
 export interface OpenSearchIndexSettings {
@@ -78,7 +79,7 @@ export function documentIndexBody(identity: IndexIdentity, settings: OpenSearchI
     settings: { index: { number_of_shards: settings.shards, number_of_replicas: settings.replicas } },
     mappings: {
       dynamic: false,
-      _meta: { modelId: identity.modelId, dimension: identity.dimension, writtenBy: 'recollect' },
+      _meta: { modelId: identity.modelId, dimension: identity.dimension, writtenBy: 'recollect', [FILE_TYPES_FILLED]: true },
       properties: {
         tenant: { properties: { userId: keyword, organizationId: keyword } },
         documentId: keyword,

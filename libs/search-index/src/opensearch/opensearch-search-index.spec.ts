@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '@recollect/contracts';
+import { DomainError, ErrorCode, tenantKey } from '@recollect/contracts';
 import { describe, expect, it } from 'vitest';
 import { makeChunk, makeDocument, TENANT_A, unitVector, withoutVector } from '../testing/contract-fixtures';
 import { fromSource, OpenSearchSearchIndex, toDocument, type OpenSearchTransport } from './opensearch-search-index';
@@ -32,7 +32,7 @@ const IDENTITY = { modelId: 'contract-test-model', dimension: 8 };
 const EXISTING: [string, Answer] = ['GET /chunks/_mapping', { statusCode: 200, body: { chunks: { mappings: { _meta: IDENTITY } } } }];
 const DOCUMENTS_TEMPLATE: [string, Answer] = ['PUT /_index_template/chunks-documents', { statusCode: 200, body: { acknowledged: true } }];
 const DOCUMENTS_EXIST: [string, Answer] = ['HEAD /chunks-documents', { statusCode: 200, body: '' }];
-const DOCUMENTS_MAPPING: [string, Answer] = ['PUT /chunks-documents/_mapping', { statusCode: 200, body: { acknowledged: true } }];
+const DOCUMENTS_MAPPING: [string, Answer] = ['GET /chunks-documents/_mapping', { statusCode: 200, body: { 'chunks-documents': { mappings: { _meta: { fileTypeFilled: true } } } } }];
 
 async function openIndex(answers: ConstructorParameters<typeof FakeTransport>[0]): Promise<{ sut: OpenSearchSearchIndex; transport: FakeTransport }> {
   const transport = new FakeTransport([EXISTING, DOCUMENTS_TEMPLATE, DOCUMENTS_EXIST, DOCUMENTS_MAPPING, ...answers]);
@@ -67,10 +67,53 @@ describe(OpenSearchSearchIndex.name, () => {
     expect(transport.requests[1]!.body).toMatchObject({ index_patterns: ['chunks'], template: { mappings: { _meta: IDENTITY } } });
   });
 
-  it('adds the fields the documents layout gained to a documents index made before them, such as fileType', async () => {
+  it('fills fileType on the records of a documents index made before them, from each document\'s first chunk, then flags it', async () => {
+    const chunk = (documentId: string, organizationId: string | undefined, fileType: string, sort: number) => ({ _id: documentId, _score: null, sort: [sort], _source: { tenant: { userId: 'user-1', organizationId }, documentId, fileType } });
+    const acknowledged = { statusCode: 200, body: { acknowledged: true } };
+    const transport = new FakeTransport([
+      EXISTING,
+      DOCUMENTS_TEMPLATE,
+      DOCUMENTS_EXIST,
+      ['GET /chunks-documents/_mapping', { statusCode: 200, body: { 'chunks-documents': { mappings: { _meta: { modelId: 'contract-test-model', dimension: 8 } } } } }],
+      ['PUT /chunks-documents/_mapping', acknowledged],
+      ['POST /chunks/_search', { statusCode: 200, body: { hits: { hits: [chunk('guide', 'org-1', 'text/markdown', 1), chunk('memo', undefined, 'text/plain', 2)] } } }],
+      ['POST /_bulk', { statusCode: 200, body: { errors: true, items: [{ update: { status: 200 } }, { update: { status: 404, error: { type: 'document_missing_exception', reason: 'missing' } } }] } }],
+      ['PUT /chunks-documents/_mapping', acknowledged],
+    ]);
+    await new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY);
+
+    const [field, search, bulk, flag] = transport.requests.slice(4);
+    expect(field!.body).toEqual({ properties: { fileType: { type: 'keyword' } } });
+    expect((search!.body as any).query.bool.filter).toEqual([{ term: { chunkIndex: 0 } }, { exists: { field: 'fileType' } }]);
+    expect(bulk!.bulkBody).toEqual([
+      { update: { _index: 'chunks-documents', _id: 'org-1/user-1\u0000guide' } },
+      { doc: { fileType: 'text/markdown' } },
+      { update: { _index: 'chunks-documents', _id: tenantKey({ userId: 'user-1', organizationId: null }) + '\u0000memo' } },
+      { doc: { fileType: 'text/plain' } },
+    ]);
+    // The flag joins what _meta held: the identity stays.
+    expect(flag!.body).toEqual({ _meta: { modelId: 'contract-test-model', dimension: 8, fileTypeFilled: true } });
+  });
+
+  it('fails to open when the fill is refused for another reason than a missing record, leaving the index unflagged', async () => {
+    const transport = new FakeTransport([
+      EXISTING,
+      DOCUMENTS_TEMPLATE,
+      DOCUMENTS_EXIST,
+      ['GET /chunks-documents/_mapping', { statusCode: 200, body: { 'chunks-documents': { mappings: {} } } }],
+      ['PUT /chunks-documents/_mapping', { statusCode: 200, body: { acknowledged: true } }],
+      ['POST /chunks/_search', { statusCode: 200, body: { hits: { hits: [{ _id: 'x', _score: null, sort: [1], _source: { tenant: { userId: 'u' }, documentId: 'd', fileType: 't' } }] } } }],
+      ['POST /_bulk', { statusCode: 200, body: { errors: true, items: [{ update: { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'busy' } } }] } }],
+    ]);
+    await expect(new OpenSearchSearchIndex({ transport, index: 'chunks' }).open(IDENTITY)).rejects.toThrow(/es_rejected_execution_exception: busy/);
+    expect(transport.requests.filter((r) => r.method === 'PUT' && r.path === '/chunks-documents/_mapping')).toHaveLength(1);
+  });
+
+  it('makes new documents indices already flagged as filled', async () => {
     const { transport } = await openIndex([]);
-    const mapping = transport.requests.find((r) => r.method === 'PUT' && r.path === '/chunks-documents/_mapping');
-    expect((mapping?.body as any)?.properties).toMatchObject({ fileType: { type: 'keyword' }, fileName: { type: 'keyword' } });
+    expect(transport.requests.filter((r) => r.path.endsWith('/_mapping') && r.method === 'PUT')).toEqual([]);
+    const template = transport.requests.find((r) => r.path === '/_index_template/chunks-documents');
+    expect((template!.body as any).template.mappings._meta.fileTypeFilled).toBe(true);
   });
 
   it('refuses an index written by another model with INDEX_MISMATCH naming both', async () => {

@@ -1,8 +1,9 @@
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
-import { DomainError, ErrorCode, tenantKey, type Tenant } from '@recollect/contracts';
+import { DomainError, ErrorCode, type Tenant } from '@recollect/contracts';
 import { optionalIsoUtc } from '../iso-utc';
 import { assertValidIdentity } from '../lancedb/index-identity';
 import type { ChunkFilter, ChunkRecord, ChunkTail, DocumentSummary, IndexIdentity, ScoredChunk, SearchIndex } from '../search-index.port';
+import { documentRecordId, fillDocumentFileTypes } from './document-file-types';
 import { chunkIndexBody, documentIndexBody, identityFromMapping, indexTemplate, type OpenSearchIndexSettings } from './opensearch-mapping';
 import { cosineFromScore, documentSearchBody, filterClauses, filterQuery, lexicalSearchBody, listChunksBody, listDocumentsBody, vectorSearchBody } from './opensearch-queries';
 
@@ -77,8 +78,6 @@ function clientTransport(options: OpenSearchSearchIndexOptions): OpenSearchTrans
   };
 }
 
-/** Documents are unique per tenant; the separator cannot occur in a tenant key or an id. */
-const documentRecordId = (document: Pick<DocumentText, 'tenant' | 'documentId'>): string => `${tenantKey(document.tenant)}\u0000${document.documentId}`;
 
 /** Plain code-unit order, like the embedded index and like OpenSearch sorts keywords. */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -348,13 +347,7 @@ export class OpenSearchSearchIndex implements SearchIndex {
     // At every start, so deployments whose documents index predates the template get it too.
     await this.transport.request({ method: 'PUT', path: `/_index_template/${encodeURIComponent(this.documentIndex)}`, body: indexTemplate(this.documentIndex, layout) });
     const { statusCode } = await this.transport.request({ method: 'HEAD', path: `/${encodeURIComponent(this.documentIndex)}` }, { ignore: [404] });
-    if (statusCode !== 404) {
-      // Adds the fields added to the layout since the index was made (fileType); the ones it has are unchanged.
-      // Documents written before a field existed lack it: a filter on it finds them through their chunks until they are written again.
-      const { properties } = layout.mappings as { properties: Record<string, unknown> };
-      await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}/_mapping`, body: { properties } });
-      return;
-    }
+    if (statusCode !== 404) return fillDocumentFileTypes(this.transport, this.index, this.documentIndex);
     const created = await this.transport.request({ method: 'PUT', path: `/${encodeURIComponent(this.documentIndex)}`, body: layout }, { ignore: [400] });
     const type = (created.body as { error?: { type?: string } }).error?.type;
     if (created.statusCode === 400 && type !== 'resource_already_exists_exception') throw new Error(`OpenSearch refused to create index ${this.documentIndex}: ${JSON.stringify(created.body)}`);
