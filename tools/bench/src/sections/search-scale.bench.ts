@@ -258,7 +258,7 @@ function toSection(results: StageResult[], queryCount: number, steady: SteadyRes
     rows.push({
       figure: `index-only p50 after ${steady.rows} more chunks in ${steady.writes} writes`,
       value: `${round(steady.after.p50, 2)} ms, ${round(steady.after.p50 / steady.before.p50, 2)}× the ${round(steady.before.p50, 2)} ms just before them; recall@10 ${round(steady.after.recall, 3)} (before: ${round(steady.before.recall, 3)})`,
-      note: `written in ${round(steady.seconds, 1)} s with the index's own maintenance, as the service runs it; then timed as it was left`,
+      note: `written in ${round(steady.seconds, 1)} s with the index's own maintenance, as the service runs it; timed once the last maintenance was done`,
     });
   }
   return {
