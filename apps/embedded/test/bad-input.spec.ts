@@ -157,6 +157,29 @@ describe('malformed input never causes a 5xx', () => {
     expect(await gzipped.json()).toEqual({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('gzip') } });
   });
 
+  it('answers 405 naming the methods a path takes, in its API family\'s error shape, and 404 for a path no route has', async () => {
+    const refused = async (method: string, path: string) => {
+      const response = await fetch(`${sut.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+      return { status: response.status, allow: response.headers.get('allow'), body: await response.json() };
+    };
+    const put = await refused('PUT', `${API}/add`);
+    expect(put).toEqual({
+      status: 405,
+      allow: 'POST',
+      body: expect.objectContaining({ success: false, status: 405, error: { code: 'METHOD_NOT_ALLOWED', message: `PUT is not allowed on ${API}/add: it takes POST` } }),
+    });
+    // Paths with parameters, and one beside them.
+    expect(await refused('POST', `${API}/add-async/some-job/status`)).toMatchObject({ status: 405, allow: 'GET' });
+    expect(await refused('GET', `${API}/add-async/some-job/cancel`)).toMatchObject({ status: 405, allow: 'DELETE' });
+    expect(await refused('POST', `${API}/add-async/status`)).toMatchObject({ status: 405, allow: 'GET' });
+    expect(await refused('DELETE', '/open/v1/memory/retrieve')).toEqual({
+      status: 405,
+      allow: 'POST',
+      body: { error: { code: 'METHOD_NOT_ALLOWED', message: 'DELETE is not allowed on /open/v1/memory/retrieve: it takes POST' } },
+    });
+    expect(await refused('GET', `${API}/no-such-route`)).toMatchObject({ status: 404, allow: null, body: { error: { code: 'NOT_FOUND' } } });
+  });
+
   it('answers 415 for a compressed body or one in another charset, and 400 naming the field for a number that overflows', async () => {
     const post = (headers: Record<string, string>, body: string | Buffer) =>
       fetch(`${sut.url}${API}/search`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers }, body });

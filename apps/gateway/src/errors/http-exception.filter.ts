@@ -1,7 +1,8 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, httpStatusOf, type ErrorBody } from '@recollect/contracts';
-import { alchemystErrorBody, codeForFastifyError, isMemindPath, memindErrorBody } from './error-envelope';
+import { otherMethodsOn } from './allowed-methods';
+import { alchemystErrorBody, codeForFastifyError, isMemindPath, memindErrorBody, refusalBodyFor } from './error-envelope';
 
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   400: ErrorCode.ValidationFailed,
@@ -29,6 +30,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    // The router's 404: the path may have routes for other methods. An HTTP refusal, not a domain error.
+    const allowed = exception instanceof NotFoundException ? otherMethodsOn(request) : [];
+    if (allowed.length > 0) {
+      const message = `${request.method} is not allowed on ${request.url.split('?')[0]}: it takes ${allowed.join(', ')}`;
+      void reply.status(405).header('allow', allowed.join(', ')).send(refusalBodyFor(request.url, 405, 'METHOD_NOT_ALLOWED', message));
+      return;
+    }
     const body = this.toErrorBody(exception, request);
     const status = httpStatusOf[body.code];
     void reply.status(status).send(isMemindPath(request.url) ? memindErrorBody(body) : alchemystErrorBody(body));
