@@ -23,7 +23,7 @@ export async function fillDocumentFileTypes(documents: Table, chunks: Table, mar
     // No SQL literal carries a NUL (see sqlString), and no filter can name a value holding one.
     .filter(({ tenant, documentId, type }) => !`${tenant}${documentId}${type}`.includes('\u0000'));
   // Lance's SQL has no CASE: one update per tenant and type, each naming at most PAGE documents.
-  for (const [{ tenant, type }, documentIds] of byTenantAndType(typed)) {
+  for (const { tenant, type, documentIds } of byTenantAndType(typed)) {
     for (let start = 0; start < documentIds.length; start += PAGE) {
       const where = `tenant_id = ${sqlString(tenant)} AND document_id IN ${sqlInList(documentIds.slice(start, start + PAGE))}`;
       await documents.update({ where, valuesSql: { file_type: sqlString(type) } });
@@ -34,13 +34,13 @@ export async function fillDocumentFileTypes(documents: Table, chunks: Table, mar
   await rm(marker, { force: true });
 }
 
-function byTenantAndType(rows: ReadonlyArray<{ tenant: string; documentId: string; type: string }>): Map<{ tenant: string; type: string }, string[]> {
-  const groups = new Map<string, { key: { tenant: string; type: string }; ids: string[] }>();
+function byTenantAndType(rows: ReadonlyArray<{ tenant: string; documentId: string; type: string }>): Array<{ tenant: string; type: string; documentIds: string[] }> {
+  const groups = new Map<string, { tenant: string; type: string; documentIds: string[] }>();
   for (const { tenant, type, documentId } of rows) {
     const name = JSON.stringify([tenant, type]);
-    const group = groups.get(name) ?? { key: { tenant, type }, ids: [] };
-    group.ids.push(documentId);
+    const group = groups.get(name) ?? { tenant, type, documentIds: [] };
+    group.documentIds.push(documentId);
     groups.set(name, group);
   }
-  return new Map([...groups.values()].map(({ key, ids }) => [key, ids]));
+  return [...groups.values()];
 }

@@ -78,7 +78,6 @@ function clientTransport(options: OpenSearchSearchIndexOptions): OpenSearchTrans
   };
 }
 
-
 /** Plain code-unit order, like the embedded index and like OpenSearch sorts keywords. */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
